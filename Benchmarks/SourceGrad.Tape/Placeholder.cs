@@ -1,0 +1,1 @@
+namespace SourceGrad.Tape; public static class Placeholder { }

@@ -1,0 +1,13 @@
+namespace SourceGrad;
+
+/// <summary>
+/// Marks a <c>static</c> method of a <c>partial</c> type whose gradient the SourceGrad generator emits at
+/// build time, as <c>MGradient</c> beside it: the original parameters, then one adjoint per active
+/// parameter (<c>ref T dP</c> for a scalar, <c>Span&lt;T&gt; dP</c> for a span or array), then
+/// <c>seed</c> (the adjoint of the result, default 1) when the method returns <c>float</c> or <c>double</c>.
+/// Gradients are added into the adjoints; callers zero them.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class DifferentiableAttribute : Attribute
+{
+}
