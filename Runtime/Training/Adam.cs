@@ -14,94 +14,54 @@ namespace SourceGrad;
 /// </code>
 /// For decoupled weight decay use <see cref="AdamW"/>.
 /// </summary>
-public sealed class Adam : Optimizer
+public sealed class Adam : AdamOptimizer
 {
-    private readonly AdamMoments _moments;
-
     public Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
         : this(new ConstantSchedule(learningRate), beta1, beta2, epsilon, weightDecay)
     {
     }
 
     public Adam(ILearningRateSchedule schedule, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
-        : base(schedule)
+        : base(schedule, beta1, beta2, epsilon, weightDecay, decoupledWeightDecay: false)
     {
-        Require.NonNegative(weightDecay);
-        _moments = new AdamMoments(beta1, beta2, epsilon);
-        WeightDecay = weightDecay;
     }
-
-    public double Beta1 => _moments.Beta1;
-
-    public double Beta2 => _moments.Beta2;
-
-    public double Epsilon => _moments.Epsilon;
-
-    public double WeightDecay { get; }
-
-    private protected override void AllocateState(int totalLength) => _moments.Allocate(totalLength);
-
-    private protected override void ReleaseState() => _moments.Release();
-
-    private protected override void Update(Parameter parameter, double learningRate, long step) =>
-        _moments.Update(parameter, learningRate, step, decayFactor: 1, l2: WeightDecay);
-
-    public override string ToString() => $"Adam(lr: {Schedule}, β1 {Beta1}, β2 {Beta2}, ε {Epsilon}, weight decay {WeightDecay})";
 }
 
 /// <summary>
 /// AdamW (Loshchilov and Hutter): Adam with decoupled weight decay, as PyTorch's <c>torch.optim.AdamW</c>. Each step first
 /// shrinks the values, p ← p · (1 − lr · weightDecay), then applies the <see cref="Adam"/> update without L2 term.
 /// </summary>
-public sealed class AdamW : Optimizer
+public sealed class AdamW : AdamOptimizer
 {
-    private readonly AdamMoments _moments;
-
     public AdamW(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 1e-2)
         : this(new ConstantSchedule(learningRate), beta1, beta2, epsilon, weightDecay)
     {
     }
 
     public AdamW(ILearningRateSchedule schedule, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 1e-2)
-        : base(schedule)
+        : base(schedule, beta1, beta2, epsilon, weightDecay, decoupledWeightDecay: true)
     {
-        Require.NonNegative(weightDecay);
-        _moments = new AdamMoments(beta1, beta2, epsilon);
-        WeightDecay = weightDecay;
     }
-
-    public double Beta1 => _moments.Beta1;
-
-    public double Beta2 => _moments.Beta2;
-
-    public double Epsilon => _moments.Epsilon;
-
-    public double WeightDecay { get; }
-
-    private protected override void AllocateState(int totalLength) => _moments.Allocate(totalLength);
-
-    private protected override void ReleaseState() => _moments.Release();
-
-    private protected override void Update(Parameter parameter, double learningRate, long step) =>
-        _moments.Update(parameter, learningRate, step, decayFactor: 1 - learningRate * WeightDecay, l2: 0);
-
-    public override string ToString() => $"AdamW(lr: {Schedule}, β1 {Beta1}, β2 {Beta2}, ε {Epsilon}, weight decay {WeightDecay})";
 }
 
-/// <summary>The moment estimates and the update formula <see cref="Adam"/> and <see cref="AdamW"/> share.</summary>
-internal sealed class AdamMoments
+/// <summary>What <see cref="Adam"/> and <see cref="AdamW"/> share: the moment estimates and the update; they differ only in how weight decay enters.</summary>
+public abstract class AdamOptimizer : Optimizer
 {
     private float[] _mean = [];
     private float[] _variance = [];
 
-    public AdamMoments(double beta1, double beta2, double epsilon)
+    private protected AdamOptimizer(ILearningRateSchedule schedule, double beta1, double beta2, double epsilon, double weightDecay, bool decoupledWeightDecay)
+        : base(schedule)
     {
         Require.UnitInterval(beta1);
         Require.UnitInterval(beta2);
         Require.Positive(epsilon);
+        Require.NonNegative(weightDecay);
         Beta1 = beta1;
         Beta2 = beta2;
         Epsilon = epsilon;
+        WeightDecay = weightDecay;
+        DecoupledWeightDecay = decoupledWeightDecay;
     }
 
     public double Beta1 { get; }
@@ -110,23 +70,27 @@ internal sealed class AdamMoments
 
     public double Epsilon { get; }
 
-    public void Allocate(int totalLength)
+    public double WeightDecay { get; }
+
+    /// <summary>True for AdamW (the values shrink apart from the gradient), false for Adam (L2 added to the gradient).</summary>
+    public bool DecoupledWeightDecay { get; }
+
+    private protected override void AllocateState(int totalLength)
     {
         _mean = new float[totalLength];
         _variance = new float[totalLength];
     }
 
-    public void Release() => _mean = _variance = [];
+    private protected override void ReleaseState() => _mean = _variance = [];
 
-    /// <summary>p ← p · decayFactor; g ← g + l2 · p; then the Adam moment update and step (see <see cref="Adam"/>).</summary>
-    public void Update(Parameter parameter, double learningRate, long step, double decayFactor, double l2)
+    private protected override void Update(Parameter parameter, double learningRate, long step)
     {
         // PyTorch's arrangement: lr / (1 − β1ᵗ) as one step size, and √v / √(1 − β2ᵗ) + ε as the denominator.
         double biasCorrection1 = 1 - Math.Pow(Beta1, step);
         double biasCorrection2 = 1 - Math.Pow(Beta2, step);
         var c = new Coefficients(
-            DecayFactor: (float)decayFactor,
-            L2: (float)l2,
+            DecayFactor: (float)(DecoupledWeightDecay ? 1 - learningRate * WeightDecay : 1),
+            L2: (float)(DecoupledWeightDecay ? 0 : WeightDecay),
             Beta1: (float)Beta1,
             OneMinusBeta1: (float)(1 - Beta1),
             Beta2: (float)Beta2,
@@ -159,6 +123,7 @@ internal sealed class AdamMoments
         }
     }
 
+    /// <summary>p ← p · decayFactor; g ← g + l2 · p; then the moments and the bias-corrected step (see <see cref="Adam"/>).</summary>
     private static Vector<float> Apply(Vector<float> p, Vector<float> g, ref Vector<float> m, ref Vector<float> v, in Coefficients c)
     {
         p *= c.DecayFactor;
@@ -179,4 +144,7 @@ internal sealed class AdamMoments
         float StepSize,
         float InverseSqrtBiasCorrection2,
         float Epsilon);
+
+    public override string ToString() =>
+        $"{(DecoupledWeightDecay ? "AdamW" : "Adam")}(lr: {Schedule}, β1 {Beta1}, β2 {Beta2}, ε {Epsilon}, weight decay {WeightDecay})";
 }
