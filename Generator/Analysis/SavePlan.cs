@@ -18,6 +18,7 @@ internal sealed class SavePlan
     private readonly HashSet<int> _recomputed = new();
     private readonly HashSet<int> _withReverseWork = new();
     private readonly HashSet<int> _finalCopies = new();
+    private readonly HashSet<int> _stable = new();
 
     /// <summary>The plan of the first pass: nothing saved, every statement visited.</summary>
     public static SavePlan Exploratory { get; } = new() { IsExploratory = true };
@@ -35,6 +36,23 @@ internal sealed class SavePlan
 
     /// <summary>Whether the statement (or anything in it) has work in the reverse sweep.</summary>
     public bool HasReverseWork(Statement statement) => IsExploratory || _withReverseWork.Contains(statement.Id);
+
+    /// <summary>
+    /// Whether an expression has the same value wherever the reverse sweep evaluates it as in the forward sweep:
+    /// it reads only parameters and locals assigned once outside loops, buffer lengths and unwritten buffers,
+    /// loop counters, and recomputed locals.
+    /// </summary>
+    public bool IsStable(Expr expr)
+    {
+        if (IsExploratory)
+        {
+            return false;
+        }
+
+        var reads = new HashSet<int>();
+        StatementIndex.Reads(expr, reads);
+        return !ContainsConditional(expr) && reads.All(_stable.Contains) && !ReadsElements(expr);
+    }
 
     /// <summary>Buffer parameters whose final contents are put back after the reverse sweep restored them.</summary>
     public IReadOnlyCollection<int> FinalCopies => _finalCopies;
@@ -196,7 +214,7 @@ internal sealed class SavePlan
 
     private void FindRecomputed(StatementIndex index, List<Statement> statements, HashSet<int> allReads)
     {
-        var stable = new HashSet<int>();
+        HashSet<int> stable = _stable;
         for (int id = 0; id < index.Method.Variables.Count; id++)
         {
             Variable variable = index.Variable(id);
@@ -247,6 +265,16 @@ internal sealed class SavePlan
         Conversion c => ContainsConditional(c.Operand),
         Intrinsic i => i.Arguments.Any(ContainsConditional),
         ElementRef e => ContainsConditional(e.Index),
+        _ => false,
+    };
+
+    private bool ReadsElements(Expr expr) => expr switch
+    {
+        ElementRef e => !_stable.Contains(e.Buffer) || ReadsElements(e.Index),
+        Unary u => ReadsElements(u.Operand),
+        Binary b => ReadsElements(b.Left) || ReadsElements(b.Right),
+        Conversion c => ReadsElements(c.Operand),
+        Intrinsic i => i.Arguments.Any(ReadsElements),
         _ => false,
     };
 

@@ -619,10 +619,17 @@ internal sealed class GradientBuilder
         int[] continues = RelevantJumps(loop, continuesOnly: true);
         var frame = new LoopFrame(loop, work, nested, work && relevant.Length > 0);
         CanonicalCounter? counter = loop.Counter;
+
+        // A canonical loop that always runs to its condition over stable bounds has a trip count the reverse
+        // sweep can compute again, so the forward sweep neither counts nor saves it.
+        string? directHeader = null;
+        string? tripFormula = work && relevant.All(continues.Contains) ? TripFormula(loop, out directHeader) : null;
+        bool stableStart = counter is not null && (counter.Start is Literal || _plan.IsStable(counter.Start));
         if (work)
         {
-            frame.Trips = Hoist(ScalarType.Int, "_trips");
-            if (counter is not null && counter.Start is not Literal)
+            frame.Trips = directHeader is null ? Hoist(ScalarType.Int, "_trips") : "";
+            frame.CountsTrips = tripFormula is null;
+            if (counter is not null && !stableStart)
             {
                 frame.Start = Hoist(ScalarType.Int, "_start");
             }
@@ -648,7 +655,7 @@ internal sealed class GradientBuilder
             forward.Line($"{frame.Start} = {_printer.Print(counter!.Start)};");
         }
 
-        if (work)
+        if (frame.CountsTrips)
         {
             forward.Line($"{frame.Trips} = 0;");
         }
@@ -663,7 +670,7 @@ internal sealed class GradientBuilder
         };
 
         _frames.Add(frame);
-        if (work)
+        if (frame.CountsTrips)
         {
             body.Line($"{frame.Trips}++;");
         }
@@ -694,6 +701,7 @@ internal sealed class GradientBuilder
             PushLoopRecord(frame, forward);
         }
 
+
         // Reverse.
         var reverse = new CodeBlock();
         if (!work)
@@ -702,7 +710,11 @@ internal sealed class GradientBuilder
         }
 
         reverse.Line("// " + loop.Source);
-        if (nested)
+        if (tripFormula is not null && directHeader is null)
+        {
+            reverse.Line($"{frame.Trips} = {tripFormula};");
+        }
+        else if (tripFormula is null && nested)
         {
             reverse.Line($"{frame.Trips} = {Stack(ScalarType.Int)}.Pop();");
             if (frame.Start is not null)
@@ -712,7 +724,11 @@ internal sealed class GradientBuilder
         }
 
         CodeBlock iteration;
-        if (counter is null)
+        if (directHeader is not null)
+        {
+            iteration = reverse.Open(directHeader);
+        }
+        else if (counter is null)
         {
             iteration = reverse.Open($"for (; {frame.Trips} > 0; {frame.Trips}--)");
         }
@@ -763,8 +779,77 @@ internal sealed class GradientBuilder
         return reverse;
     }
 
+    /// <summary>The trip count of a canonical loop from its start, bound and step, or null when it has none.</summary>
+    private string? TripFormula(Loop loop, out string? directHeader)
+    {
+        directHeader = null;
+        if (loop.Counter is not { } counter || loop.Condition is not Binary { Operator: "<" or "<=" or ">" or ">=" } comparison
+            || !(counter.Start is Literal || _plan.IsStable(counter.Start)))
+        {
+            return null;
+        }
+
+        string op = comparison.Operator;
+        Expr bound;
+        if (comparison.Left is VariableRef left && left.Variable == counter.Variable)
+        {
+            bound = comparison.Right;
+        }
+        else if (comparison.Right is VariableRef right && right.Variable == counter.Variable)
+        {
+            bound = comparison.Left;
+            op = op switch { "<" => ">", "<=" => ">=", ">" => "<", _ => "<=" };
+        }
+        else
+        {
+            return null;
+        }
+
+        if (bound.Type != ScalarType.Int || !_plan.IsStable(bound))
+        {
+            return null;
+        }
+
+        string start = Parenthesize(_printer.Print(counter.Start));
+        string end = Parenthesize(_printer.Print(bound));
+        int step = counter.Step;
+        string name = _names.Of(counter.Variable);
+
+        // With a unit step the reverse loop runs from the last value the counter took back to its start.
+        directHeader = (op, step) switch
+        {
+            ("<", 1) => $"for (int {name} = {Minus(end, 1)}; {name} >= {start}; {name}--)",
+            ("<=", 1) => $"for (int {name} = {end}; {name} >= {start}; {name}--)",
+            (">", -1) => $"for (int {name} = {end} + 1; {name} <= {start}; {name}++)",
+            (">=", -1) => $"for (int {name} = {end}; {name} <= {start}; {name}++)",
+            _ => null,
+        };
+        string? span = (op, step > 0) switch
+        {
+            ("<", true) => $"{end} - {start}",
+            ("<=", true) => $"{end} - {start} + 1",
+            (">", false) => $"{start} - {end}",
+            (">=", false) => $"{start} - {end} + 1",
+            _ => null,
+        };
+        if (span is null)
+        {
+            return null;
+        }
+
+        int magnitude = System.Math.Abs(step);
+        return magnitude == 1
+            ? $"global::System.Math.Max(0, {span})"
+            : $"global::System.Math.Max(0, ({span} + {magnitude - 1}) / {magnitude})";
+    }
+
     private void PushLoopRecord(LoopFrame frame, CodeBlock code)
     {
+        if (!frame.CountsTrips)
+        {
+            return;
+        }
+
         if (frame.Start is not null)
         {
             code.Line($"{Stack(ScalarType.Int)}.Push({frame.Start});");
@@ -772,6 +857,9 @@ internal sealed class GradientBuilder
 
         code.Line($"{Stack(ScalarType.Int)}.Push({frame.Trips});");
     }
+
+    private static string Minus(string code, int amount) =>
+        int.TryParse(code, out int value) ? (value - amount).ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{code} - {amount}";
 
     private static string Step(string counter, int step) => step switch
     {
@@ -981,7 +1069,8 @@ internal sealed class GradientBuilder
                     ? (match.Value == "dy" ? adjoint : ValueOf(match.Value))
                     : DerivativeRules.Functions.Contains(match.Value) ? ExpressionPrinter.Function(match.Value, functionType) : match.Value);
             Expr operand = arguments[i];
-            Backprop(operand, IsLeaf(operand) ? contribution : Temp(operand.Type, contribution, code, "_d"), code);
+            bool bind = !IsLeaf(operand) && !ExpressionPrinter.IsAtomic(contribution);
+            Backprop(operand, bind ? Temp(operand.Type, contribution, code, "_d") : contribution, code);
         }
     }
 
@@ -1259,6 +1348,9 @@ internal sealed class GradientBuilder
         public bool RecordsExit { get; }
 
         public string Trips { get; set; } = "";
+
+        /// <summary>Whether the forward sweep counts (and, when nested, saves) the trips.</summary>
+        public bool CountsTrips { get; set; }
 
         public string? Start { get; set; }
 
