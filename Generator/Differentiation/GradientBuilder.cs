@@ -49,6 +49,9 @@ internal sealed class GradientBuilder
     /// <summary>What each statement's adjoint reads (first pass), by statement id.</summary>
     public Dictionary<int, HashSet<int>> ReverseReads { get; } = new();
 
+    /// <summary>The buffer elements each statement's adjoint reads (first pass), by statement id.</summary>
+    public Dictionary<int, List<(int Buffer, Expr Index)>> ReverseElementReads { get; } = new();
+
     /// <summary>Statements whose own adjoint code is not empty (first pass).</summary>
     public HashSet<int> OwnReverseWork { get; } = new();
 
@@ -59,7 +62,7 @@ internal sealed class GradientBuilder
         ActivityAnalysis activity = ActivityAnalysis.Run(method);
         var exploration = new GradientBuilder(method, index, activity, SavePlan.Exploratory);
         exploration.BuildBody();
-        SavePlan plan = SavePlan.Create(index, exploration.ReverseReads, exploration.OwnReverseWork);
+        SavePlan plan = SavePlan.Create(index, exploration.ReverseReads, exploration.ReverseElementReads, exploration.OwnReverseWork);
         var builder = new GradientBuilder(method, index, activity, plan);
         CodeBlock body = builder.BuildBody();
         var writer = new SourceWriter();
@@ -1183,9 +1186,20 @@ internal sealed class GradientBuilder
         }
 
         _printer.Reads = reads;
+        if (!ReverseElementReads.TryGetValue(statement.Id, out List<(int Buffer, Expr Index)>? elements))
+        {
+            elements = new List<(int Buffer, Expr Index)>();
+            ReverseElementReads[statement.Id] = elements;
+        }
+
+        _printer.ElementReads = elements;
     }
 
-    private void EndReads() => _printer.Reads = null;
+    private void EndReads()
+    {
+        _printer.Reads = null;
+        _printer.ElementReads = null;
+    }
 
     private (string Save, string Load) Save(ScalarType type, string value, bool inLoop)
     {

@@ -18,8 +18,11 @@ internal sealed class ExpressionPrinter
     /// <summary>Flags that hold recorded <c>?:</c> conditions, by conditional id.</summary>
     public Dictionary<int, string> RecordedConditions { get; } = new();
 
-    /// <summary>When set, every variable printed is added here (what the reverse sweep reads).</summary>
+    /// <summary>When set, every scalar variable printed is added here (what the reverse sweep reads).</summary>
     public HashSet<int>? Reads { get; set; }
+
+    /// <summary>When set, every buffer element printed is added here as (buffer, index).</summary>
+    public List<(int Buffer, Expr Index)>? ElementReads { get; set; }
 
     public string Print(Expr expr) => Print(expr, out _);
 
@@ -48,11 +51,11 @@ internal sealed class ExpressionPrinter
                 precedence = Primary;
                 return _names.Of(variable.Variable);
             case ElementRef element:
-                Reads?.Add(element.Buffer);
+                ElementReads?.Add((element.Buffer, element.Index));
                 precedence = Primary;
                 return $"{_names.Of(element.Buffer)}[{Print(element.Index)}]";
             case LengthOf length:
-                Reads?.Add(length.Buffer);
+                // A buffer's length never changes, so reading it needs nothing saved.
                 precedence = Primary;
                 return _names.Of(length.Buffer) + ".Length";
             case Unary unary:
