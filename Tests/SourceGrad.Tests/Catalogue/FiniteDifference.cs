@@ -4,20 +4,21 @@ namespace SourceGrad.Tests.Catalogue;
 
 /// <summary>
 /// How closely a generated gradient must match finite differences. A component is compared relative to the
-/// larger of its two values and a floor (a fraction of the largest numerical component), so components that
-/// are (nearly) zero are compared absolutely against that floor instead of against rounding noise.
+/// larger of its two values and a floor (a fraction of the largest numerical component, and at least
+/// <see cref="AbsoluteFloor"/>), so components that are (nearly) zero are compared absolutely against that floor
+/// instead of against rounding noise.
 /// </summary>
-internal sealed record Precision(double Tolerance, double FloorFraction, double ReturnTolerance, bool FloatSteps)
+internal sealed record Precision(double Tolerance, double FloorFraction, double AbsoluteFloor, double ReturnTolerance, bool FloatSteps)
 {
     /// <summary>Double methods: 5-point differences are accurate to about 1e-10 here.</summary>
-    public static readonly Precision Double = new(1e-6, 1e-3, 1e-12, FloatSteps: false);
+    public static readonly Precision Double = new(1e-6, 1e-3, 1e-6, 1e-12, FloatSteps: false);
 
     /// <summary>
     /// Float methods: each evaluation carries float rounding noise (about 1e-7 of the value), which the
     /// difference quotient magnifies; components under a tenth of the largest are compared against that tenth.
     /// </summary>
     /// Double arguments of such a method get the (larger) float step too.
-    public static readonly Precision Float = new(2e-3, 1e-1, 1e-6, FloatSteps: true);
+    public static readonly Precision Float = new(2e-3, 1e-1, 1e-4, 1e-6, FloatSteps: true);
 }
 
 /// <summary>
@@ -143,7 +144,10 @@ internal sealed class Arg<T> : Arg
 /// </summary>
 internal static class FiniteDifference
 {
-    /// <summary>Relative step for double arguments (5-point stencil: truncation error ~ h^4).</summary>
+    /// <summary>
+    /// Relative step for double arguments, for magnitudes of at least 0.1 (5-point stencil: truncation error ~ h^4;
+    /// an absolute step near zero would swamp functions as flat there as x^6).
+    /// </summary>
     public const double DoubleStep = 1e-3;
 
     /// <summary>
@@ -206,7 +210,7 @@ internal static class FiniteDifference
         }
 
         double largest = numeric.SelectMany(g => g).Select(Math.Abs).DefaultIfEmpty(0).Max();
-        double floor = Math.Max(precision.FloorFraction * largest, 1e-9);
+        double floor = Math.Max(precision.FloorFraction * largest, precision.AbsoluteFloor);
         for (int k = 0; k < args.Length; k++)
         {
             Arg arg = args[k];
@@ -236,7 +240,7 @@ internal static class FiniteDifference
             double x = arg.SampledAt(i);
             double h = floatStep
                 ? FloatStep * Math.Max(1, BitOperations.RoundUpToPowerOf2((uint)Math.Ceiling(Math.Abs(x))))
-                : DoubleStep * Math.Max(1, Math.Abs(x));
+                : DoubleStep * Math.Max(0.1, Math.Abs(x));
             double At(double offset)
             {
                 arg.SetSampled(i, x + offset);
