@@ -6,7 +6,7 @@ public class ScalarTableTests
     private const int Points = 5;
 
     private static readonly Dictionary<string, ScalarCase> Cases =
-        ScalarCatalogueTests.Table.Concat(ControlFlowCatalogueTests.Table).Concat(CallCatalogueTests.Table).ToDictionary(c => c.Name);
+        ScalarCatalogueTests.Table.Concat(ControlFlowCatalogueTests.Table).Concat(CallCatalogueTests.Table).Concat(EdgeCatalogueTests.Table).ToDictionary(c => c.Name);
 
     public static TheoryData<string> Names => ScalarCase.Names(Cases.Values);
 
