@@ -144,4 +144,61 @@ public static partial class EdgeCatalogue
         for (int i = 0; i < x.Length; i++) sum += (float)(x[i] * x[i]) * 0.5f;
         return sum;
     }
+
+    /// <summary>Thousands of iterations: the saved values outgrow the save stack's first buffer several times.</summary>
+    [Differentiable]
+    public static double ContractionMap(double x, double c, int n)
+    {
+        for (int i = 0; i < n; i++) x = 0.5 * Math.Sin(x) + c * Math.Cos(i * 0.001);
+        return x;
+    }
+
+    /// <summary>A loop condition that reads span elements, and continue inside a do loop.</summary>
+    [Differentiable]
+    public static double ConditionReadsElements(ReadOnlySpan<double> x)
+    {
+        double s = 0;
+        int i = 0;
+        while (i < x.Length && x[i] > -1)
+        {
+            s += x[i] * Math.Exp(-s);
+            i++;
+        }
+
+        int k = 0;
+        do
+        {
+            k++;
+            if (k % 2 == 0) continue;
+            s = s * s * 0.25 + x[k % x.Length];
+        }
+        while (k < 5);
+        return s;
+    }
+
+    /// <summary>Like ExpUntil (a void method returning from inside a loop), but with a statement after the loop.</summary>
+    [Differentiable]
+    public static void ExpUntilThenDouble(ReadOnlySpan<double> x, Span<double> y, [NoGrad] double limit)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i] = Math.Exp(x[i]);
+            if (y[i] > limit) return;
+        }
+
+        y[0] *= 2;
+    }
+
+    /// <summary>Named arguments, out of order.</summary>
+    [Differentiable]
+    public static double NamedArguments(double a, double b) => CallCatalogue.ComposedScalars(y: a, x: b) + ScalarCatalogue.Quotient(y: b, x: a);
+
+    /// <summary>An array local passed to a callee that writes it, then read.</summary>
+    [Differentiable]
+    public static double ArrayLocalThroughCallee(ReadOnlySpan<double> x)
+    {
+        double[] y = new double[x.Length];
+        BufferCatalogue.Smooth(x, y);
+        return BufferCatalogue.Product(y);
+    }
 }
