@@ -171,6 +171,16 @@ internal sealed class SavePlan
         bool inclusive)
     {
         IReadOnlyList<Loop> loops = index.EnclosingLoops(statement);
+
+        // A local re-declared in each iteration of a loop is put back by its declaration's own save, which runs
+        // in the reverse sweep between this iteration and the previous one: earlier iterations of such loops
+        // cannot see what this statement overwrites.
+        if (index.DefiningStatement(variable) is Statement definition && definition.Id != statement.Id)
+        {
+            IReadOnlyList<Loop> definitionLoops = index.EnclosingLoops(definition);
+            loops = loops.Where(l => !definitionLoops.Contains(l)).ToArray();
+        }
+
         foreach (Statement other in statements)
         {
             bool before = inclusive ? other.Id <= statement.Id : other.Id < statement.Id;
