@@ -263,7 +263,6 @@ public static partial class BufferCatalogue
         for (int i = 0; i < x.Length; i++) y[i] = x[i] / norm;
     }
 
-#if GENERATOR_FIXED_UNUSED_EXIT_FLAG // generator bug: its gradient declares an unused _exit1 (CS0219, an error here)
     /// <summary>
     /// Stops early: the elements it never writes keep their initial contents, so their gradient passes through.
     /// </summary>
@@ -276,7 +275,6 @@ public static partial class BufferCatalogue
             if (y[i] > limit) return;
         }
     }
-#endif
 
     [Differentiable]
     public static void ScaleIntoF(ReadOnlySpan<float> x, float scale, Span<float> y)

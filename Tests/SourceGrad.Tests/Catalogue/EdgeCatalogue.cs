@@ -7,7 +7,6 @@ namespace SourceGrad.Tests.Catalogue;
 /// </summary>
 public static partial class EdgeCatalogue
 {
-#if GENERATOR_FIXED_LOCAL_NAMED_LIKE_ADJOINT // generator bug: the local dX is emitted beside the parameter dX (CS0136)
     /// <summary>A local named like the adjoint of x (the contract fixes the parameter's name, not the user's).</summary>
     [Differentiable]
     public static double LocalNamedLikeAdjoint(double x)
@@ -15,7 +14,6 @@ public static partial class EdgeCatalogue
         double dX = x * 0.5;
         return dX * dX + Math.Sin(dX);
     }
-#endif
 
     /// <summary>Locals named like the generated code's temporaries.</summary>
     [Differentiable]
@@ -41,14 +39,12 @@ public static partial class EdgeCatalogue
         return -0.5 * z * z - Math.Log(sigma * Math.Sqrt(2 * Math.PI)) + x * 0.25f + (double)3 / 4 * Math.E;
     }
 
-#if GENERATOR_FIXED_LOCAL_CONST // generator bug: the local const is copied into the gradient unused (CS0219)
     [Differentiable]
     public static double LocalConstant(double x)
     {
         const double Half = 0.5;
         return Half * x * x;
     }
-#endif
 
     /// <summary>An inactive (int) output span written beside an active result.</summary>
     [Differentiable]

@@ -41,7 +41,6 @@ public class EdgeCatalogueTests : CatalogueTest
             Precision.Double);
     });
 
-#if GENERATOR_FIXED_LOCAL_NAMED_LIKE_ADJOINT
     [Fact]
     public void LocalNamedLikeAdjoint() => AtRandomPoints(rng =>
     {
@@ -51,14 +50,7 @@ public class EdgeCatalogueTests : CatalogueTest
             seed => EdgeCatalogue.LocalNamedLikeAdjointGradient(x.Value[0], ref x.Grad[0], seed),
             Precision.Double);
     });
-#else
-    [Fact(Skip = "generator bug: a local named dX is emitted beside the adjoint parameter dX (CS0136)")]
-    public void LocalNamedLikeAdjoint()
-    {
-    }
-#endif
 
-#if GENERATOR_FIXED_LOCAL_CONST
     [Fact]
     public void LocalConstant() => AtRandomPoints(rng =>
     {
@@ -68,12 +60,6 @@ public class EdgeCatalogueTests : CatalogueTest
             seed => EdgeCatalogue.LocalConstantGradient(x.Value[0], ref x.Grad[0], seed),
             Precision.Double);
     });
-#else
-    [Fact(Skip = "generator bug: a local const is copied into the gradient and never used (CS0219)")]
-    public void LocalConstant()
-    {
-    }
-#endif
 
     /// <summary>The int output is written by the gradient as by the method, and gets no adjoint.</summary>
     [Fact]
