@@ -34,7 +34,7 @@ internal sealed class ExpressionPrinter
 
     /// <summary>Whether code is a single token that needs no parentheses anywhere.</summary>
     public static bool IsAtomic(string code) =>
-        System.Text.RegularExpressions.Regex.IsMatch(code, @"^@?[A-Za-z_][\w.]*(\[[^\[\]]*\])?$|^[0-9][\w.]*$");
+        System.Text.RegularExpressions.Regex.IsMatch(code, @"^@?[A-Za-z_][\w.:]*(\[[^\[\]]*\]|\([^()]*\))?$|^[0-9][\w.]*$");
 
     private string Print(Expr expr, out int precedence)
     {
