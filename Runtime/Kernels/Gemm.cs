@@ -54,23 +54,20 @@ internal static unsafe class Gemm<T>
 
         var problem = new Problem(a, b, c, m, k, n, transposeA, transposeB, accumulate);
         int threads = (long)m * n * k >= ParallelThreshold ? Math.Max(1, maxThreads) : 1;
-        if (Avx512F.IsSupported || Vector512.IsHardwareAccelerated)
+        switch (GemmPaths.Current)
         {
-            // On CPUs where the runtime prefers 256-bit vectors (AVX-512 clocks down), a compute-bound product
-            // still gains from 512-bit FMAs, so the choice follows the instruction set, not that preference.
-            Run<Vector512<T>, Simd512<T>>(problem, threads, TileShape512);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            Run<Vector256<T>, Simd256<T>>(problem, threads, TileShape.Rows6x2);
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            Run<Vector128<T>, Simd128<T>>(problem, threads, TileShape.Rows6x2);
-        }
-        else
-        {
-            MultiplyScalar(problem);
+            case GemmPath.Vector512:
+                Run<Vector512<T>, Simd512<T>>(problem, threads, TileShape512);
+                break;
+            case GemmPath.Vector256:
+                Run<Vector256<T>, Simd256<T>>(problem, threads, TileShape.Rows6x2);
+                break;
+            case GemmPath.Vector128:
+                Run<Vector128<T>, Simd128<T>>(problem, threads, TileShape.Rows6x2);
+                break;
+            default:
+                MultiplyScalar(problem);
+                break;
         }
     }
 
@@ -381,6 +378,31 @@ internal static unsafe class Gemm<T>
             }
         }
     }
+}
+
+/// <summary>The instruction set a product runs on; tests force each one the machine has.</summary>
+internal enum GemmPath
+{
+    Scalar,
+    Vector128,
+    Vector256,
+    Vector512,
+}
+
+internal static class GemmPaths
+{
+    /// <summary>
+    /// The best path here. AVX-512 is used whenever the CPU has it, even where the runtime prefers 256-bit vectors
+    /// (CPUs that clock down under AVX-512): a compute-bound product still gains from twice the FMA width.
+    /// </summary>
+    public static GemmPath Best { get; } =
+        Avx512F.IsSupported || Vector512.IsHardwareAccelerated ? GemmPath.Vector512
+        : Vector256.IsHardwareAccelerated ? GemmPath.Vector256
+        : Vector128.IsHardwareAccelerated ? GemmPath.Vector128
+        : GemmPath.Scalar;
+
+    /// <summary>The path products take; tests set it to any path at or below <see cref="Best"/>.</summary>
+    public static GemmPath Current { get; set; } = Best;
 }
 
 /// <summary>The register tile of a micro-kernel: rows of C × vectors of columns.</summary>

@@ -71,6 +71,98 @@ public static unsafe partial class Linalg
         }
     }
 
+    /// <summary>
+    /// Pullback of <see cref="MatMul(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool)"/>:
+    /// dA += dC·op(B)ᵀ and dB += op(A)ᵀ·dC (each stored like its operand); dC is zeroed, since C was overwritten.
+    /// </summary>
+    [DerivativeOf(nameof(MatMul))]
+    public static void MatMulPullback(
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
+        bool transposeA, bool transposeB, Span<float> dA, Span<float> dB, Span<float> dC)
+    {
+        MatMulAddPullback(a, b, c, m, k, n, transposeA, transposeB, dA, dB, dC);
+        dC.Clear();
+    }
+
+    /// <inheritdoc cref="MatMulPullback(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool, Span{float}, Span{float}, Span{float})"/>
+    [DerivativeOf(nameof(MatMul))]
+    public static void MatMulPullback(
+        ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n,
+        bool transposeA, bool transposeB, Span<double> dA, Span<double> dB, Span<double> dC)
+    {
+        MatMulAddPullback(a, b, c, m, k, n, transposeA, transposeB, dA, dB, dC);
+        dC.Clear();
+    }
+
+    /// <summary>
+    /// Pullback of <see cref="MatMulAdd(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool)"/>:
+    /// dA += dC·op(B)ᵀ and dB += op(A)ᵀ·dC; dC passes through unchanged (C's initial contents were added as they were).
+    /// </summary>
+    [DerivativeOf(nameof(MatMulAdd))]
+    public static void MatMulAddPullback(
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
+        bool transposeA, bool transposeB, Span<float> dA, Span<float> dB, Span<float> dC)
+        => ProductPullback<float>(a, b, m, k, n, transposeA, transposeB, dA, dB, dC);
+
+    /// <inheritdoc cref="MatMulAddPullback(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool, Span{float}, Span{float}, Span{float})"/>
+    [DerivativeOf(nameof(MatMulAdd))]
+    public static void MatMulAddPullback(
+        ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n,
+        bool transposeA, bool transposeB, Span<double> dA, Span<double> dB, Span<double> dC)
+        => ProductPullback<double>(a, b, m, k, n, transposeA, transposeB, dA, dB, dC);
+
+    /// <summary>Pullback of <see cref="AddBias(Span{float}, ReadOnlySpan{float}, int, int)"/>: dBias += the column sums of dY; dY passes through.</summary>
+    [DerivativeOf(nameof(AddBias))]
+    public static void AddBiasPullback(Span<float> y, ReadOnlySpan<float> bias, int rows, int cols, Span<float> dY, Span<float> dBias)
+        => BiasPullback<float>(y.Length, bias.Length, rows, cols, dY, dBias);
+
+    /// <inheritdoc cref="AddBiasPullback(Span{float}, ReadOnlySpan{float}, int, int, Span{float}, Span{float})"/>
+    [DerivativeOf(nameof(AddBias))]
+    public static void AddBiasPullback(Span<double> y, ReadOnlySpan<double> bias, int rows, int cols, Span<double> dY, Span<double> dBias)
+        => BiasPullback<double>(y.Length, bias.Length, rows, cols, dY, dBias);
+
+    private static void ProductPullback<T>(
+        ReadOnlySpan<T> a, ReadOnlySpan<T> b, int m, int k, int n, bool transposeA, bool transposeB,
+        Span<T> dA, Span<T> dB, ReadOnlySpan<T> dC)
+        where T : unmanaged, System.Numerics.INumber<T>
+    {
+        Shape.CheckSameLength(dA.Length, nameof(dA), a.Length, nameof(a));
+        Shape.CheckSameLength(dB.Length, nameof(dB), b.Length, nameof(b));
+        Shape.CheckLength(dC.Length, nameof(dC), "m*n", m, n);
+
+        // op(A) = A or Aᵀ: d op(A) = dC·op(B)ᵀ (m×k); stored transposed, dA = op(B)·dCᵀ (k×m).
+        if (!transposeA)
+        {
+            Multiply(dC, b, dA, m, n, k, transposeA: false, transposeB: !transposeB, accumulate: true);
+        }
+        else
+        {
+            Multiply(b, dC, dA, k, n, m, transposeA: transposeB, transposeB: true, accumulate: true);
+        }
+
+        // d op(B) = op(A)ᵀ·dC (k×n); stored transposed, dB = dCᵀ·op(A) (n×k).
+        if (!transposeB)
+        {
+            Multiply(a, dC, dB, k, m, n, transposeA: !transposeA, transposeB: false, accumulate: true);
+        }
+        else
+        {
+            Multiply(dC, a, dB, n, m, k, transposeA: true, transposeB: transposeA, accumulate: true);
+        }
+    }
+
+    private static void BiasPullback<T>(int yLength, int biasLength, int rows, int cols, ReadOnlySpan<T> dY, Span<T> dBias)
+        where T : unmanaged, System.Numerics.INumber<T>
+    {
+        CheckBias(yLength, biasLength, rows, cols);
+        Shape.CheckSameLength(dY.Length, nameof(dY), yLength, "y");
+        Shape.CheckSameLength(dBias.Length, nameof(dBias), biasLength, "bias");
+        for (int r = 0; r < rows; r++)
+        {
+            Vectorized.Add(dBias, dY.Slice(r * cols, cols));
+        }
+    }
+
     private static void Multiply<T>(
         ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n,
         bool transposeA, bool transposeB, bool accumulate)

@@ -240,6 +240,20 @@ internal static class Vectorized
         return Sum((ReadOnlySpan<T>)y);
     }
 
+    /// <summary>log Σ exp(x), shifted by the maximum so no term overflows.</summary>
+    public static T LogSumExp<T>(ReadOnlySpan<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T max = Max(x);
+        if (!T.IsFinite(max))
+        {
+            // Empty (−∞), all −∞ (−∞), or containing +∞ or NaN: the shift would turn every term into NaN.
+            return max;
+        }
+
+        return max + T.Log(Sum(x, x, new ExpShift<T>(max)));
+    }
+
     /// <summary>y *= factor.</summary>
     public static void Scale<T>(Span<T> y, T factor)
         where T : unmanaged, INumber<T>
@@ -276,7 +290,8 @@ internal static class Vectorized
         public Vector512<T> Invoke(Vector512<T> x) => x * factor;
     }
 
-    private readonly struct ExpShift<T>(T shift) : IUnaryOp<T>
+    /// <summary>exp(x - shift); as a binary operator, of the first argument.</summary>
+    private readonly struct ExpShift<T>(T shift) : IUnaryOp<T>, IBinaryOp<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         public T Invoke(T x) => T.Exp(x - shift);
@@ -284,6 +299,34 @@ internal static class Vectorized
         public Vector<T> Invoke(Vector<T> x) => VectorMath.Exp(x - new Vector<T>(shift));
 
         public Vector512<T> Invoke(Vector512<T> x) => VectorMath.Exp(x - Vector512.Create(shift));
+
+        public T Invoke(T u, T v) => Invoke(u);
+
+        public Vector<T> Invoke(Vector<T> u, Vector<T> v) => Invoke(u);
+
+        public Vector512<T> Invoke(Vector512<T> u, Vector512<T> v) => Invoke(u);
+    }
+
+    /// <summary>x + offset.</summary>
+    internal readonly struct Shift<T>(T offset) : IUnaryOp<T>
+        where T : unmanaged, INumber<T>
+    {
+        public T Invoke(T x) => x + offset;
+
+        public Vector<T> Invoke(Vector<T> x) => x + new Vector<T>(offset);
+
+        public Vector512<T> Invoke(Vector512<T> x) => x + Vector512.Create(offset);
+    }
+
+    /// <summary>A constant, whatever the arguments (the pullback of a sum adds one value to every element).</summary>
+    internal readonly struct Constant<T>(T value) : IBinaryOp<T>
+        where T : unmanaged, INumber<T>
+    {
+        public T Invoke(T u, T v) => value;
+
+        public Vector<T> Invoke(Vector<T> u, Vector<T> v) => new(value);
+
+        public Vector512<T> Invoke(Vector512<T> u, Vector512<T> v) => Vector512.Create(value);
     }
 }
 
