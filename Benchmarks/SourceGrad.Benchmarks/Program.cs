@@ -1,1 +1,4 @@
-Console.WriteLine("benchmarks");
+using BenchmarkDotNet.Running;
+
+// Pick benchmarks with --filter, e.g. --filter '*MatMul*' (see docs/matmul.md).
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -228,23 +228,21 @@ internal static unsafe class Gemm<T>
                 int paddedColumns = (endPanel - firstPanel) * width;
                 for (int column = 0; column < paddedColumns; column++)
                 {
-                    T* target = destination + (column / width) * panelSize + column % width;
-                    if (column < columns)
-                    {
-                        T* source = p.B + (nint)(column0 + column) * p.K + _depthStart;
-                        for (int step = 0; step < depth; step++)
-                        {
-                            target[(nint)step * width] = source[step];
-                        }
-                    }
-                    else
-                    {
-                        for (int step = 0; step < depth; step++)
-                        {
-                            target[(nint)step * width] = T.Zero;
-                        }
-                    }
+                    T* source = column < columns ? p.B + (nint)(column0 + column) * p.K + _depthStart : null;
+                    CopyToLane(source, destination + (column / width) * panelSize + column % width, depth, width);
                 }
+            }
+        }
+
+        /// <summary>
+        /// Writes a contiguous run of <paramref name="depth"/> values into one lane of a packed panel (every
+        /// <paramref name="stride"/>-th element), or zeros when <paramref name="source"/> is null (padding past the edge).
+        /// </summary>
+        private static void CopyToLane(T* source, T* lane, int depth, int stride)
+        {
+            for (int step = 0; step < depth; step++)
+            {
+                lane[(nint)step * stride] = source is null ? T.Zero : source[step];
             }
         }
 
@@ -258,23 +256,25 @@ internal static unsafe class Gemm<T>
             int paddedRows = (rows + tileRows - 1) / tileRows * tileRows;
             if (!p.TransposeA)
             {
-                // A is m×k: a row of op(A) is contiguous along the depth; it becomes one lane of its panel.
-                for (int r = 0; r < paddedRows; r++)
+                // A is m×k: step by step, gather the panel's rows (each step's values are then written contiguously,
+                // and the rows' cache lines each serve many steps).
+                for (int panelStart = 0; panelStart < paddedRows; panelStart += tileRows, destination += panelSize)
                 {
-                    T* target = destination + (r / tileRows) * panelSize + r % tileRows;
-                    if (r < rows)
+                    int panelRows = Math.Min(tileRows, rows - panelStart);
+                    T* source = p.A + (nint)(row0 + panelStart) * p.K + _depthStart;
+                    nint rowStride = p.K;
+                    T* target = destination;
+                    for (int step = 0; step < depth; step++, source++, target += tileRows)
                     {
-                        T* source = p.A + (nint)(row0 + r) * p.K + _depthStart;
-                        for (int step = 0; step < depth; step++)
+                        T* value = source;
+                        for (int lane = 0; lane < panelRows; lane++, value += rowStride)
                         {
-                            target[(nint)step * tileRows] = source[step];
+                            target[lane] = *value;
                         }
-                    }
-                    else
-                    {
-                        for (int step = 0; step < depth; step++)
+
+                        for (int lane = panelRows; lane < tileRows; lane++)
                         {
-                            target[(nint)step * tileRows] = T.Zero;
+                            target[lane] = T.Zero;
                         }
                     }
                 }
