@@ -1,4 +1,4 @@
 using BenchmarkDotNet.Running;
 
-// Pick benchmarks with --filter, e.g. --filter '*MatMul*' (see docs/matmul.md).
+// Runs the suites; pass BenchmarkDotNet arguments, e.g. --filter '*LoopMlp*' or --list flat.
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
