@@ -1,0 +1,40 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using SourceGrad.Benchmarks.Torch;
+using TorchSharp;
+
+// check: load TorchSharp, run one tiny MLP step, compare the 784-128-10 gradients with the tape's.
+// anything else: the BenchmarkDotNet run (arguments go to BenchmarkSwitcher, e.g. --filter '*' --job short).
+if (args is ["check"])
+{
+    return Check();
+}
+
+// In-process: BenchmarkDotNet's separate build would copy an unpatched libLibTorchSharp.so (see docs/torchsharp.md).
+IConfig config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).AsDefault());
+BenchmarkSwitcher.FromAssembly(typeof(MlpStepBenchmark).Assembly).Run(args, config);
+return 0;
+
+static int Check()
+{
+    torch.set_num_threads(1);
+    Console.WriteLine($"TorchSharp loaded: libtorch {torch.__version__}, {torch.get_num_threads()} thread");
+    var tiny = new MlpProblem(batch: 2);
+    using (var mlp = new TorchMlp(tiny))
+    {
+        float before = mlp.LossAndGradients();
+        mlp.Step();
+        float after = mlp.LossAndGradients();
+        Console.WriteLine($"one SGD step inside a dispose scope: loss {before:F6} -> {after:F6}");
+    }
+
+    foreach (int batch in new[] { 1, 64, 256 })
+    {
+        double difference = GradientAgreement.Check(new MlpProblem(batch));
+        Console.WriteLine($"batch {batch,3}: TorchSharp and tape gradients agree, max |difference| {difference:g3}");
+    }
+
+    return 0;
+}
