@@ -1,7 +1,4 @@
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using SourceGrad.Benchmarks.Torch;
 using TorchSharp;
 
@@ -12,9 +9,9 @@ if (args is ["check"])
     return Check();
 }
 
-// In-process: BenchmarkDotNet's separate build would copy an unpatched libLibTorchSharp.so (see docs/torchsharp.md).
-IConfig config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).AsDefault());
-BenchmarkSwitcher.FromAssembly(typeof(MlpStepBenchmark).Assembly).Run(args, config);
+// Always in-process: BenchmarkDotNet's own build of a host project would copy an unpatched libLibTorchSharp.so.
+string[] benchmarkArgs = args.Contains("--inProcess") || args.Contains("-i") ? args : [.. args, "--inProcess"];
+BenchmarkSwitcher.FromAssembly(typeof(MlpStepBenchmark).Assembly).Run(benchmarkArgs);
 return 0;
 
 static int Check()

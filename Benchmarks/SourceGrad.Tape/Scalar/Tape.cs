@@ -133,12 +133,16 @@ public sealed class Tape
             Grow();
         }
 
-        // All six arrays have the same length, checked once above.
-        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_values), index) = value;
-        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_firstParents), index) = firstParent;
-        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_secondParents), index) = secondParent;
-        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_firstPartials), index) = firstPartial;
-        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_secondPartials), index) = secondPartial;
+        // All six arrays have the same length, checked once above. The array references are read into locals
+        // first: a store through a byref could alias a field, so the JIT would otherwise reload each one.
+        double[] values = _values;
+        int[] firstParents = _firstParents, secondParents = _secondParents;
+        double[] firstPartials = _firstPartials, secondPartials = _secondPartials;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(values), index) = value;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(firstParents), index) = firstParent;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(secondParents), index) = secondParent;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(firstPartials), index) = firstPartial;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(secondPartials), index) = secondPartial;
         _count = index + 1;
         return new Var(this, index, value);
     }

@@ -85,11 +85,9 @@ public readonly partial struct Var : IEquatable<Var>
 
     public static bool operator >=(Var a, double b) => a.Value >= b;
 
+    // No == operator: it would be ambiguous between equal values and the same node. Compare .Value instead.
+
     /// <summary>Handle equality: the same node of the same tape (not equal values).</summary>
-    public static bool operator ==(Var a, Var b) => a.Equals(b);
-
-    public static bool operator !=(Var a, Var b) => !a.Equals(b);
-
     public bool Equals(Var other) => ReferenceEquals(Tape, other.Tape) && Index == other.Index;
 
     public override bool Equals(object? obj) => obj is Var other && Equals(other);
