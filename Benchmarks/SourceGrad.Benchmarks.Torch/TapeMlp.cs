@@ -50,8 +50,8 @@ public sealed class TapeMlp
         Tensor b1 = _tape.Parameter(B1, GradB1, 1, MlpProblem.Hidden);
         Tensor w2 = _tape.Parameter(W2, GradW2, MlpProblem.Hidden, MlpProblem.Classes);
         Tensor b2 = _tape.Parameter(B2, GradB2, 1, MlpProblem.Classes);
-        Tensor hidden = _tape.Relu(_tape.AddBias(_tape.MatMul(x, w1), b1));
-        Tensor logits = _tape.AddBias(_tape.MatMul(hidden, w2), b2);
+        Tensor hidden = _tape.Relu(_tape.Linear(x, w1, b1));
+        Tensor logits = _tape.Linear(hidden, w2, b2);
         Tensor loss = _tape.SoftmaxCrossEntropy(logits, _problem.Labels);
         _tape.Backward(loss);
         return loss.Scalar;

@@ -26,6 +26,9 @@ public sealed class Tape
     private double[] _secondPartials;
     private int _count;
 
+    // Incremented by Reset: a Var carries the generation it was recorded in, so a stale one is caught.
+    private int _generation;
+
     /// <summary>Creates a tape with room for <paramref name="capacity"/> nodes before it has to grow.</summary>
     public Tape(int capacity = 1024)
     {
@@ -74,7 +77,13 @@ public sealed class Tape
     /// allocates nothing unless it outgrows the largest recording so far. Every <see cref="Var"/> of this tape
     /// becomes invalid.
     /// </summary>
-    public void Reset() => _count = 1;
+    public void Reset()
+    {
+        _count = 1;
+        _generation++;
+    }
+
+    internal int Generation => _generation;
 
     /// <summary>
     /// The reverse sweep: sets every adjoint to zero, the adjoint of <paramref name="output"/> to
@@ -144,7 +153,7 @@ public sealed class Tape
         Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(firstPartials), index) = firstPartial;
         Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(secondPartials), index) = secondPartial;
         _count = index + 1;
-        return new Var(this, index, value);
+        return new Var(this, index, _generation, value);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -161,11 +170,9 @@ public sealed class Tape
                 paramName);
         }
 
-        if (variable.Index >= _count)
+        if (variable.Generation != _generation)
         {
-            throw new ArgumentException(
-                $"The variable is node {variable.Index} but the tape holds {Count} nodes: it was recorded before the last Reset.",
-                paramName);
+            throw new ArgumentException("The variable was recorded before the tape's last Reset.", paramName);
         }
 
         return variable.Index;

@@ -10,14 +10,16 @@ public readonly partial struct Var : IEquatable<Var>
 {
     internal readonly Tape Tape;
     internal readonly int Index;
+    internal readonly int Generation;
 
     // A copy of the node's value, as Adept's aReal keeps one: operators read it without touching the tape.
     private readonly double _value;
 
-    internal Var(Tape tape, int index, double value)
+    internal Var(Tape tape, int index, int generation, double value)
     {
         Tape = tape;
         Index = index;
+        Generation = generation;
         _value = value;
     }
 
@@ -88,22 +90,32 @@ public readonly partial struct Var : IEquatable<Var>
     // No == operator: it would be ambiguous between equal values and the same node. Compare .Value instead.
 
     /// <summary>Handle equality: the same node of the same tape (not equal values).</summary>
-    public bool Equals(Var other) => ReferenceEquals(Tape, other.Tape) && Index == other.Index;
+    public bool Equals(Var other) => ReferenceEquals(Tape, other.Tape) && Index == other.Index && Generation == other.Generation;
 
     public override bool Equals(object? obj) => obj is Var other && Equals(other);
 
-    public override int GetHashCode() => HashCode.Combine(RuntimeHelpers.GetHashCode(Tape), Index);
+    public override int GetHashCode() => HashCode.Combine(RuntimeHelpers.GetHashCode(Tape), Index, Generation);
 
     public override string ToString() => Tape is null ? "Var(unrecorded)" : $"Var#{Index}({_value})";
 
+    /// <summary>The tape to record on; the variable must be of the tape's current recording.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Tape TapeOf(Var variable) => variable.Tape ?? ThrowUnrecorded();
+    private static Tape TapeOf(Var variable)
+    {
+        Tape tape = variable.Tape ?? ThrowUnrecorded();
+        if (variable.Generation != tape.Generation)
+        {
+            ThrowStale();
+        }
+
+        return tape;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Tape SameTape(Var a, Var b)
     {
         Tape tape = TapeOf(a);
-        if (!ReferenceEquals(tape, b.Tape))
+        if (!ReferenceEquals(tape, b.Tape) || b.Generation != a.Generation)
         {
             ThrowDifferentTapes();
         }
@@ -114,6 +126,9 @@ public readonly partial struct Var : IEquatable<Var>
     private static Tape ThrowUnrecorded() =>
         throw new InvalidOperationException("The variable is default(Var): it was never recorded on a tape.");
 
+    private static void ThrowStale() =>
+        throw new InvalidOperationException("The variable was recorded before its tape's last Reset.");
+
     private static void ThrowDifferentTapes() =>
-        throw new ArgumentException("The two variables were recorded on different tapes.", "b");
+        throw new ArgumentException("The two variables were recorded on different tapes (or recordings).", "b");
 }

@@ -8,11 +8,13 @@ public readonly struct Tensor
 {
     internal readonly TensorTape Tape;
     internal readonly int Index;
+    internal readonly int Generation;
 
-    internal Tensor(TensorTape tape, int index, int rows, int columns)
+    internal Tensor(TensorTape tape, int index, int generation, int rows, int columns)
     {
         Tape = tape;
         Index = index;
+        Generation = generation;
         Rows = rows;
         Columns = columns;
     }

@@ -17,6 +17,7 @@ public sealed class TensorTape
     {
         Leaf,
         MatMul,
+        Linear,
         AddBias,
         Relu,
         Sigmoid,
@@ -37,6 +38,7 @@ public sealed class TensorTape
         public bool OwnsGradient;
         public int First;
         public int Second;
+        public int Third;
         public int Rows;
         public int Columns;
         public Segment<float> Value;
@@ -55,6 +57,9 @@ public sealed class TensorTape
     private readonly Arena<int> _ints;
     private Record[] _records;
     private int _count;
+
+    // Incremented by Reset: a Tensor carries the generation it was recorded in, so a stale one is caught.
+    private int _generation;
 
     /// <param name="arenaChunkLength">Floats per arena chunk; a step that needs more takes several chunks.</param>
     /// <param name="capacity">Records before the record array grows.</param>
@@ -87,6 +92,7 @@ public sealed class TensorTape
         // Drop the references to the callers' arrays; the arena chunks stay.
         Array.Clear(_records, 0, _count);
         _count = 0;
+        _generation++;
         _floats.Reset();
         _ints.Reset();
     }
@@ -107,6 +113,7 @@ public sealed class TensorTape
             Operation = Operation.Leaf,
             First = None,
             Second = None,
+            Third = None,
             Rows = rows,
             Columns = columns,
             Value = new Segment<float>(value, 0, value.Length),
@@ -134,6 +141,7 @@ public sealed class TensorTape
             Operation = Operation.Leaf,
             First = None,
             Second = None,
+            Third = None,
             Rows = rows,
             Columns = columns,
             Value = new Segment<float>(data, offset, rows * columns),
@@ -158,6 +166,34 @@ public sealed class TensorTape
         record.TransposeFirst = transposeA;
         record.TransposeSecond = transposeB;
         TapeKernels.MatMul(ValueOf(a), ValueOf(b), record.Value.Span, m, k, n, transposeA, transposeB);
+        return Handle(index);
+    }
+
+    /// <summary>
+    /// x·weight + bias as one record (x is batch×in, weight in×out, bias 1×out): the fused layer PyTorch's
+    /// nn.Linear records with addmm, saving the intermediate product and its gradient.
+    /// </summary>
+    public Tensor Linear(Tensor x, Tensor weight, Tensor bias)
+    {
+        Check(x, nameof(x));
+        Check(weight, nameof(weight));
+        Check(bias, nameof(bias));
+        if (weight.Rows != x.Columns)
+        {
+            throw new ArgumentException(
+                $"The weight is {weight.Rows}×{weight.Columns} but x has {x.Columns} columns: it needs {x.Columns} rows.", nameof(weight));
+        }
+
+        if (bias.Length != weight.Columns)
+        {
+            throw new ArgumentException(
+                $"The bias has {bias.Length} elements but the weight has {weight.Columns} columns.", nameof(bias));
+        }
+
+        int index = AppendResult(Operation.Linear, x.Index, weight.Index, x.Rows, weight.Columns, bias.Index);
+        Span<float> y = _records[index].Value.Span;
+        TapeKernels.MatMul(ValueOf(x), ValueOf(weight), y, x.Rows, x.Columns, weight.Columns);
+        TapeKernels.AddBias(y, ValueOf(bias), x.Rows, weight.Columns);
         return Handle(index);
     }
 
@@ -310,6 +346,15 @@ public sealed class TensorTape
             case Operation.MatMul:
                 MatMulBackward(ref record, ref first, ref _records[record.Second]);
                 break;
+            case Operation.Linear:
+                ref Record linearBias = ref _records[record.Third];
+                if (!linearBias.Gradient.IsEmpty)
+                {
+                    TapeKernels.SumRows(dY, linearBias.Gradient.Span, record.Rows, record.Columns);
+                }
+
+                MatMulBackward(ref record, ref first, ref _records[record.Second]);
+                break;
             case Operation.AddBias:
                 ref Record bias = ref _records[record.Second];
                 if (!first.Gradient.IsEmpty)
@@ -457,15 +502,18 @@ public sealed class TensorTape
     }
 
     /// <summary>Appends the record of an operation's result; it gets a gradient iff an input has one.</summary>
-    private int AppendResult(Operation operation, int first, int second, int rows, int columns)
+    private int AppendResult(Operation operation, int first, int second, int rows, int columns, int third = None)
     {
-        bool needsGradient = !_records[first].Gradient.IsEmpty || (second != None && !_records[second].Gradient.IsEmpty);
+        bool needsGradient = !_records[first].Gradient.IsEmpty
+            || (second != None && !_records[second].Gradient.IsEmpty)
+            || (third != None && !_records[third].Gradient.IsEmpty);
         int length = rows * columns;
         var record = new Record
         {
             Operation = operation,
             First = first,
             Second = second,
+            Third = third,
             Rows = rows,
             Columns = columns,
             Value = _floats.Allocate(length),
@@ -486,7 +534,7 @@ public sealed class TensorTape
         return Handle(_count++);
     }
 
-    private Tensor Handle(int index) => new(this, index, _records[index].Rows, _records[index].Columns);
+    private Tensor Handle(int index) => new(this, index, _generation, _records[index].Rows, _records[index].Columns);
 
     private ref Record Checked(Tensor tensor)
     {
@@ -503,11 +551,9 @@ public sealed class TensorTape
                 paramName);
         }
 
-        if (tensor.Index >= _count)
+        if (tensor.Generation != _generation)
         {
-            throw new ArgumentException(
-                $"The tensor is record {tensor.Index} but the tape holds {_count}: it was recorded before the last Reset.",
-                paramName);
+            throw new ArgumentException("The tensor was recorded before the tape's last Reset.", paramName);
         }
     }
 

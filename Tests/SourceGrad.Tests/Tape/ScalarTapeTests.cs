@@ -130,6 +130,9 @@ public class ScalarTapeTests
         tape.Reset();
         var stale = Assert.Throws<ArgumentException>(() => tape.Backward(a));
         Assert.Contains("Reset", stale.Message, StringComparison.Ordinal);
+        Var fresh = tape.Variable(3);
+        Assert.Throws<InvalidOperationException>(() => a * 2);
+        Assert.Equal("b", Assert.Throws<ArgumentException>(() => fresh + a).ParamName);
     }
 
     private static double RecordAndDifferentiate(Tape tape, double[] point, Span<Var> x)

@@ -81,6 +81,34 @@ public class TensorTapeTests
         }
     }
 
+    [Fact]
+    public void Linear_gives_the_values_and_gradients_of_matmul_then_bias()
+    {
+        var mlp = new Mlp(seed: 13);
+        var tape = new TensorTape();
+        Tensor separate = mlp.Loss(tape, ActivationNamed("tanh"));
+        tape.Backward(separate);
+        float separateLoss = separate.Scalar;
+        float[][] expected = Array.ConvertAll(mlp.Gradients, gradient => (float[])gradient.Clone());
+        mlp.ZeroGradients();
+
+        tape.Reset();
+        Tensor x = tape.Input(mlp.X, Batch, Inputs);
+        Tensor w1 = tape.Parameter(mlp.W1, mlp.GradW1, Inputs, Hidden);
+        Tensor b1 = tape.Parameter(mlp.B1, mlp.GradB1, 1, Hidden);
+        Tensor w2 = tape.Parameter(mlp.W2, mlp.GradW2, Hidden, Classes);
+        Tensor b2 = tape.Parameter(mlp.B2, mlp.GradB2, 1, Classes);
+        Tensor logits = tape.Linear(tape.Tanh(tape.Linear(x, w1, b1)), w2, b2);
+        Tensor fused = tape.SoftmaxCrossEntropy(logits, mlp.Labels);
+        tape.Backward(fused);
+
+        Assert.Equal(separateLoss, fused.Scalar, 1e-6f);
+        for (int p = 0; p < expected.Length; p++)
+        {
+            FiniteDifferences.AssertClose(expected[p], mlp.Gradients[p], 1e-6, $"parameter {p}");
+        }
+    }
+
     [Theory]
     [InlineData(false, false)]
     [InlineData(true, false)]
@@ -201,11 +229,16 @@ public class TensorTapeTests
         Assert.Throws<InvalidOperationException>(() => tape.Relu(x).Gradient.Length);
         Assert.Equal("b", Assert.Throws<ArgumentException>(() => tape.MatMul(x, w)).ParamName);
         Assert.Equal("bias", Assert.Throws<ArgumentException>(() => tape.AddBias(x, w)).ParamName);
+        Assert.Equal("weight", Assert.Throws<ArgumentException>(() => tape.Linear(x, w, w)).ParamName);
         Assert.Equal("labels", Assert.Throws<ArgumentException>(() => tape.SoftmaxCrossEntropy(x, [0, 3])).ParamName);
         Assert.Equal("loss", Assert.Throws<ArgumentException>(() => tape.Backward(x)).ParamName);
         Assert.Equal("offset", Assert.Throws<ArgumentException>(() => tape.Input(data, 2, 3, offset: 1)).ParamName);
         Assert.Equal("gradient", Assert.Throws<ArgumentException>(() => tape.Parameter(new float[6], new float[5], 2, 3)).ParamName);
         Assert.Equal("x", Assert.Throws<ArgumentException>(() => new TensorTape().Relu(x)).ParamName);
+        tape.Reset();
+        tape.Input(data, 2, 3);
+        tape.Input(data, 2, 3);
+        Assert.Contains("Reset", Assert.Throws<ArgumentException>(() => tape.Sum(x)).Message, StringComparison.Ordinal);
     }
 
     private static float Step(Mlp mlp, TensorTape tape, Func<TensorTape, Tensor, Tensor> activation)
