@@ -55,8 +55,14 @@ public struct SaveStack<T> : IDisposable
     }
 
     /// <summary>Copies the top <paramref name="destination"/>.Length values into it without popping them.</summary>
-    public readonly void PeekRange(Span<T> destination) =>
-        _items.AsSpan(_count - destination.Length, destination.Length).CopyTo(destination);
+    public readonly void PeekRange(Span<T> destination) => PeekRange(destination, 0);
+
+    /// <summary>
+    /// Copies <paramref name="destination"/>.Length values that lie <paramref name="depth"/> values below the top
+    /// into it, without popping anything (a buffer saved before others that were pushed after it).
+    /// </summary>
+    public readonly void PeekRange(Span<T> destination, int depth) =>
+        _items.AsSpan(_count - depth - destination.Length, destination.Length).CopyTo(destination);
 
     public void Dispose()
     {

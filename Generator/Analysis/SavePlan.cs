@@ -1,0 +1,289 @@
+using System.Collections.Generic;
+using System.Linq;
+using SourceGrad.Generator.Model;
+
+namespace SourceGrad.Generator.Analysis;
+
+/// <summary>
+/// To-be-recorded analysis. The reverse sweep processes each statement with every variable holding the value it
+/// had just before that statement ran; an overwrite must therefore be undone in the reverse sweep, but only
+/// when some statement that can run earlier reads the overwritten variable in the reverse sweep. Such
+/// overwrites save the old value; locals in loops whose value is a function of values that never change are
+/// recomputed instead of saved.
+/// </summary>
+internal sealed class SavePlan
+{
+    private readonly HashSet<int> _savedStatements = new();
+    private readonly HashSet<(int Statement, int Buffer)> _savedBuffers = new();
+    private readonly HashSet<int> _recomputed = new();
+    private readonly HashSet<int> _withReverseWork = new();
+    private readonly HashSet<int> _finalCopies = new();
+
+    /// <summary>The plan of the first pass: nothing saved, every statement visited.</summary>
+    public static SavePlan Exploratory { get; } = new() { IsExploratory = true };
+
+    public bool IsExploratory { get; private init; }
+
+    /// <summary>Whether the assignment (or call result, or declaration in a loop) saves the value it overwrites.</summary>
+    public bool SavesTarget(Statement statement) => _savedStatements.Contains(statement.Id);
+
+    /// <summary>Whether a call saves the contents of a buffer it writes.</summary>
+    public bool SavesBuffer(Statement statement, int buffer) => _savedBuffers.Contains((statement.Id, buffer));
+
+    /// <summary>Whether a declaration inside a loop is recomputed at the top of its reverse iteration.</summary>
+    public bool IsRecomputed(Declaration declaration) => _recomputed.Contains(declaration.Id);
+
+    /// <summary>Whether the statement (or anything in it) has work in the reverse sweep.</summary>
+    public bool HasReverseWork(Statement statement) => IsExploratory || _withReverseWork.Contains(statement.Id);
+
+    /// <summary>Buffer parameters whose final contents are put back after the reverse sweep restored them.</summary>
+    public IReadOnlyCollection<int> FinalCopies => _finalCopies;
+
+    public static SavePlan Create(
+        StatementIndex index,
+        IReadOnlyDictionary<int, HashSet<int>> reverseReads,
+        IReadOnlyCollection<int> ownReverseWork)
+    {
+        var plan = new SavePlan();
+        var statements = new List<Statement>();
+        Flatten(index.Method.Body, statements);
+        var allReads = new HashSet<int>(reverseReads.Values.SelectMany(r => r));
+
+        plan.FindRecomputed(index, statements, allReads);
+
+        foreach (Statement statement in statements)
+        {
+            switch (statement)
+            {
+                case Declaration declaration when index.IsInLoop(declaration) && !plan._recomputed.Contains(declaration.Id):
+                    if (ReadBefore(index, statements, reverseReads, declaration, declaration.Variable, inclusive: true))
+                    {
+                        plan._savedStatements.Add(declaration.Id);
+                    }
+
+                    break;
+                case Assignment assignment:
+                {
+                    int target = assignment.Target is VariableRef v ? v.Variable : ((ElementRef)assignment.Target).Buffer;
+                    if (ReadBefore(index, statements, reverseReads, assignment, target, inclusive: true))
+                    {
+                        plan._savedStatements.Add(assignment.Id);
+                    }
+
+                    break;
+                }
+
+                case CallStatement call:
+                    if (call.ResultVariable >= 0 && ReadBefore(index, statements, reverseReads, call, call.ResultVariable, inclusive: false))
+                    {
+                        plan._savedStatements.Add(call.Id);
+                    }
+
+                    for (int i = 0; i < call.Arguments.Count; i++)
+                    {
+                        Argument argument = call.Arguments[i];
+                        if (!argument.IsBuffer || !call.Callee.Parameters[i].IsWritten
+                            || !index.Variable(argument.Buffer).IsDifferentiableType)
+                        {
+                            continue;
+                        }
+
+                        // A generated gradient re-runs its method from the arguments' initial contents, so those are
+                        // always kept; a rule sees the contents after the call, so they are kept only when read earlier.
+                        if (!call.Callee.IsRule || ReadBefore(index, statements, reverseReads, call, argument.Buffer, inclusive: false))
+                        {
+                            plan._savedBuffers.Add((call.Id, argument.Buffer));
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        foreach ((int statement, int buffer) in plan._savedBuffers)
+        {
+            if (index.Variable(buffer).Kind == VariableKind.Parameter)
+            {
+                plan._finalCopies.Add(buffer);
+            }
+        }
+
+        foreach (Assignment assignment in statements.OfType<Assignment>())
+        {
+            if (assignment.Target is ElementRef element && plan._savedStatements.Contains(assignment.Id)
+                && index.Variable(element.Buffer).Kind == VariableKind.Parameter)
+            {
+                plan._finalCopies.Add(element.Buffer);
+            }
+        }
+
+        plan.MarkReverseWork(index.Method.Body, ownReverseWork);
+        return plan;
+    }
+
+    private bool MarkReverseWork(Statement statement, IReadOnlyCollection<int> ownReverseWork)
+    {
+        bool work = ownReverseWork.Contains(statement.Id)
+            || _savedStatements.Contains(statement.Id)
+            || _savedBuffers.Any(s => s.Statement == statement.Id);
+        switch (statement)
+        {
+            case Block block:
+                foreach (Statement child in block.Statements)
+                {
+                    work |= MarkReverseWork(child, ownReverseWork);
+                }
+
+                break;
+            case IfStatement conditional:
+                work |= MarkReverseWork(conditional.Then, ownReverseWork);
+                if (conditional.Else is not null)
+                {
+                    work |= MarkReverseWork(conditional.Else, ownReverseWork);
+                }
+
+                break;
+            case Loop loop:
+                work |= MarkReverseWork(loop.Initializer, ownReverseWork);
+                work |= MarkReverseWork(loop.Body, ownReverseWork);
+                work |= MarkReverseWork(loop.Increment, ownReverseWork);
+                break;
+        }
+
+        if (work)
+        {
+            _withReverseWork.Add(statement.Id);
+        }
+
+        return work;
+    }
+
+    /// <summary>
+    /// Whether some statement that can run before <paramref name="statement"/> (earlier in the source, or anywhere
+    /// in a loop around it) reads <paramref name="variable"/> in the reverse sweep.
+    /// </summary>
+    private static bool ReadBefore(
+        StatementIndex index,
+        List<Statement> statements,
+        IReadOnlyDictionary<int, HashSet<int>> reverseReads,
+        Statement statement,
+        int variable,
+        bool inclusive)
+    {
+        IReadOnlyList<Loop> loops = index.EnclosingLoops(statement);
+
+        // A local re-declared in each iteration of a loop is put back by its declaration's own save, which runs
+        // in the reverse sweep between this iteration and the previous one: earlier iterations of such loops
+        // cannot see what this statement overwrites.
+        if (index.DefiningStatement(variable) is Statement definition && definition.Id != statement.Id)
+        {
+            IReadOnlyList<Loop> definitionLoops = index.EnclosingLoops(definition);
+            loops = loops.Where(l => !definitionLoops.Contains(l)).ToArray();
+        }
+
+        foreach (Statement other in statements)
+        {
+            bool before = inclusive ? other.Id <= statement.Id : other.Id < statement.Id;
+            bool inSameLoop = loops.Any(l => other.Id >= l.Id && other.Id <= index.LastId(l));
+            if ((before || inSameLoop) && reverseReads.TryGetValue(other.Id, out HashSet<int>? reads) && reads.Contains(variable))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void FindRecomputed(StatementIndex index, List<Statement> statements, HashSet<int> allReads)
+    {
+        var stable = new HashSet<int>();
+        for (int id = 0; id < index.Method.Variables.Count; id++)
+        {
+            Variable variable = index.Variable(id);
+            bool isStable = variable.Kind switch
+            {
+                VariableKind.Parameter => variable.IsBuffer ? !index.IsWrittenBuffer(id) : index.AssignmentCount(id) == 0,
+                VariableKind.LoopCounter => true,
+                VariableKind.Local when variable.IsBuffer => !index.IsWrittenBuffer(id),
+                VariableKind.Local => index.AssignmentCount(id) == 1 && variable.DeclaringLoopDepth == 0,
+                _ => false,
+            };
+            if (isStable)
+            {
+                stable.Add(id);
+            }
+        }
+
+        foreach (Loop loop in statements.OfType<Loop>())
+        {
+            bool jumpSeen = false;
+            foreach (Statement statement in loop.Body.Statements)
+            {
+                if (statement is Declaration { Initializer: { } initializer } declaration
+                    && !jumpSeen
+                    && allReads.Contains(declaration.Variable)
+                    && index.AssignmentCount(declaration.Variable) == 1
+                    && !ContainsConditional(initializer))
+                {
+                    var reads = new HashSet<int>();
+                    StatementIndex.Reads(initializer, reads);
+                    if (reads.All(stable.Contains))
+                    {
+                        _recomputed.Add(declaration.Id);
+                        stable.Add(declaration.Variable);
+                    }
+                }
+
+                jumpSeen |= ContainsJump(statement);
+            }
+        }
+    }
+
+    private static bool ContainsConditional(Expr expr) => expr switch
+    {
+        Conditional => true,
+        Unary u => ContainsConditional(u.Operand),
+        Binary b => ContainsConditional(b.Left) || ContainsConditional(b.Right),
+        Conversion c => ContainsConditional(c.Operand),
+        Intrinsic i => i.Arguments.Any(ContainsConditional),
+        ElementRef e => ContainsConditional(e.Index),
+        _ => false,
+    };
+
+    private static bool ContainsJump(Statement statement) => statement switch
+    {
+        Jump => true,
+        Block block => block.Statements.Any(ContainsJump),
+        IfStatement conditional => ContainsJump(conditional.Then) || (conditional.Else is not null && ContainsJump(conditional.Else)),
+        Loop loop => ContainsJump(loop.Body),
+        _ => false,
+    };
+
+    public static void Flatten(Statement statement, List<Statement> into)
+    {
+        into.Add(statement);
+        switch (statement)
+        {
+            case Block block:
+                foreach (Statement child in block.Statements)
+                {
+                    Flatten(child, into);
+                }
+
+                break;
+            case IfStatement conditional:
+                Flatten(conditional.Then, into);
+                if (conditional.Else is not null)
+                {
+                    Flatten(conditional.Else, into);
+                }
+
+                break;
+            case Loop loop:
+                Flatten(loop.Initializer, into);
+                Flatten(loop.Body, into);
+                Flatten(loop.Increment, into);
+                break;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace SourceGrad.Generator.Diagnostics;
+
+/// <summary>
+/// Every diagnostic the generator reports. Ids are tracked in AnalyzerReleases.*.md and each has a section in
+/// docs/diagnostics.md, which the help link points at.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "SourceGrad";
+    private const string HelpBase = "https://github.com/sourcegrad/sourcegrad/blob/main/docs/diagnostics.md#";
+
+    public static readonly DiagnosticDescriptor MethodMustBeStatic = Error(
+        "SG0001",
+        "A [Differentiable] method must be static",
+        "Method '{0}' is marked [Differentiable] but is not static: make it static and pass what it reads as parameters");
+
+    public static readonly DiagnosticDescriptor TypeMustBePartial = Error(
+        "SG0002",
+        "The type of a [Differentiable] method must be partial",
+        "Type '{0}' contains the [Differentiable] method '{1}' but is not partial: add the 'partial' modifier so the gradient can be generated beside it");
+
+    public static readonly DiagnosticDescriptor UnsupportedReturnType = Error(
+        "SG0003",
+        "A [Differentiable] method must return float, double or void",
+        "Method '{0}' returns '{1}': a [Differentiable] method returns float, double or void (write outputs to a Span<T> parameter)");
+
+    public static readonly DiagnosticDescriptor UnsupportedStatement = Error(
+        "SG0004",
+        "Statement is not supported in a differentiable method",
+        "'{0}' is not supported in a differentiable method: {1}");
+
+    public static readonly DiagnosticDescriptor UnsupportedExpression = Error(
+        "SG0005",
+        "Expression is not supported in a differentiable method",
+        "'{0}' is not supported in a differentiable method: {1}");
+
+    public static readonly DiagnosticDescriptor CallHasNoDerivative = Error(
+        "SG0006",
+        "Called method has no derivative",
+        "The call to '{0}' cannot be differentiated: mark '{0}' [Differentiable], or give it a [DerivativeOf(nameof({1}))] rule in its type");
+
+    public static readonly DiagnosticDescriptor RuleSignatureMismatch = Error(
+        "SG0007",
+        "A [DerivativeOf] rule does not fit its method",
+        "The rule '{0}' for '{1}' does not fit: {2}. Expected: void {0}({3}).");
+
+    public static readonly DiagnosticDescriptor AdjointNameCollision = Error(
+        "SG0008",
+        "A parameter is named like an adjoint",
+        "Parameter '{0}' has the name the gradient gives the adjoint of '{1}': rename '{0}'");
+
+    public static readonly DiagnosticDescriptor UnsupportedParameter = Error(
+        "SG0009",
+        "Parameter kind is not supported",
+        "Parameter '{0}' is {1}: a differentiable method takes its parameters by value (spans and arrays are passed by value too)");
+
+    public static readonly DiagnosticDescriptor GenericMethod = Error(
+        "SG0010",
+        "Generic [Differentiable] methods are not supported",
+        "Method '{0}' is generic: write it for float or double (one method for each)");
+
+    public static readonly DiagnosticDescriptor LocalBufferPlacement = Error(
+        "SG0011",
+        "Local buffer must be declared at the top level of the method",
+        "The buffer '{0}' is declared {1}: declare local buffers at the top level of the method body, before any loop, branch or return that could skip them");
+
+    public static readonly DiagnosticDescriptor CallInCondition = Error(
+        "SG0012",
+        "Call in a position that is evaluated conditionally",
+        "The call to '{0}' is {1}: assign its result to a local in a statement of its own first");
+
+    public static readonly DiagnosticDescriptor RuleTargetNotFound = Error(
+        "SG0013",
+        "[DerivativeOf] names no method",
+        "The rule '{0}' is [DerivativeOf(\"{1}\")], but type '{2}' has no static method '{1}' whose parameters the rule starts with");
+
+    public static readonly DiagnosticDescriptor ResultDoesNotDependOnInputs = Warning(
+        "SG0014",
+        "The result does not depend on any active input",
+        "The result of '{0}' does not depend on any active parameter: its gradient is always zero");
+
+    public static readonly DiagnosticDescriptor InputDoesNotAffectResult = Warning(
+        "SG0015",
+        "An active parameter cannot affect the result",
+        "Parameter '{0}' of '{1}' cannot affect the result: its gradient is always zero (mark it [NoGrad] if that is intended)");
+
+    public static readonly DiagnosticDescriptor MethodHasNoBody = Error(
+        "SG0016",
+        "A [Differentiable] method needs a body",
+        "Method '{0}' has no body to differentiate: give it a block or expression body");
+
+    public static readonly DiagnosticDescriptor UnsupportedVariableType = Error(
+        "SG0017",
+        "Variable type is not supported",
+        "'{0}' has type '{1}': a differentiable method's locals are float, double, int, long, bool, or Span<T>/T[] buffers of them");
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new[]
+    {
+        MethodMustBeStatic, TypeMustBePartial, UnsupportedReturnType, UnsupportedStatement, UnsupportedExpression,
+        CallHasNoDerivative, RuleSignatureMismatch, AdjointNameCollision, UnsupportedParameter, GenericMethod,
+        LocalBufferPlacement, CallInCondition, RuleTargetNotFound, ResultDoesNotDependOnInputs,
+        InputDoesNotAffectResult, MethodHasNoBody, UnsupportedVariableType,
+    }.ToDictionary(d => d.Id);
+
+    public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
+
+    public static DiagnosticDescriptor ById(string id) => s_byId[id];
+
+    public static bool IsError(string id) => ById(id).DefaultSeverity == DiagnosticSeverity.Error;
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        Create(id, title, message, DiagnosticSeverity.Error);
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        Create(id, title, message, DiagnosticSeverity.Warning);
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>
+        new(id, title, message, Category, severity, isEnabledByDefault: true, description: title + ".",
+            helpLinkUri: HelpBase + id.ToLowerInvariant());
+}
