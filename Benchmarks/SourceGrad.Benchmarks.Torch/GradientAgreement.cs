@@ -1,3 +1,5 @@
+using SourceGrad.Tape;
+
 namespace SourceGrad.Benchmarks.Torch;
 
 /// <summary>Checks that TorchSharp and the tensor tape compute the same loss and gradients before anything is timed.</summary>
@@ -15,10 +17,10 @@ public static class GradientAgreement
 
         double worst = Math.Abs(torchLoss - tapeLoss);
         string worstWhere = "loss";
-        Compare("dW1", TorchMlp.Values(torchMlp.W1.grad!), tapeMlp.GradW1, ref worst, ref worstWhere);
-        Compare("dB1", TorchMlp.Values(torchMlp.B1.grad!), tapeMlp.GradB1, ref worst, ref worstWhere);
-        Compare("dW2", TorchMlp.Values(torchMlp.W2.grad!), tapeMlp.GradW2, ref worst, ref worstWhere);
-        Compare("dB2", TorchMlp.Values(torchMlp.B2.grad!), tapeMlp.GradB2, ref worst, ref worstWhere);
+        Compare("dW1", TorchMlp.Values(torchMlp.W1.grad!), tapeMlp.Parameters["w1"].Gradient, ref worst, ref worstWhere);
+        Compare("dB1", TorchMlp.Values(torchMlp.B1.grad!), tapeMlp.Parameters["b1"].Gradient, ref worst, ref worstWhere);
+        Compare("dW2", TorchMlp.Values(torchMlp.W2.grad!), tapeMlp.Parameters["w2"].Gradient, ref worst, ref worstWhere);
+        Compare("dB2", TorchMlp.Values(torchMlp.B2.grad!), tapeMlp.Parameters["b2"].Gradient, ref worst, ref worstWhere);
         if (!(worst <= Tolerance))
         {
             throw new InvalidOperationException(

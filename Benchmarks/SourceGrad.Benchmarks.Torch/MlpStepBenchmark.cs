@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using SourceGrad.Tape;
 using TorchSharp;
 
 namespace SourceGrad.Benchmarks.Torch;

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using SourceGrad.Benchmarks.Torch;
+using SourceGrad.Tape;
 using TorchSharp;
 
 // check: load TorchSharp, run one tiny MLP step, compare the 784-128-10 gradients with the tape's.

@@ -1,5 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using MlpProblem = SourceGrad.Tape.MlpProblem;
+using ParameterSet = SourceGrad.ParameterSet;
 
 namespace SourceGrad.Benchmarks.Torch;
 
@@ -12,10 +14,11 @@ public sealed class TorchMlp : IDisposable
 
     public TorchMlp(MlpProblem problem)
     {
-        W1 = NewParameter(problem.W1, MlpProblem.Inputs, MlpProblem.Hidden);
-        B1 = NewParameter(problem.B1, MlpProblem.Hidden);
-        W2 = NewParameter(problem.W2, MlpProblem.Hidden, MlpProblem.Classes);
-        B2 = NewParameter(problem.B2, MlpProblem.Classes);
+        ParameterSet initial = problem.CreateParameters();
+        W1 = NewParameter(initial["w1"]);
+        B1 = NewParameter(initial["b1"]);
+        W2 = NewParameter(initial["w2"]);
+        B2 = NewParameter(initial["b2"]);
         _x = tensor(problem.X, [problem.Batch, MlpProblem.Inputs]);
         _labels = tensor(Array.ConvertAll(problem.Labels, label => (long)label), [problem.Batch]);
         _optimizer = optim.SGD([W1, B1, W2, B2], MlpProblem.LearningRate);
@@ -67,6 +70,6 @@ public sealed class TorchMlp : IDisposable
         return nn.functional.cross_entropy(logits, _labels);
     }
 
-    private static TorchSharp.Modules.Parameter NewParameter(float[] values, params long[] shape) =>
-        new(tensor(values, shape), requires_grad: true);
+    private static TorchSharp.Modules.Parameter NewParameter(SourceGrad.Parameter initial) =>
+        new(tensor(initial.Value, Array.ConvertAll(initial.Shape, length => (long)length)), requires_grad: true);
 }

@@ -122,6 +122,17 @@ public sealed class TensorTape
     }
 
     /// <summary>
+    /// A runtime <see cref="SourceGrad.Parameter"/> as a trainable matrix: shape [n] is a 1×n row (a bias),
+    /// [rows, …] is rows × the product of the rest. Bound without a copy, as <see cref="Parameter(float[], float[], int, int)"/>.
+    /// </summary>
+    public Tensor Parameter(Parameter parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        int rows = parameter.Shape.Length == 1 ? 1 : parameter.Shape[0];
+        return Parameter(parameter.Value, parameter.Gradient, rows, parameter.Length / rows);
+    }
+
+    /// <summary>
     /// A constant matrix (a minibatch, a target) bound to <paramref name="rows"/>·<paramref name="columns"/>
     /// elements of <paramref name="data"/> from <paramref name="offset"/> on, without a copy: keep them unchanged
     /// until <see cref="Backward"/> is done. No gradient flows into it.
