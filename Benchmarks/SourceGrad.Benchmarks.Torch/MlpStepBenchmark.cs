@@ -5,7 +5,10 @@ using TorchSharp;
 namespace SourceGrad.Benchmarks.Torch;
 
 /// <summary>One SGD step of the 784→128→10 MLP on one thread: TorchSharp beside the project's tensor tape.</summary>
+/// <remarks>Min and median beside the mean: the machine is shared, and the minimum is the least disturbed run.</remarks>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class MlpStepBenchmark
 {
     private TorchMlp? _torch;
