@@ -8,8 +8,10 @@ namespace SourceGrad.Tape;
 /// </summary>
 /// <remarks>
 /// This is the design of PyTorch's autograd reduced to its essentials: a record per op, gradients only for
-/// what depends on a parameter, parameter gradients accumulated into the caller's arrays. A tape is not
-/// thread-safe; use one per thread.
+/// what depends on a parameter, parameter gradients accumulated into the caller's arrays. The forward kernels
+/// are the runtime's (Linalg, Activations, Losses, Reductions) and the backward kernels their
+/// [DerivativeOf] pullbacks, so the tape and a generated gradient do the same arithmetic and a comparison
+/// measures what the tape adds. A tape is not thread-safe; use one per thread.
 /// </remarks>
 public sealed class TensorTape
 {
@@ -46,7 +48,7 @@ public sealed class TensorTape
         /// <summary>Empty when nothing upstream is a parameter: no gradient is computed or stored.</summary>
         public Segment<float> Gradient;
 
-        /// <summary>What the backward kernel needs beyond the inputs' values: softmax rows, a target.</summary>
+        /// <summary>What the backward kernel needs beyond the inputs' values: a loss's target.</summary>
         public Segment<float> Saved;
         public Segment<int> Labels;
     }
@@ -176,7 +178,7 @@ public sealed class TensorTape
         ref Record record = ref _records[index];
         record.TransposeFirst = transposeA;
         record.TransposeSecond = transposeB;
-        TapeKernels.MatMul(ValueOf(a), ValueOf(b), record.Value.Span, m, k, n, transposeA, transposeB);
+        Linalg.MatMul(ValueOf(a), ValueOf(b), record.Value.Span, m, k, n, transposeA, transposeB);
         return Handle(index);
     }
 
@@ -203,8 +205,8 @@ public sealed class TensorTape
 
         int index = AppendResult(Operation.Linear, x.Index, weight.Index, x.Rows, weight.Columns, bias.Index);
         Span<float> y = _records[index].Value.Span;
-        TapeKernels.MatMul(ValueOf(x), ValueOf(weight), y, x.Rows, x.Columns, weight.Columns);
-        TapeKernels.AddBias(y, ValueOf(bias), x.Rows, weight.Columns);
+        Linalg.MatMul(ValueOf(x), ValueOf(weight), y, x.Rows, x.Columns, weight.Columns);
+        Linalg.AddBias(y, ValueOf(bias), x.Rows, weight.Columns);
         return Handle(index);
     }
 
@@ -222,7 +224,7 @@ public sealed class TensorTape
         int index = AppendResult(Operation.AddBias, x.Index, bias.Index, x.Rows, x.Columns);
         Span<float> y = _records[index].Value.Span;
         ValueOf(x).CopyTo(y);
-        TapeKernels.AddBias(y, ValueOf(bias), x.Rows, x.Columns);
+        Linalg.AddBias(y, ValueOf(bias), x.Rows, x.Columns);
         return Handle(index);
     }
 
@@ -261,9 +263,7 @@ public sealed class TensorTape
         ref Record record = ref _records[index];
         record.Labels = _ints.Allocate(labels.Length);
         labels.CopyTo(record.Labels.Span);
-        record.Saved = _floats.Allocate(logits.Length);
-        record.Value.Span[0] = TapeKernels.SoftmaxCrossEntropy(
-            ValueOf(logits), labels, logits.Rows, logits.Columns, record.Saved.Span);
+        record.Value.Span[0] = Losses.SoftmaxCrossEntropy(ValueOf(logits), labels, logits.Rows, logits.Columns);
         return Handle(index);
     }
 
@@ -281,7 +281,7 @@ public sealed class TensorTape
         ref Record record = ref _records[index];
         record.Saved = _floats.Allocate(target.Length);
         target.CopyTo(record.Saved.Span);
-        record.Value.Span[0] = TapeKernels.MeanSquaredError(ValueOf(prediction), target);
+        record.Value.Span[0] = Losses.MeanSquaredError(ValueOf(prediction), target);
         return Handle(index);
     }
 
@@ -290,7 +290,7 @@ public sealed class TensorTape
     {
         Check(x, nameof(x));
         int index = AppendResult(Operation.Sum, x.Index, None, 1, 1);
-        _records[index].Value.Span[0] = TapeKernels.Sum(ValueOf(x));
+        _records[index].Value.Span[0] = Reductions.Sum(ValueOf(x));
         return Handle(index);
     }
 
@@ -349,7 +349,6 @@ public sealed class TensorTape
 
     private void BackwardOf(ref Record record)
     {
-        ReadOnlySpan<float> y = record.Value.Span;
         ReadOnlySpan<float> dY = record.Gradient.Span;
         ref Record first = ref _records[record.First];
         switch (record.Operation)
@@ -361,7 +360,7 @@ public sealed class TensorTape
                 ref Record linearBias = ref _records[record.Third];
                 if (!linearBias.Gradient.IsEmpty)
                 {
-                    TapeKernels.SumRows(dY, linearBias.Gradient.Span, record.Rows, record.Columns);
+                    Linalg.AddBiasPullback(record.Value.Span, linearBias.Value.Span, record.Rows, record.Columns, record.Gradient.Span, linearBias.Gradient.Span);
                 }
 
                 MatMulBackward(ref record, ref first, ref _records[record.Second]);
@@ -370,34 +369,34 @@ public sealed class TensorTape
                 ref Record bias = ref _records[record.Second];
                 if (!first.Gradient.IsEmpty)
                 {
-                    TapeKernels.Add(dY, first.Gradient.Span);
+                    ElementwiseKernels.Add(dY, first.Gradient.Span);
                 }
 
                 if (!bias.Gradient.IsEmpty)
                 {
-                    TapeKernels.SumRows(dY, bias.Gradient.Span, record.Rows, record.Columns);
+                    Linalg.AddBiasPullback(record.Value.Span, bias.Value.Span, record.Rows, record.Columns, record.Gradient.Span, bias.Gradient.Span);
                 }
 
                 break;
             case Operation.Relu:
-                TapeKernels.ReluBackward(y, dY, first.Gradient.Span);
+                Activations.ReluPullback(first.Value.Span, record.Value.Span, first.Gradient.Span, record.Gradient.Span);
                 break;
             case Operation.Sigmoid:
-                TapeKernels.SigmoidBackward(y, dY, first.Gradient.Span);
+                Activations.SigmoidPullback(first.Value.Span, record.Value.Span, first.Gradient.Span, record.Gradient.Span);
                 break;
             case Operation.Tanh:
-                TapeKernels.TanhBackward(y, dY, first.Gradient.Span);
+                Activations.TanhPullback(first.Value.Span, record.Value.Span, first.Gradient.Span, record.Gradient.Span);
                 break;
             case Operation.Add:
                 ref Record addend = ref _records[record.Second];
                 if (!first.Gradient.IsEmpty)
                 {
-                    TapeKernels.Add(dY, first.Gradient.Span);
+                    ElementwiseKernels.Add(dY, first.Gradient.Span);
                 }
 
                 if (!addend.Gradient.IsEmpty)
                 {
-                    TapeKernels.Add(dY, addend.Gradient.Span);
+                    ElementwiseKernels.Add(dY, addend.Gradient.Span);
                 }
 
                 break;
@@ -405,24 +404,24 @@ public sealed class TensorTape
                 ref Record factor = ref _records[record.Second];
                 if (!first.Gradient.IsEmpty)
                 {
-                    TapeKernels.MultiplyElementwiseAdd(dY, factor.Value.Span, first.Gradient.Span);
+                    ElementwiseKernels.MultiplyElementwiseAdd(dY, factor.Value.Span, first.Gradient.Span);
                 }
 
                 if (!factor.Gradient.IsEmpty)
                 {
-                    TapeKernels.MultiplyElementwiseAdd(dY, first.Value.Span, factor.Gradient.Span);
+                    ElementwiseKernels.MultiplyElementwiseAdd(dY, first.Value.Span, factor.Gradient.Span);
                 }
 
                 break;
             case Operation.SoftmaxCrossEntropy:
-                TapeKernels.SoftmaxCrossEntropyBackward(
-                    record.Saved.Span, record.Labels.Span, first.Rows, first.Columns, dY[0], first.Gradient.Span);
+                Losses.SoftmaxCrossEntropyPullback(
+                    first.Value.Span, record.Labels.Span, first.Rows, first.Columns, first.Gradient.Span, dY[0]);
                 break;
             case Operation.MeanSquaredError:
-                TapeKernels.MeanSquaredErrorBackward(first.Value.Span, record.Saved.Span, dY[0], first.Gradient.Span);
+                Losses.MeanSquaredErrorPullback(first.Value.Span, record.Saved.Span, first.Gradient.Span, dY[0]);
                 break;
             case Operation.Sum:
-                TapeKernels.AddScalar(dY[0], first.Gradient.Span);
+                Reductions.SumPullback(first.Value.Span, first.Gradient.Span, dY[0]);
                 break;
             default:
                 throw new InvalidOperationException($"No backward rule for {record.Operation}.");
@@ -440,12 +439,12 @@ public sealed class TensorTape
             if (!c.TransposeFirst)
             {
                 // dA(m×k) += dC(m×n)·op(B)ᵀ
-                TapeKernels.MatMulAdd(dC, b.Value.Span, a.Gradient.Span, m, n, k, false, !c.TransposeSecond);
+                Linalg.MatMulAdd(dC, b.Value.Span, a.Gradient.Span, m, n, k, false, !c.TransposeSecond);
             }
             else
             {
                 // A is stored k×m: dA += op(B)(k×n)·dCᵀ
-                TapeKernels.MatMulAdd(b.Value.Span, dC, a.Gradient.Span, k, n, m, c.TransposeSecond, true);
+                Linalg.MatMulAdd(b.Value.Span, dC, a.Gradient.Span, k, n, m, c.TransposeSecond, true);
             }
         }
 
@@ -454,12 +453,12 @@ public sealed class TensorTape
             if (!c.TransposeSecond)
             {
                 // dB(k×n) += op(A)ᵀ·dC
-                TapeKernels.MatMulAdd(a.Value.Span, dC, b.Gradient.Span, k, m, n, !c.TransposeFirst, false);
+                Linalg.MatMulAdd(a.Value.Span, dC, b.Gradient.Span, k, m, n, !c.TransposeFirst, false);
             }
             else
             {
                 // B is stored n×k: dB += dCᵀ(n×m)·op(A)
-                TapeKernels.MatMulAdd(dC, a.Value.Span, b.Gradient.Span, n, m, k, true, c.TransposeFirst);
+                Linalg.MatMulAdd(dC, a.Value.Span, b.Gradient.Span, n, m, k, true, c.TransposeFirst);
             }
         }
     }
@@ -473,13 +472,13 @@ public sealed class TensorTape
         switch (operation)
         {
             case Operation.Relu:
-                TapeKernels.Relu(input, y);
+                Activations.Relu(input, y);
                 break;
             case Operation.Sigmoid:
-                TapeKernels.Sigmoid(input, y);
+                Activations.Sigmoid(input, y);
                 break;
             default:
-                TapeKernels.Tanh(input, y);
+                Activations.Tanh(input, y);
                 break;
         }
 
@@ -501,12 +500,12 @@ public sealed class TensorTape
         if (operation == Operation.Add)
         {
             left.CopyTo(y);
-            TapeKernels.Add(right, y);
+            ElementwiseKernels.Add(right, y);
         }
         else
         {
             y.Clear();
-            TapeKernels.MultiplyElementwiseAdd(left, right, y);
+            ElementwiseKernels.MultiplyElementwiseAdd(left, right, y);
         }
 
         return Handle(index);
