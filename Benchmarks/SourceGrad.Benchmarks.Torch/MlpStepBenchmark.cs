@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using SourceGrad;
 using SourceGrad.Tape;
 using TorchSharp;
 
@@ -20,7 +21,9 @@ public class MlpStepBenchmark
     [GlobalSetup]
     public void Setup()
     {
+        // One thread each: libtorch's intra-op pool and the runtime's GEMM.
         torch.set_num_threads(1);
+        Linalg.MaxDegreeOfParallelism = 1;
         var problem = new MlpProblem(Batch);
         double difference = GradientAgreement.Check(problem);
         Console.WriteLine($"// batch {Batch}: TorchSharp and tape gradients agree (max |difference| {difference:g3})");

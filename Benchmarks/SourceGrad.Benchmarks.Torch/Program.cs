@@ -3,11 +3,18 @@ using SourceGrad.Benchmarks.Torch;
 using SourceGrad.Tape;
 using TorchSharp;
 
-// check: load TorchSharp, run one tiny MLP step, compare the 784-128-10 gradients with the tape's.
+// check: load TorchSharp, run one MLP step, compare the 784-128-10 gradients with the tape's.
+// quick: interleaved Stopwatch timing, min and median of many steps (robust on a busy machine).
 // anything else: the BenchmarkDotNet run (arguments go to BenchmarkSwitcher, e.g. --filter '*' --job short).
 if (args is ["check"])
 {
     return Check();
+}
+
+if (args is ["quick"])
+{
+    QuickTiming.Run();
+    return 0;
 }
 
 // Always in-process: BenchmarkDotNet's own build of a host project would copy an unpatched libLibTorchSharp.so.
@@ -19,7 +26,7 @@ static int Check()
 {
     torch.set_num_threads(1);
     Console.WriteLine($"TorchSharp loaded: libtorch {torch.__version__}, {torch.get_num_threads()} thread");
-    var tiny = new MlpProblem(batch: 2);
+    var tiny = new MlpProblem(batch: 2); // small, so any load failure shows before real work
     using (var mlp = new TorchMlp(tiny))
     {
         float before = mlp.LossAndGradients();
