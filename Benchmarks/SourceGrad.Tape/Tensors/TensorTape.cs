@@ -428,39 +428,16 @@ public sealed class TensorTape
         }
     }
 
-    // C = op(A)·op(B): d op(A) = dC·op(B)ᵀ, d op(B) = op(A)ᵀ·dC, each written for the stored layout.
+    /// <summary>
+    /// C = op(A)·op(B): dA += dC·op(B)ᵀ and dB += op(A)ᵀ·dC through the runtime's rule; an input without a
+    /// gradient (an Input) passes an empty adjoint, and the rule skips that product.
+    /// </summary>
     private static void MatMulBackward(ref Record c, ref Record a, ref Record b)
     {
-        int m = c.Rows, n = c.Columns;
         int k = c.TransposeFirst ? a.Rows : a.Columns;
-        ReadOnlySpan<float> dC = c.Gradient.Span;
-        if (!a.Gradient.IsEmpty)
-        {
-            if (!c.TransposeFirst)
-            {
-                // dA(m×k) += dC(m×n)·op(B)ᵀ
-                Linalg.MatMulAdd(dC, b.Value.Span, a.Gradient.Span, m, n, k, false, !c.TransposeSecond);
-            }
-            else
-            {
-                // A is stored k×m: dA += op(B)(k×n)·dCᵀ
-                Linalg.MatMulAdd(b.Value.Span, dC, a.Gradient.Span, k, n, m, c.TransposeSecond, true);
-            }
-        }
-
-        if (!b.Gradient.IsEmpty)
-        {
-            if (!c.TransposeSecond)
-            {
-                // dB(k×n) += op(A)ᵀ·dC
-                Linalg.MatMulAdd(a.Value.Span, dC, b.Gradient.Span, k, m, n, !c.TransposeFirst, false);
-            }
-            else
-            {
-                // B is stored n×k: dB += dCᵀ(n×m)·op(A)
-                Linalg.MatMulAdd(dC, a.Value.Span, b.Gradient.Span, n, m, k, true, c.TransposeFirst);
-            }
-        }
+        Linalg.MatMulAddPullback(
+            a.Value.Span, b.Value.Span, c.Value.Span, c.Rows, k, c.Columns, c.TransposeFirst, c.TransposeSecond,
+            a.Gradient.Span, b.Gradient.Span, c.Gradient.Span);
     }
 
     private Tensor Elementwise(Operation operation, Tensor x, string paramName)

@@ -232,7 +232,7 @@ public class TensorTapeTests
         });
     }
 
-    [Fact(Skip = "Linalg.MatMul allocates per call (its GEMM Job object and two delegates, about 300-500 B): a runtime kernels issue, not the tape's. Re-enable when the kernels reuse them.")]
+    [Fact]
     public void Steady_state_training_step_allocates_nothing()
     {
         var mlp = new Mlp(seed: 9);
