@@ -13,6 +13,11 @@ namespace SourceGrad.Tape;
 /// Storage is struct-of-arrays so the reverse sweep streams through five dense arrays. Node 0 is a sink: a
 /// leaf or a unary node names it as its missing parent with partial 0, so the sweep has no branch per node.
 /// A tape is not thread-safe; use one per thread.
+/// <para>
+/// Inside a namespace under <c>SourceGrad</c> the simple name <c>Tape</c> finds the namespace
+/// <c>SourceGrad.Tape</c> before a file-level <c>using</c>: put <c>using SourceGrad.Tape;</c> after the
+/// file-scoped namespace declaration (usings there are searched first), or alias the type.
+/// </para>
 /// </remarks>
 public sealed class Tape
 {
