@@ -121,7 +121,27 @@ internal sealed class MethodRecognizer
             body,
             _nextStatementId,
             _diagnostics.ToEquatableArray(),
-            location);
+            location,
+            CheckFinite());
+    }
+
+    private bool CheckFinite()
+    {
+        foreach (AttributeData attribute in _method.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == Types.DifferentiableAttribute)
+            {
+                foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+                {
+                    if (argument.Key == "CheckFinite" && argument.Value.Value is true)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     // ---- The method's shape -------------------------------------------------------------------------
