@@ -729,6 +729,8 @@ internal sealed class GradientBuilder
             body.Line(frame.Label + ":");
         }
 
+        // The increment runs after the body whether it ended or continued: guarded as a whole below.
+        _scope = ExitScope.None;
         CodeBlock incrementReverse = BuildBlock(loop.Increment, body);
         string? exitLoad = null;
         if (frame.RecordsExit && (frame.Label is not null || !EndsWithJump(loop.Body)))
