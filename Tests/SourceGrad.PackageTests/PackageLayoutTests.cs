@@ -35,7 +35,9 @@ public sealed class PackageLayoutTests(PackedPackage package)
         Assert.Equal("expression", license?.Attribute("type")?.Value);
         Assert.Equal("MIT", license?.Value);
         Assert.Equal("README.md", metadata.Element(s_nuspec + "readme")?.Value);
-        Assert.Equal("git", metadata.Element(s_nuspec + "repository")?.Attribute("type")?.Value);
+        XElement? repository = metadata.Element(s_nuspec + "repository");
+        Assert.Equal("git", repository?.Attribute("type")?.Value);
+        Assert.StartsWith("https://", repository?.Attribute("url")?.Value);
         Assert.False(string.IsNullOrWhiteSpace(metadata.Element(s_nuspec + "description")?.Value), "the package has no description");
         Assert.Contains("source-generator", (metadata.Element(s_nuspec + "tags")?.Value ?? "").Split(' '));
 
