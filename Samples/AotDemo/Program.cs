@@ -33,7 +33,6 @@ float Step()
     return loss;
 }
 
-Console.WriteLine($"native code (NativeAOT): {!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled}");
 float first = Step();
 Console.WriteLine($"dLoss/dW2[0] at step 1: {w2.Gradient[0]:F6}");
 Console.WriteLine($"dLoss/db2   at step 1: [{string.Join(", ", b2.Gradient.Select(g => g.ToString("F6")))}]");
@@ -46,6 +45,8 @@ float last = Mlp.Loss(w1.Value, b1.Value, w2.Value, b2.Value, inputs, labels, Ba
 Console.WriteLine($"loss before training: {first:F6}");
 Console.WriteLine($"loss after {Steps} SGD steps: {last:F6}");
 Console.WriteLine($"training accuracy: {Mlp.Accuracy(w1.Value, b1.Value, w2.Value, b2.Value, inputs, labels, Batch):P1}");
+// Under NativeAOT nothing is compiled at run time, so this stays 0; the same program on the JIT compiles over a hundred.
+Console.WriteLine($"methods JIT-compiled at run time: {System.Runtime.JitInfo.GetCompiledMethodCount()}");
 return last < first ? 0 : 1;
 
 namespace SourceGrad.Samples.AotDemo
