@@ -113,12 +113,17 @@ internal static class DiagnosticDescriptors
         "Called [Differentiable] method has no gradient",
         "The call to '{0}' cannot be differentiated because '{0}' itself gets no gradient: fix the errors reported on it first");
 
+    public static readonly DiagnosticDescriptor ActiveValueIntoNoGradBuffer = Warning(
+        "SG0021",
+        "A value with a gradient is written into a [NoGrad] buffer",
+        "'{0}' writes a value that depends on active inputs into the [NoGrad] buffer '{1}': whatever reads it back gets no gradient through it (remove [NoGrad] from '{1}', or use a local buffer)");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new[]
     {
         MethodMustBeStatic, TypeMustBePartial, UnsupportedReturnType, UnsupportedStatement, UnsupportedExpression,
         CallHasNoDerivative, RuleSignatureMismatch, AdjointNameCollision, UnsupportedParameter, GenericMethod,
         LocalBufferPlacement, CallInCondition, RuleTargetNotFound, ResultDoesNotDependOnInputs,
-        InputDoesNotAffectResult, MethodHasNoBody, UnsupportedVariableType, InternalError, FileLocalType, CalleeHasErrors,
+        InputDoesNotAffectResult, MethodHasNoBody, UnsupportedVariableType, InternalError, FileLocalType, CalleeHasErrors, ActiveValueIntoNoGradBuffer,
     }.ToDictionary(d => d.Id);
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
