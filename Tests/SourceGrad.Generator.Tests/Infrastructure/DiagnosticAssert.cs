@@ -6,9 +6,10 @@ namespace SourceGrad.Generator.Tests.Infrastructure;
 public static class DiagnosticAssert
 {
     /// <summary>
-    /// Runs the generator on a snippet marked with [|...|] and returns the one diagnostic with
-    /// <paramref name="id"/>, after checking that it sits exactly on the marked span, has the descriptor's
-    /// severity and that its message contains each of <paramref name="messageNames"/>.
+    /// Runs the generator on a snippet marked with [|...|] and returns the diagnostic with <paramref name="id"/>
+    /// that sits exactly on the marked span (there must be one), after checking that it has the descriptor's
+    /// severity and that its message contains each of <paramref name="messageNames"/>. Other diagnostics, even
+    /// with the same id elsewhere, are allowed.
     /// </summary>
     public static Diagnostic ReportedAtMarkedSpan(string id, string markedSnippet, params string[] messageNames)
     {
@@ -16,13 +17,16 @@ public static class DiagnosticAssert
         GeneratorRun run = GeneratorRunner.RunForDiagnostics(marked.Text);
         AssertInputHasNoErrors(run);
 
-        Diagnostic diagnostic = SingleWithId(run, id);
-        FileLinePositionSpan location = diagnostic.Location.GetLineSpan();
-        Assert.Equal(run.InputCompilation.SyntaxTrees.First().FilePath, location.Path);
-        Assert.True(marked.LineSpanAfter(GeneratorRunner.Prelude) == location.Span,
-            $"{id} is at {location.Span} ('{Excerpt(run, diagnostic)}'); expected {marked.LineSpanAfter(GeneratorRunner.Prelude)} ('{marked.MarkedText}').");
-        Assert.Equal(GeneratorRunner.Prelude.Length + marked.Span.Start, diagnostic.Location.SourceSpan.Start);
-        Assert.Equal(marked.Span.Length, diagnostic.Location.SourceSpan.Length);
+        var expectedSpan = new Microsoft.CodeAnalysis.Text.TextSpan(GeneratorRunner.Prelude.Length + marked.Span.Start, marked.Span.Length);
+        string inputPath = run.InputCompilation.SyntaxTrees.First().FilePath;
+        var withId = run.GeneratorDiagnostics.Where(d => d.Id == id).ToList();
+        var atSpan = withId.Where(d => d.Location.SourceSpan == expectedSpan && d.Location.GetLineSpan().Path == inputPath).ToList();
+        Assert.True(atSpan.Count == 1,
+            $"Expected one {id} at {marked.LineSpanAfter(GeneratorRunner.Prelude)} ('{marked.MarkedText}'); got {atSpan.Count}. " +
+            $"All generator diagnostics:\n{string.Join("\n", run.GeneratorDiagnostics.Select(d => Describe(run, d)))}");
+
+        Diagnostic diagnostic = atSpan[0];
+        Assert.Equal(marked.LineSpanAfter(GeneratorRunner.Prelude), diagnostic.Location.GetLineSpan().Span);
         Assert.Equal(DiagnosticDescriptors.ById(id).DefaultSeverity, diagnostic.Severity);
         AssertMessageNames(diagnostic, messageNames);
         return diagnostic;
@@ -52,7 +56,6 @@ public static class DiagnosticAssert
         Assert.True(errors.Count == 0, "The test snippet itself does not compile:\n" + string.Join("\n", errors));
     }
 
-    private static string Excerpt(GeneratorRun run, Diagnostic diagnostic) =>
-        diagnostic.Location.SourceTree?.GetText().ToString(diagnostic.Location.SourceSpan)
-        ?? run.InputCompilation.SyntaxTrees.First().GetText().ToString(diagnostic.Location.SourceSpan);
+    private static string Describe(GeneratorRun run, Diagnostic diagnostic) =>
+        $"{diagnostic} at '{run.InputCompilation.SyntaxTrees.First().GetText().ToString(diagnostic.Location.SourceSpan)}'";
 }
