@@ -12,7 +12,7 @@ public class DiagnosticTests
         "generator bug: SG0015 (an active parameter cannot affect the result) is reported at the method's name, not at the parameter it names";
 
     /// <summary>A [Differentiable] method with one error (SG0004, foreach) in a partial class Model.</summary>
-    private const string MethodWithAnError = """
+    internal const string MethodWithAnError = """
         public static partial class Model
         {
             [Differentiable]

@@ -19,26 +19,13 @@ public class IncrementalCachingTests
         .Select(f => (string)f.GetRawConstantValue()!)
         .ToList();
 
-    /// <summary>Differentiable methods (one calling a rule, one with an error) and a rule: every step has work.</summary>
-    private const string Model = """
+    /// <summary>
+    /// Differentiable methods (one calling a rule, one with an error), the rule, and a plain method last, in
+    /// one file: every step has work.
+    /// </summary>
+    private const string Model = SnapshotCases.CallToRule + "\n\n" + DiagnosticTests.MethodWithAnError + "\n\n" + """
         public static partial class Model
         {
-            public static double Multiply(double a, double b) => a * b;
-
-            [DerivativeOf(nameof(Multiply))]
-            public static void MultiplyBackward(double a, double b, ref double dA, ref double dB, double dReturn)
-            {
-                dA += dReturn * b;
-                dB += dReturn * a;
-            }
-
-            [Differentiable]
-            public static double Loss(double w, [NoGrad] double x, [NoGrad] double y)
-            {
-                double error = Multiply(w, x) - y;
-                return 0.5 * error * error;
-            }
-
             [Differentiable]
             public static void Layer(ReadOnlySpan<float> input, ReadOnlySpan<float> weights, Span<float> output)
             {
@@ -52,18 +39,6 @@ public class IncrementalCachingTests
 
                     output[i] = sum > 0 ? sum : 0.01f * sum;
                 }
-            }
-
-            [Differentiable]
-            public static double Broken(double[] values)
-            {
-                double sum = 0;
-                foreach (double value in values)
-                {
-                    sum += value;
-                }
-
-                return sum;
             }
 
             public static int Unrelated(int a) => a + 1;
@@ -153,7 +128,7 @@ public class IncrementalCachingTests
     {
         (CSharpCompilation compilation, GeneratorDriver driver) = FirstRun();
 
-        driver = driver.RunGenerators(ReplaceText(compilation, "Model.cs", "public static partial class Model", "// a new first line\npublic static partial class Model"));
+        driver = driver.RunGenerators(ReplaceText(compilation, "Model.cs", "public static partial class Lecture", "// a new first line\npublic static partial class Lecture"));
 
         // Recognition keeps locations (diagnostics must move with the code); the emitted text must not change.
         // A source output's value is the pair (added sources, reported diagnostics): only those that add sources count.
