@@ -13,6 +13,7 @@ internal sealed class StatementIndex
     private readonly Dictionary<int, int> _assignmentCounts = new();
     private readonly HashSet<int> _writtenBuffers = new();
     private readonly Dictionary<int, int> _lastId = new();
+    private readonly Dictionary<int, Statement> _definitions = new();
 
     public StatementIndex(MethodModel method)
     {
@@ -36,6 +37,9 @@ internal sealed class StatementIndex
 
     public Variable Variable(int id) => Method.Variables[id];
 
+    /// <summary>The declaration of a local, or the call whose result a generator-made local holds.</summary>
+    public Statement? DefiningStatement(int variable) => _definitions.TryGetValue(variable, out Statement? s) ? s : null;
+
     private int Visit(Statement statement, List<Loop> loops)
     {
         _enclosingLoops[statement.Id] = loops.ToArray();
@@ -51,6 +55,7 @@ internal sealed class StatementIndex
                 break;
             case Declaration declaration:
                 Count(declaration.Variable);
+                _definitions[declaration.Variable] = declaration;
                 break;
             case Assignment { Target: VariableRef variable }:
                 Count(variable.Variable);
@@ -62,6 +67,7 @@ internal sealed class StatementIndex
                 if (call.ResultVariable >= 0)
                 {
                     Count(call.ResultVariable);
+                    _definitions[call.ResultVariable] = call;
                 }
 
                 for (int i = 0; i < call.Arguments.Count; i++)
@@ -110,8 +116,8 @@ internal sealed class StatementIndex
                 into.Add(e.Buffer);
                 Reads(e.Index, into);
                 break;
-            case LengthOf l:
-                into.Add(l.Buffer);
+            case LengthOf:
+                // A buffer's length never changes: reading it depends on no saved state.
                 break;
             case Unary u:
                 Reads(u.Operand, into);

@@ -49,6 +49,9 @@ internal sealed class GradientBuilder
     /// <summary>What each statement's adjoint reads (first pass), by statement id.</summary>
     public Dictionary<int, HashSet<int>> ReverseReads { get; } = new();
 
+    /// <summary>The buffer elements each statement's adjoint reads (first pass), by statement id.</summary>
+    public Dictionary<int, List<(int Buffer, Expr Index)>> ReverseElementReads { get; } = new();
+
     /// <summary>Statements whose own adjoint code is not empty (first pass).</summary>
     public HashSet<int> OwnReverseWork { get; } = new();
 
@@ -59,7 +62,7 @@ internal sealed class GradientBuilder
         ActivityAnalysis activity = ActivityAnalysis.Run(method);
         var exploration = new GradientBuilder(method, index, activity, SavePlan.Exploratory);
         exploration.BuildBody();
-        SavePlan plan = SavePlan.Create(index, exploration.ReverseReads, exploration.OwnReverseWork);
+        SavePlan plan = SavePlan.Create(index, exploration.ReverseReads, exploration.ReverseElementReads, exploration.OwnReverseWork);
         var builder = new GradientBuilder(method, index, activity, plan);
         CodeBlock body = builder.BuildBody();
         var writer = new SourceWriter();
@@ -542,14 +545,21 @@ internal sealed class GradientBuilder
     private CodeBlock BuildIf(IfStatement conditional, CodeBlock forward)
     {
         bool work = _plan.HasReverseWork(conditional);
-        bool pushes = work && _index.IsInLoop(conditional);
+        bool inLoop = _index.IsInLoop(conditional);
+        bool pushes = work && inLoop && InnermostLoop is not { Indexed: true };
         string? flag = null;
         string condition = _printer.Print(conditional.Condition);
+        string? slotLoad = null;
         if (work && !pushes)
         {
             flag = Hoist(ScalarType.Bool, "_branch");
             forward.Line($"{flag} = {condition};");
             condition = flag;
+            if (inLoop)
+            {
+                (string save, slotLoad) = Save(ScalarType.Bool, flag, inLoop: true);
+                forward.Line(save);
+            }
         }
 
         string stack = pushes ? Stack(ScalarType.Int) : "";
@@ -574,7 +584,7 @@ internal sealed class GradientBuilder
             return reverse;
         }
 
-        string taken = pushes ? $"{stack}.Pop() != 0" : flag!;
+        string taken = pushes ? $"{stack}.Pop() != 0" : slotLoad ?? flag!;
         reverse.Line("// " + conditional.Source);
         if (thenReverse.IsEmpty && elseReverse is not null && !elseReverse.IsEmpty)
         {
@@ -619,10 +629,29 @@ internal sealed class GradientBuilder
         int[] continues = RelevantJumps(loop, continuesOnly: true);
         var frame = new LoopFrame(loop, work, nested, work && relevant.Length > 0);
         CanonicalCounter? counter = loop.Counter;
+        LoopFrame? parent = InnermostLoop;
+
+        // A canonical loop that always runs to its condition over stable bounds has a trip count the reverse
+        // sweep can compute again, so the forward sweep neither counts nor saves it.
+        string? directHeader = null;
+        string? tripFormula = work && relevant.All(continues.Contains) ? TripFormula(loop, out directHeader) : null;
+        bool stableStart = counter is not null && (counter.Start is Literal || _plan.IsStable(counter.Start));
+        // Loops whose trip counts are all known on entry keep their per-iteration values in buffers indexed by
+        // iteration, sized once before the outermost of them starts, rather than on the stack.
+        frame.Indexed = tripFormula is not null && (parent is null || parent.Indexed)
+            && !ReadsLoopCounter(counter!.Start) && !ReadsLoopCounter(BoundOf(loop)!);
+        if (frame.Indexed)
+        {
+            frame.TripFormula = tripFormula;
+            frame.Root = parent?.Root ?? frame;
+            frame.Parent = parent;
+        }
+
         if (work)
         {
-            frame.Trips = Hoist(ScalarType.Int, "_trips");
-            if (counter is not null && counter.Start is not Literal)
+            frame.Trips = directHeader is null || frame.Indexed ? Hoist(ScalarType.Int, "_trips") : "";
+            frame.CountsTrips = tripFormula is null;
+            if (counter is not null && !stableStart)
             {
                 frame.Start = Hoist(ScalarType.Int, "_start");
             }
@@ -648,9 +677,23 @@ internal sealed class GradientBuilder
             forward.Line($"{frame.Start} = {_printer.Print(counter!.Start)};");
         }
 
-        if (work)
+        if (frame.CountsTrips)
         {
             forward.Line($"{frame.Trips} = 0;");
+        }
+
+        if (frame.Indexed && frame.Root == frame)
+        {
+            frame.Allocation = forward.Placeholder();
+        }
+
+        if (frame.Indexed)
+        {
+            forward.Line($"{frame.Trips} = {tripFormula};");
+            string k = stableStart && _printer.Print(counter!.Start) == "0" && counter.Step == 1
+                ? counterName
+                : $"({counterName} - {Parenthesize(start)}) / {counter!.Step}";
+            frame.Linear = parent is { Indexed: true } ? $"{Parenthesize(parent.Linear!)} * {frame.Trips} + {k}" : k;
         }
 
         string condition = loop.Condition is null ? "true" : _printer.Print(loop.Condition);
@@ -663,7 +706,7 @@ internal sealed class GradientBuilder
         };
 
         _frames.Add(frame);
-        if (work)
+        if (frame.CountsTrips)
         {
             body.Line($"{frame.Trips}++;");
         }
@@ -682,17 +725,27 @@ internal sealed class GradientBuilder
         }
 
         CodeBlock incrementReverse = BuildBlock(loop.Increment, body);
+        string? exitLoad = null;
         if (frame.RecordsExit && (frame.Label is not null || !EndsWithJump(loop.Body)))
         {
-            body.Line($"{Stack(ScalarType.Int)}.Push({(frame.Label is not null ? frame.Exit : "0")});");
+            (string save, exitLoad) = Save(ScalarType.Int, frame.Label is not null ? frame.Exit! : "0", inLoop: true);
+            body.Line(save);
         }
 
         _scope = outerScope;
         _frames.RemoveAt(_frames.Count - 1);
+        if (frame.Indexed && frame.Root == frame)
+        {
+            foreach (string allocation in frame.Allocations)
+            {
+                frame.Allocation!.Line(allocation);
+            }
+        }
         if (work && nested)
         {
             PushLoopRecord(frame, forward);
         }
+
 
         // Reverse.
         var reverse = new CodeBlock();
@@ -702,7 +755,11 @@ internal sealed class GradientBuilder
         }
 
         reverse.Line("// " + loop.Source);
-        if (nested)
+        if (tripFormula is not null && (directHeader is null || frame.Indexed))
+        {
+            reverse.Line($"{frame.Trips} = {tripFormula};");
+        }
+        else if (tripFormula is null && nested)
         {
             reverse.Line($"{frame.Trips} = {Stack(ScalarType.Int)}.Pop();");
             if (frame.Start is not null)
@@ -712,7 +769,11 @@ internal sealed class GradientBuilder
         }
 
         CodeBlock iteration;
-        if (counter is null)
+        if (directHeader is not null)
+        {
+            iteration = reverse.Open(directHeader);
+        }
+        else if (counter is null)
         {
             iteration = reverse.Open($"for (; {frame.Trips} > 0; {frame.Trips}--)");
         }
@@ -734,7 +795,7 @@ internal sealed class GradientBuilder
 
         if (frame.RecordsExit)
         {
-            iteration.Line($"{frame.Exit} = {Stack(ScalarType.Int)}.Pop();");
+            iteration.Line($"{frame.Exit} = {exitLoad ?? Stack(ScalarType.Int) + ".Pop()"};");
         }
 
         foreach (Declaration declaration in loop.Body.Statements.OfType<Declaration>())
@@ -763,8 +824,78 @@ internal sealed class GradientBuilder
         return reverse;
     }
 
+    /// <summary>The trip count of a canonical loop from its start, bound and step, or null when it has none.</summary>
+    private string? TripFormula(Loop loop, out string? directHeader)
+    {
+        directHeader = null;
+        if (loop.Counter is not { } counter || loop.Condition is not Binary { Operator: "<" or "<=" or ">" or ">=" } comparison
+            || !(counter.Start is Literal || _plan.IsStable(counter.Start)))
+        {
+            return null;
+        }
+
+        string op = comparison.Operator;
+        Expr bound;
+        if (comparison.Left is VariableRef left && left.Variable == counter.Variable)
+        {
+            bound = comparison.Right;
+        }
+        else if (comparison.Right is VariableRef right && right.Variable == counter.Variable)
+        {
+            bound = comparison.Left;
+            op = op switch { "<" => ">", "<=" => ">=", ">" => "<", _ => "<=" };
+        }
+        else
+        {
+            return null;
+        }
+
+        if (bound.Type != ScalarType.Int || !_plan.IsStable(bound))
+        {
+            return null;
+        }
+
+        string start = Parenthesize(_printer.Print(counter.Start));
+        string end = Parenthesize(_printer.Print(bound));
+        int step = counter.Step;
+        string name = _names.Of(counter.Variable);
+
+        // With a unit step the reverse loop runs from the last value the counter took back to its start.
+        directHeader = (op, step) switch
+        {
+            ("<", 1) => $"for (int {name} = {Minus(end, 1)}; {name} >= {start}; {name}--)",
+            ("<=", 1) => $"for (int {name} = {end}; {name} >= {start}; {name}--)",
+            (">", -1) => $"for (int {name} = {end} + 1; {name} <= {start}; {name}++)",
+            (">=", -1) => $"for (int {name} = {end}; {name} <= {start}; {name}++)",
+            _ => null,
+        };
+        string? span = (op, step > 0) switch
+        {
+            ("<", true) when start == "0" => end,
+            ("<", true) => $"{end} - {start}",
+            ("<=", true) => $"{end} - {start} + 1",
+            (">", false) => $"{start} - {end}",
+            (">=", false) => $"{start} - {end} + 1",
+            _ => null,
+        };
+        if (span is null)
+        {
+            return null;
+        }
+
+        int magnitude = System.Math.Abs(step);
+        return magnitude == 1
+            ? $"global::System.Math.Max(0, {span})"
+            : $"global::System.Math.Max(0, ({span} + {magnitude - 1}) / {magnitude})";
+    }
+
     private void PushLoopRecord(LoopFrame frame, CodeBlock code)
     {
+        if (!frame.CountsTrips)
+        {
+            return;
+        }
+
         if (frame.Start is not null)
         {
             code.Line($"{Stack(ScalarType.Int)}.Push({frame.Start});");
@@ -772,6 +903,36 @@ internal sealed class GradientBuilder
 
         code.Line($"{Stack(ScalarType.Int)}.Push({frame.Trips});");
     }
+
+    private LoopFrame? InnermostLoop
+    {
+        get
+        {
+            for (int i = _frames.Count - 1; i >= 0; i--)
+            {
+                if (_frames[i] is LoopFrame frame)
+                {
+                    return frame;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    private static Expr? BoundOf(Loop loop) => loop.Condition is Binary comparison
+        ? (comparison.Left is VariableRef left && left.Variable == loop.Counter?.Variable ? comparison.Right : comparison.Left)
+        : null;
+
+    private bool ReadsLoopCounter(Expr expr)
+    {
+        var reads = new HashSet<int>();
+        StatementIndex.Reads(expr, reads);
+        return reads.Any(v => _method.Variables[v].Kind == VariableKind.LoopCounter);
+    }
+
+    private static string Minus(string code, int amount) =>
+        int.TryParse(code, out int value) ? (value - amount).ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{code} - {amount}";
 
     private static string Step(string counter, int step) => step switch
     {
@@ -981,7 +1142,8 @@ internal sealed class GradientBuilder
                     ? (match.Value == "dy" ? adjoint : ValueOf(match.Value))
                     : DerivativeRules.Functions.Contains(match.Value) ? ExpressionPrinter.Function(match.Value, functionType) : match.Value);
             Expr operand = arguments[i];
-            Backprop(operand, IsLeaf(operand) ? contribution : Temp(operand.Type, contribution, code, "_d"), code);
+            bool bind = !IsLeaf(operand) && !ExpressionPrinter.IsAtomic(contribution);
+            Backprop(operand, bind ? Temp(operand.Type, contribution, code, "_d") : contribution, code);
         }
     }
 
@@ -1077,8 +1239,9 @@ internal sealed class GradientBuilder
             _printer.RecordedConditions[conditional.Id] = flag;
             if (inLoop)
             {
-                pushes.Add($"{Stack(ScalarType.Int)}.Push({flag} ? 1 : 0);");
-                pops.Insert(0, $"{flag} = {Stack(ScalarType.Int)}.Pop() != 0;");
+                (string save, string load) = Save(ScalarType.Bool, flag, inLoop: true);
+                pushes.Add(save);
+                pops.Insert(0, $"{flag} = {load};");
             }
         }
     }
@@ -1094,12 +1257,43 @@ internal sealed class GradientBuilder
         }
 
         _printer.Reads = reads;
+        if (!ReverseElementReads.TryGetValue(statement.Id, out List<(int Buffer, Expr Index)>? elements))
+        {
+            elements = new List<(int Buffer, Expr Index)>();
+            ReverseElementReads[statement.Id] = elements;
+        }
+
+        _printer.ElementReads = elements;
     }
 
-    private void EndReads() => _printer.Reads = null;
+    private void EndReads()
+    {
+        _printer.Reads = null;
+        _printer.ElementReads = null;
+    }
 
     private (string Save, string Load) Save(ScalarType type, string value, bool inLoop)
     {
+        if (inLoop && InnermostLoop is { Indexed: true } indexed)
+        {
+            string slots = _names.Numbered("_slots");
+            string element = TypeName(type);
+            string buffer = slots + "Buffer";
+            _prelude.Line($"{PooledBufferType}<{element}> {buffer} = default;");
+            _prelude.Line($"global::System.Span<{element}> {slots} = default;");
+            var sizes = new List<string>();
+            for (LoopFrame? frame = indexed; frame is not null; frame = frame.Parent)
+            {
+                sizes.Insert(0, Parenthesize(frame.TripFormula!));
+            }
+
+            indexed.Root!.Allocations.Add($"{buffer} = new {PooledBufferType}<{element}>({string.Join(" * ", sizes)});");
+            indexed.Root.Allocations.Add($"{slots} = {buffer}.Span;");
+            _epilogue.Line($"{buffer}.Dispose();");
+            string at = $"{slots}[{indexed.Linear}]";
+            return ($"{at} = {value};", at);
+        }
+
         if (inLoop)
         {
             string stack = Stack(type);
@@ -1259,6 +1453,26 @@ internal sealed class GradientBuilder
         public bool RecordsExit { get; }
 
         public string Trips { get; set; } = "";
+
+        /// <summary>Whether the forward sweep counts (and, when nested, saves) the trips.</summary>
+        public bool CountsTrips { get; set; }
+
+        /// <summary>Whether this loop's per-iteration records live in buffers indexed by iteration.</summary>
+        public bool Indexed { get; set; }
+
+        public string? TripFormula { get; set; }
+
+        /// <summary>The iteration's position in the nest of indexed loops: the index into the buffers.</summary>
+        public string? Linear { get; set; }
+
+        public LoopFrame? Parent { get; set; }
+
+        /// <summary>The outermost indexed loop of the nest, which sizes the buffers before it starts.</summary>
+        public LoopFrame? Root { get; set; }
+
+        public CodeBlock? Allocation { get; set; }
+
+        public List<string> Allocations { get; } = new();
 
         public string? Start { get; set; }
 

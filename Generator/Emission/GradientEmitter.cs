@@ -41,6 +41,7 @@ internal static class GradientEmitter
         writer.Line("#nullable enable");
         writer.Line("#pragma warning disable CS0162 // unreachable code after a jump the reverse sweep records");
         writer.Line("#pragma warning disable CS0164 // labels kept for readability");
+        writer.Line("#pragma warning disable CS0219 // exit codes and flags the reverse sweep may not need on every path");
         writer.BlankLine();
         if (method.Namespace is not null)
         {

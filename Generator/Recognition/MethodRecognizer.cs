@@ -385,6 +385,12 @@ internal sealed class MethodRecognizer
     private void RecognizeDeclarator(IVariableDeclaratorOperation declarator, IVariableInitializerOperation? sharedInitializer, List<Statement> output)
     {
         ILocalSymbol local = declarator.Symbol;
+        if (local.IsConst)
+        {
+            // Every use of a constant is folded into a literal.
+            return;
+        }
+
         IOperation? initializer = (declarator.Initializer ?? sharedInitializer)?.Value;
         string source = StatementSource(declarator.Syntax);
         (BufferKind buffer, ScalarType? element) = Types.Buffer(local.Type);

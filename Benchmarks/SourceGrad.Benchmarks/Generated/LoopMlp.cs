@@ -1,0 +1,140 @@
+namespace SourceGrad.Benchmarks.Generated;
+
+/// <summary>
+/// A two-layer ReLU MLP with softmax cross-entropy, written as plain Span loops: the generator's own work,
+/// with no runtime kernels. <see cref="LossGradient"/> is generated; <see cref="HandWrittenGradient"/> is
+/// the adjoint a careful person writes by hand, for comparison.
+/// </summary>
+public static partial class LoopMlp
+{
+    [Differentiable]
+    public static float Loss(
+        ReadOnlySpan<float> w1, ReadOnlySpan<float> b1, ReadOnlySpan<float> w2, ReadOnlySpan<float> b2,
+        [NoGrad] ReadOnlySpan<float> x, ReadOnlySpan<int> labels, int batch, int inputs, int hidden, int classes)
+    {
+        Span<float> h = stackalloc float[hidden];
+        Span<float> z = stackalloc float[classes];
+        float loss = 0;
+        for (int b = 0; b < batch; b++)
+        {
+            for (int j = 0; j < hidden; j++)
+            {
+                float s = b1[j];
+                for (int k = 0; k < inputs; k++)
+                {
+                    s += w1[j * inputs + k] * x[b * inputs + k];
+                }
+
+                h[j] = s > 0 ? s : 0;
+            }
+
+            float max = float.MinValue;
+            for (int c = 0; c < classes; c++)
+            {
+                float s = b2[c];
+                for (int j = 0; j < hidden; j++)
+                {
+                    s += w2[c * hidden + j] * h[j];
+                }
+
+                z[c] = s;
+                max = MathF.Max(max, s);
+            }
+
+            float sum = 0;
+            for (int c = 0; c < classes; c++)
+            {
+                sum += MathF.Exp(z[c] - max);
+            }
+
+            loss += MathF.Log(sum) + max - z[labels[b]];
+        }
+
+        return loss / batch;
+    }
+
+    /// <summary>The same gradient written by hand: forward keeps h and the softmax per sample, backward reuses them.</summary>
+    public static float HandWrittenGradient(
+        ReadOnlySpan<float> w1, ReadOnlySpan<float> b1, ReadOnlySpan<float> w2, ReadOnlySpan<float> b2,
+        ReadOnlySpan<float> x, ReadOnlySpan<int> labels, int batch, int inputs, int hidden, int classes,
+        Span<float> dW1, Span<float> dB1, Span<float> dW2, Span<float> dB2)
+    {
+        Span<float> h = stackalloc float[hidden];
+        Span<float> dH = stackalloc float[hidden];
+        Span<float> p = stackalloc float[classes];
+        float loss = 0;
+        float scale = 1f / batch;
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<float> xb = x.Slice(b * inputs, inputs);
+            for (int j = 0; j < hidden; j++)
+            {
+                float s = b1[j];
+                ReadOnlySpan<float> row = w1.Slice(j * inputs, inputs);
+                for (int k = 0; k < inputs; k++)
+                {
+                    s += row[k] * xb[k];
+                }
+
+                h[j] = s > 0 ? s : 0;
+            }
+
+            float max = float.MinValue;
+            for (int c = 0; c < classes; c++)
+            {
+                float s = b2[c];
+                ReadOnlySpan<float> row = w2.Slice(c * hidden, hidden);
+                for (int j = 0; j < hidden; j++)
+                {
+                    s += row[j] * h[j];
+                }
+
+                p[c] = s;
+                max = MathF.Max(max, s);
+            }
+
+            float sum = 0;
+            for (int c = 0; c < classes; c++)
+            {
+                p[c] = MathF.Exp(p[c] - max);
+                sum += p[c];
+            }
+
+            int label = labels[b];
+            loss += MathF.Log(sum) - MathF.Log(p[label]);
+
+            // Backward: dz = (softmax - onehot) / batch.
+            dH.Clear();
+            for (int c = 0; c < classes; c++)
+            {
+                float dz = (p[c] / sum - (c == label ? 1 : 0)) * scale;
+                dB2[c] += dz;
+                Span<float> dRow = dW2.Slice(c * hidden, hidden);
+                ReadOnlySpan<float> row = w2.Slice(c * hidden, hidden);
+                for (int j = 0; j < hidden; j++)
+                {
+                    dRow[j] += dz * h[j];
+                    dH[j] += dz * row[j];
+                }
+            }
+
+            for (int j = 0; j < hidden; j++)
+            {
+                if (h[j] <= 0)
+                {
+                    continue;
+                }
+
+                float ds = dH[j];
+                dB1[j] += ds;
+                Span<float> dRow = dW1.Slice(j * inputs, inputs);
+                for (int k = 0; k < inputs; k++)
+                {
+                    dRow[k] += ds * xb[k];
+                }
+            }
+        }
+
+        return loss / batch;
+    }
+}
