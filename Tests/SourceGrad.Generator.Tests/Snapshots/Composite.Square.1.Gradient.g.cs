@@ -3,6 +3,7 @@
 #nullable enable
 #pragma warning disable CS0162 // unreachable code after a jump the reverse sweep records
 #pragma warning disable CS0164 // labels kept for readability
+#pragma warning disable CS0219 // exit codes and flags the reverse sweep may not need on every path
 
 partial class Composite
 {

@@ -3,6 +3,7 @@
 #nullable enable
 #pragma warning disable CS0162 // unreachable code after a jump the reverse sweep records
 #pragma warning disable CS0164 // labels kept for readability
+#pragma warning disable CS0219 // exit codes and flags the reverse sweep may not need on every path
 
 partial class Composite
 {
@@ -31,8 +32,7 @@ partial class Composite
 
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // return Math.Sqrt(s);
-        double _v1 = Math.Sqrt(s);
-        _dS += seed / (2 * _v1);
+        _dS += seed / (2 * Math.Sqrt(s));
         // double s = Square(x) + Square(y);
         _dSquare += _dS;
         _dSquare_2 += _dS;

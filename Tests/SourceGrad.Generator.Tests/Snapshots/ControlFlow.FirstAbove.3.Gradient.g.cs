@@ -3,6 +3,7 @@
 #nullable enable
 #pragma warning disable CS0162 // unreachable code after a jump the reverse sweep records
 #pragma warning disable CS0164 // labels kept for readability
+#pragma warning disable CS0219 // exit codes and flags the reverse sweep may not need on every path
 
 partial class ControlFlow
 {
@@ -68,9 +69,8 @@ partial class ControlFlow
             acc = _savedDoubles.Pop();
             double _t1 = _dAcc;
             _dAcc = 0;
-            double _d1 = _t1;
-            _dAcc += _d1 * x;
-            _dX += _d1 * acc;
+            _dAcc += _t1 * x;
+            _dX += _t1 * acc;
         }
 
         dX += _dX;

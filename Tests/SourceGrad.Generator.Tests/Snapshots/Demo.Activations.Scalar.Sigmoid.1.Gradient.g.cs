@@ -3,6 +3,7 @@
 #nullable enable
 #pragma warning disable CS0162 // unreachable code after a jump the reverse sweep records
 #pragma warning disable CS0164 // labels kept for readability
+#pragma warning disable CS0219 // exit codes and flags the reverse sweep may not need on every path
 
 namespace Demo.Activations
 {
@@ -25,10 +26,8 @@ namespace Demo.Activations
             // 1f / (1f + MathF.Exp(-x))
             float _v1 = 1f + MathF.Exp(-x);
             float _d1 = -seed * 1f / (_v1 * _v1);
-            float _d2 = _d1;
-            float _v2 = MathF.Exp(-x);
-            float _d3 = _d2 * _v2;
-            _dX += -_d3;
+            float _d2 = _d1 * MathF.Exp(-x);
+            _dX += -_d2;
 
             dX += _dX;
             return _result1;

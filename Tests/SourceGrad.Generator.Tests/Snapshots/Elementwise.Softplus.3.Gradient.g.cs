@@ -3,6 +3,7 @@
 #nullable enable
 #pragma warning disable CS0162 // unreachable code after a jump the reverse sweep records
 #pragma warning disable CS0164 // labels kept for readability
+#pragma warning disable CS0219 // exit codes and flags the reverse sweep may not need on every path
 
 partial class Elementwise
 {
@@ -17,25 +18,23 @@ partial class Elementwise
         int _trips1 = default;
 
         // Forward sweep: the original computation, keeping what the reverse sweep needs.
-        _trips1 = 0;
+        _trips1 = global::System.Math.Max(0, input.Length);
         for (int i = 0; i < input.Length; i++)
         {
-            _trips1++;
             output[i] = Math.Log(1d + Math.Exp(scale * input[i]));
         }
 
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // for (int i = 0; i < input.Length; i++)
-        for (int i = _trips1 - 1; i >= 0; i--)
+        _trips1 = global::System.Math.Max(0, input.Length);
+        for (int i = input.Length - 1; i >= 0; i--)
         {
             // output[i] = Math.Log(1 + Math.Exp(scale * input[i]));
             double _v1 = 1d + Math.Exp(scale * input[i]);
             double _d1 = dOutput[i] / _v1;
-            double _d2 = _d1;
-            double _v2 = Math.Exp(scale * input[i]);
-            double _d3 = _d2 * _v2;
-            _dScale += _d3 * input[i];
-            dInput[i] += _d3 * scale;
+            double _d2 = _d1 * Math.Exp(scale * input[i]);
+            _dScale += _d2 * input[i];
+            dInput[i] += _d2 * scale;
             dOutput[i] = 0;
         }
 

@@ -3,6 +3,7 @@
 #nullable enable
 #pragma warning disable CS0162 // unreachable code after a jump the reverse sweep records
 #pragma warning disable CS0164 // labels kept for readability
+#pragma warning disable CS0219 // exit codes and flags the reverse sweep may not need on every path
 
 partial class Layers
 {
@@ -17,41 +18,42 @@ partial class Layers
         float _dSum = 0;
         int _trips1 = default;
         int _trips2 = default;
-        var _savedInts = new global::SourceGrad.Internal.SaveStack<int>();
         bool _choice1 = default;
+        global::SourceGrad.Internal.PooledBuffer<bool> _slots1Buffer = default;
+        global::System.Span<bool> _slots1 = default;
 
         // Forward sweep: the original computation, keeping what the reverse sweep needs.
-        _trips1 = 0;
+        _slots1Buffer = new global::SourceGrad.Internal.PooledBuffer<bool>(global::System.Math.Max(0, outputs));
+        _slots1 = _slots1Buffer.Span;
+        _trips1 = global::System.Math.Max(0, outputs);
         for (int o = 0; o < outputs; o++)
         {
-            _trips1++;
             sum = b[o];
-            _trips2 = 0;
+            _trips2 = global::System.Math.Max(0, inputs);
             for (int i = 0; i < inputs; i++)
             {
-                _trips2++;
                 sum += w[o * inputs + i] * x[i];
             }
-            _savedInts.Push(_trips2);
             _choice1 = sum > 0f;
             y[o] = _choice1 ? sum : 0f;
-            _savedInts.Push(_choice1 ? 1 : 0);
+            _slots1[o] = _choice1;
         }
 
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // for (int o = 0; o < outputs; o++)
-        for (int o = _trips1 - 1; o >= 0; o--)
+        _trips1 = global::System.Math.Max(0, outputs);
+        for (int o = outputs - 1; o >= 0; o--)
         {
             // y[o] = sum > 0 ? sum : 0;
-            _choice1 = _savedInts.Pop() != 0;
+            _choice1 = _slots1[o];
             if (_choice1)
             {
                 _dSum += dY[o];
             }
             dY[o] = 0;
             // for (int i = 0; i < inputs; i++)
-            _trips2 = _savedInts.Pop();
-            for (int i = _trips2 - 1; i >= 0; i--)
+            _trips2 = global::System.Math.Max(0, inputs);
+            for (int i = inputs - 1; i >= 0; i--)
             {
                 // sum += w[o * inputs + i] * x[i];
                 dW[o * inputs + i] += _dSum * x[i];
@@ -62,6 +64,6 @@ partial class Layers
             _dSum = 0;
         }
 
-        _savedInts.Dispose();
+        _slots1Buffer.Dispose();
     }
 }

@@ -3,6 +3,7 @@
 #nullable enable
 #pragma warning disable CS0162 // unreachable code after a jump the reverse sweep records
 #pragma warning disable CS0164 // labels kept for readability
+#pragma warning disable CS0219 // exit codes and flags the reverse sweep may not need on every path
 
 partial class Polynomials
 {
@@ -18,17 +19,17 @@ partial class Polynomials
         double p = default;
         double _dP = 0;
         int _trips1 = default;
-        int _start1 = default;
-        var _savedDoubles = new global::SourceGrad.Internal.SaveStack<double>();
+        global::SourceGrad.Internal.PooledBuffer<double> _slots1Buffer = default;
+        global::System.Span<double> _slots1 = default;
 
         // Forward sweep: the original computation, keeping what the reverse sweep needs.
         p = 0d;
-        _start1 = coefficients.Length - 1;
-        _trips1 = 0;
-        for (int i = _start1; i >= 0; i--)
+        _slots1Buffer = new global::SourceGrad.Internal.PooledBuffer<double>((global::System.Math.Max(0, (coefficients.Length - 1) - 0 + 1)));
+        _slots1 = _slots1Buffer.Span;
+        _trips1 = global::System.Math.Max(0, (coefficients.Length - 1) - 0 + 1);
+        for (int i = coefficients.Length - 1; i >= 0; i--)
         {
-            _trips1++;
-            _savedDoubles.Push(p);
+            _slots1[(i - (coefficients.Length - 1)) / -1] = p;
             p = p * x + coefficients[i];
         }
         _result1 = p;
@@ -37,20 +38,20 @@ partial class Polynomials
         // return p;
         _dP += seed;
         // for (int i = coefficients.Length - 1; i >= 0; i--)
-        for (int i = _start1 - _trips1 + 1; i <= _start1; i++)
+        _trips1 = global::System.Math.Max(0, (coefficients.Length - 1) - 0 + 1);
+        for (int i = 0; i <= (coefficients.Length - 1); i++)
         {
             // p = p * x + coefficients[i];
-            p = _savedDoubles.Pop();
+            p = _slots1[(i - (coefficients.Length - 1)) / -1];
             double _t1 = _dP;
             _dP = 0;
-            double _d1 = _t1;
-            _dP += _d1 * x;
-            _dX += _d1 * p;
+            _dP += _t1 * x;
+            _dX += _t1 * p;
             dCoefficients[i] += _t1;
         }
 
+        _slots1Buffer.Dispose();
         dX += _dX;
-        _savedDoubles.Dispose();
         return _result1;
     }
 }
