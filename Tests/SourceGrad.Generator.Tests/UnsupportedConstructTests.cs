@@ -259,4 +259,23 @@ public class UnsupportedConstructTests
         run.AssertCompilesCleanly();
         GradientCheck.AssertMatchesFiniteDifferences(run.Load(), "Model", "Square", 1.5);
     }
+
+    [Fact]
+    public void A_partial_method_marked_on_its_implementation_is_differentiated()
+    {
+        // The workaround docs/diagnostics.md gives under SG0016.
+        GeneratorRun run = GeneratorRunner.Run("""
+            public static partial class Model
+            {
+                public static partial double Square(double x);
+
+                [Differentiable]
+                public static partial double Square(double x) => x * x;
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        run.AssertCompilesCleanly();
+        GradientCheck.AssertMatchesFiniteDifferences(run.Load(), "Model", "Square", 1.5);
+    }
 }
