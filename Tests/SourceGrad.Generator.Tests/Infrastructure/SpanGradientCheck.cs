@@ -16,6 +16,20 @@ public static class SpanGradientCheck
 {
     public const string HarnessType = "SourceGradHarness";
 
+    /// <summary>
+    /// Generates gradients for <paramref name="source"/> beside a harness for <c>type.method</c>, checks that
+    /// the output compiles cleanly with no generator diagnostic, and checks the gradient at the arguments.
+    /// </summary>
+    public static void AssertGeneratedGradientMatches(string source, string type, string method, object[] arguments)
+    {
+        string harness = HarnessFor(GeneratorRunner.CreateCompilation(GeneratorRunner.Prelude + source, GeneratorRunner.ImplicitUsings), type, method);
+        GeneratorRun run = GeneratorRunner.Run(source, harness);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        run.AssertCompilesCleanly();
+        AssertMatchesFiniteDifferences(run.Load().GetType(HarnessType)!, arguments);
+    }
+
     /// <summary>The harness source for <c>Type.Method</c>, read from the compilation's symbols.</summary>
     public static string HarnessFor(Compilation compilation, string typeName, string methodName)
     {
