@@ -6,6 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using BenchmarkDotNet.Running;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Operations;
 using SourceGrad.Generator;
 
 BenchmarkSwitcher.FromAssembly(typeof(GeneratorBenchmarks).Assembly).Run(args);
@@ -44,6 +45,15 @@ public class GeneratorBenchmarks
     [Benchmark(Description = "first run")]
     public GeneratorDriver FirstRun() => NewDriver().RunGenerators(_compilation);
 
+    /// <summary>
+    /// What any generator that reads method bodies pays: the same discovery, and binding each body to its
+    /// operations, with no differentiation. The difference to "first run" is SourceGrad's own work.
+    /// </summary>
+    [Benchmark(Description = "binding only (baseline)")]
+    public GeneratorDriver BindingOnly() =>
+        CSharpGeneratorDriver.Create([new BindingOnlyGenerator().AsSourceGenerator()], parseOptions: new CSharpParseOptions(LanguageVersion.Latest))
+            .RunGenerators(_compilation);
+
     [Benchmark(Description = "re-run after an unrelated edit")]
     public GeneratorDriver RerunAfterUnrelatedEdit() => _warmDriver.RunGenerators(_edited);
 
@@ -77,6 +87,18 @@ public class GeneratorBenchmarks
         }
 
         return source.Append("}\n").ToString();
+    }
+
+    private sealed class BindingOnlyGenerator : IIncrementalGenerator
+    {
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var bodies = context.SyntaxProvider.ForAttributeWithMetadataName(
+                "SourceGrad.DifferentiableAttribute",
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax,
+                static (c, token) => c.SemanticModel.GetOperation(c.TargetNode, token)?.Descendants().Count() ?? 0);
+            context.RegisterSourceOutput(bodies, static (_, _) => { });
+        }
     }
 
     private sealed class Config : ManualConfig

@@ -432,7 +432,7 @@ internal sealed class GradientBuilder
                 CalleeParameter parameter = callee.Parameters[i];
                 if (parameter.IsActive)
                 {
-                    adjointArguments.Add(AdjointArgument(call.Arguments[i], parameter, reverse, afterCall));
+                    adjointArguments.Add(AdjointArgument(call.Arguments[i], parameter, callee.AcceptsEmptyAdjoints, reverse, afterCall));
                 }
             }
 
@@ -483,13 +483,18 @@ internal sealed class GradientBuilder
         return Commented(call, reverse);
     }
 
-    private string AdjointArgument(Argument argument, CalleeParameter parameter, CodeBlock before, CodeBlock after)
+    private string AdjointArgument(Argument argument, CalleeParameter parameter, bool acceptsEmpty, CodeBlock before, CodeBlock after)
     {
         if (argument.IsBuffer)
         {
             if (_activity.HasAdjoint(argument.Buffer))
             {
                 return Slice(_names.Adjoint(argument.Buffer), argument, isArray: false);
+            }
+
+            if (acceptsEmpty)
+            {
+                return "default";
             }
 
             string scratch = _names.Numbered("_scratch");
@@ -724,6 +729,8 @@ internal sealed class GradientBuilder
             body.Line(frame.Label + ":");
         }
 
+        // The increment runs after the body whether it ended or continued: guarded as a whole below.
+        _scope = ExitScope.None;
         CodeBlock incrementReverse = BuildBlock(loop.Increment, body);
         string? exitLoad = null;
         if (frame.RecordsExit && (frame.Label is not null || !EndsWithJump(loop.Body)))

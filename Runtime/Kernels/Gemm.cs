@@ -112,7 +112,7 @@ internal static unsafe class Gemm<T>
         int rowsPerTile = shape == TileShape.Rows12x2 ? 12 : 6;
         int panelWidth = (shape == TileShape.Rows6x4 ? 4 : 2) * TSimd.Count;
         int depthBlock = DepthBlock;
-        var job = new Job<TVector, TSimd>(problem, shape, rowsPerTile, panelWidth);
+        Job<TVector, TSimd> job = Job<TVector, TSimd>.ForCurrentThread(problem, shape, rowsPerTile, panelWidth);
         for (int groupStart = 0; groupStart < problem.N; groupStart += ColumnGroup)
         {
             int groupColumns = Math.Min(ColumnGroup, problem.N - groupStart);
@@ -142,33 +142,47 @@ internal static unsafe class Gemm<T>
             return;
         }
 
+        ForEachPartInParallel(parts, count, part);
+    }
+
+    // Kept apart so that the lambda's closure is allocated only when the work really is split.
+    private static void ForEachPartInParallel(int parts, int count, Action<int, int> part) =>
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts },
             index => part((int)((long)index * count / parts), (int)((long)(index + 1) * count / parts)));
-    }
 
     /// <summary>The state the packing and compute parts of one depth block share across threads.</summary>
     private sealed class Job<TVector, TSimd>
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
-        private readonly Problem _problem;
-        private readonly TileShape _shape;
-        private readonly int _rowsPerTile;
-        private readonly int _panelWidth;
+        // One job per thread, reused: a steady-state product allocates nothing.
+        [ThreadStatic]
+        private static Job<TVector, TSimd>? t_cached;
+
+        private Problem _problem;
+        private TileShape _shape;
+        private int _rowsPerTile;
+        private int _panelWidth;
         private int _groupStart;
         private int _groupPanels;
         private int _depthStart;
         private int _depth;
         private T* _packedB;
 
-        public Job(in Problem problem, TileShape shape, int rowsPerTile, int panelWidth)
+        private Job()
         {
-            _problem = problem;
-            _shape = shape;
-            _rowsPerTile = rowsPerTile;
-            _panelWidth = panelWidth;
             PackBPart = PackB;
             ComputePart = Compute;
+        }
+
+        public static Job<TVector, TSimd> ForCurrentThread(in Problem problem, TileShape shape, int rowsPerTile, int panelWidth)
+        {
+            Job<TVector, TSimd> job = t_cached ??= new Job<TVector, TSimd>();
+            job._problem = problem;
+            job._shape = shape;
+            job._rowsPerTile = rowsPerTile;
+            job._panelWidth = panelWidth;
+            return job;
         }
 
         public Action<int, int> PackBPart { get; }
