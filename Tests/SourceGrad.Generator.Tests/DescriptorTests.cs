@@ -45,8 +45,13 @@ public class DescriptorTests
         Assert.Equal($"**{descriptor.Title}** · {descriptor.DefaultSeverity}", firstLine.Trim());
     }
 
+    /// <summary>SG0018 reports a bug in the generator: no correct program triggers it, so it has no example.</summary>
+    private const string InternalError = "SG0018";
+
+    public static TheoryData<string> IdsWithExamples() => new(DiagnosticDescriptors.All.Select(d => d.Id).Where(id => id != InternalError).Order(StringComparer.Ordinal));
+
     [Theory]
-    [MemberData(nameof(Ids))]
+    [MemberData(nameof(IdsWithExamples))]
     public void Documented_example_triggers_the_diagnostic_and_the_fix_compiles_cleanly(string id)
     {
         string[] blocks = Regex.Matches(DocumentSections["## " + id], "```csharp\n(.*?)```", RegexOptions.Singleline)
@@ -62,6 +67,15 @@ public class DescriptorTests
         Assert.Empty(fix.GeneratorDiagnostics);
         fix.AssertCompilesCleanly();
         Assert.NotEmpty(fix.Sources);
+    }
+
+    [Fact]
+    public void The_internal_error_section_asks_for_a_report_and_has_no_example()
+    {
+        Assert.Equal(InternalError, DiagnosticDescriptors.InternalError.Id);
+        string section = DocumentSections["## " + InternalError];
+        Assert.Contains("report", section, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("```csharp", section, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -47,6 +47,7 @@ public class DiagnosticTests
     [InlineData("SG0015", Skip = Sg0015Location)]
     [InlineData("SG0016")]
     [InlineData("SG0017")]
+    [InlineData("SG0018")]
     public void Diagnostic_is_reported_at_the_exact_location_with_its_severity_and_a_message_naming_the_construct(string id)
     {
         DiagnosticCase example = DiagnosticCases.ById[id];
