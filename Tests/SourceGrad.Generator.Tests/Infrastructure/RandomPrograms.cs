@@ -140,23 +140,23 @@ public static class RandomPrograms
             switch (statement)
             {
                 case DeclareSt declare:
-                {
-                    string value = Expression(declare.Value);
-                    string name = "v" + _locals++.ToString(CultureInfo.InvariantCulture);
-                    Line($"double {name} = {value};");
-                    _doubles.Add(name);
-                    break;
-                }
+                    {
+                        string value = Expression(declare.Value);
+                        string name = "v" + _locals++.ToString(CultureInfo.InvariantCulture);
+                        Line($"double {name} = {value};");
+                        _doubles.Add(name);
+                        break;
+                    }
 
                 case AssignSt assign:
-                {
-                    string target = _doubles[assign.Target % _doubles.Count];
-                    string value = Expression(assign.Value);
+                    {
+                        string target = _doubles[assign.Target % _doubles.Count];
+                        string value = Expression(assign.Value);
 
-                    // x = x would be a warning (CS1717) in the user's own code; make it a real update.
-                    Line(assign.Op == "=" && value == target ? $"{target} *= 0.5;" : $"{target} {assign.Op} {value};");
-                    break;
-                }
+                        // x = x would be a warning (CS1717) in the user's own code; make it a real update.
+                        Line(assign.Op == "=" && value == target ? $"{target} *= 0.5;" : $"{target} {assign.Op} {value};");
+                        break;
+                    }
 
                 case StoreSt store:
                     string index = _counters.Count > 0 ? $"({_counters[^1]} + {store.Slot}) % 4" : store.Slot.ToString(CultureInfo.InvariantCulture);
