@@ -7,18 +7,20 @@ namespace SourceGrad.Generator.Tests;
 
 /// <summary>
 /// Property test over random programs (<see cref="RandomPrograms"/>), generated from fixed seeds so every run
-/// checks the same ones: each gets a gradient with no SG error, the output compiles with no warning in the
+/// checks the same ones, in double and in float: each gets a gradient with no SG error, the output compiles with no warning in the
 /// generated code, and the gradient matches central finite differences at several points and loop counts.
 /// </summary>
 public class RandomProgramTests
 {
     private const int ProgramCount = 60;
 
-    [Fact]
-    public void Random_programs_get_gradients_that_compile_and_match_finite_differences()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Random_programs_get_gradients_that_compile_and_match_finite_differences(bool single)
     {
         string[] methods = Enumerable.Range(0, ProgramCount)
-            .Select(k => RandomPrograms.Render(RandomPrograms.Programs.Generate(new PCG(7, (ulong)k), null!, out _), $"F{k}"))
+            .Select(k => RandomPrograms.Render(RandomPrograms.Programs.Generate(new PCG(7, (ulong)k), null!, out _), $"F{k}", single))
             .ToArray();
         GeneratorRun run = GeneratorRunner.RunForDiagnostics($$"""
             public static partial class RandomCode
@@ -45,7 +47,9 @@ public class RandomProgramTests
             var pcg = new PCG(11, (ulong)k);
             foreach (int n in new[] { 0, 1, 3 })
             {
-                object[] arguments = { Coordinate(pcg), Coordinate(pcg), Coordinate(pcg), n };
+                object[] arguments = single
+                    ? new object[] { (float)Coordinate(pcg), (float)Coordinate(pcg), (float)Coordinate(pcg), n }
+                    : new object[] { Coordinate(pcg), Coordinate(pcg), Coordinate(pcg), n };
                 try
                 {
                     GradientCheck.AssertMatchesFiniteDifferences(type, $"F{k}", arguments);

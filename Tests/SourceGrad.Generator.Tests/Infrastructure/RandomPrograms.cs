@@ -95,15 +95,19 @@ public static class RandomPrograms
 
     public static Gen<Program> Programs { get; } = Gen.Select(Block(2, 5), Expression(2), (body, result) => new Program(body, result));
 
-    /// <summary>Renders a program as <c>public static double {name}(double x, double y, double z, int n)</c>.</summary>
-    public static string Render(Program program, string name)
+    /// <summary>
+    /// Renders a program as <c>public static T {name}(T x, T y, T z, int n)</c>, where T is double, or float
+    /// (with MathF and f-suffixed constants) when <paramref name="single"/> is set.
+    /// </summary>
+    public static string Render(Program program, string name, bool single = false)
     {
-        var renderer = new Renderer();
+        var renderer = new Renderer(single);
+        string t = renderer.Type;
         renderer.Line("[Differentiable]");
-        renderer.Line($"public static double {name}(double x, double y, double z, int n)");
+        renderer.Line($"public static {t} {name}({t} x, {t} y, {t} z, int n)");
         renderer.Line("{");
         renderer.Indent++;
-        renderer.Line("double[] buffer = new double[4];");
+        renderer.Line($"{t}[] buffer = new {t}[4];");
         renderer.Statements(program.Body);
         renderer.Line($"return {renderer.Expression(program.Result)};");
         renderer.Indent--;
@@ -116,7 +120,19 @@ public static class RandomPrograms
         private readonly StringBuilder _text = new();
         private readonly List<string> _doubles = new() { "x", "y", "z" };
         private readonly List<string> _counters = new();
+        private readonly string _math;
+        private readonly string _suffix;
         private int _locals;
+
+        public Renderer(bool single)
+        {
+            Type = single ? "float" : "double";
+            _math = single ? "MathF" : "Math";
+            _suffix = single ? "f" : "";
+        }
+
+        /// <summary>The C# type of every real value: double or float.</summary>
+        public string Type { get; }
 
         public int Indent { get; set; }
 
@@ -143,7 +159,7 @@ public static class RandomPrograms
                     {
                         string value = Expression(declare.Value);
                         string name = "v" + _locals++.ToString(CultureInfo.InvariantCulture);
-                        Line($"double {name} = {value};");
+                        Line($"{Type} {name} = {value};");
                         _doubles.Add(name);
                         break;
                     }
@@ -154,7 +170,7 @@ public static class RandomPrograms
                         string value = Expression(assign.Value);
 
                         // x = x would be a warning (CS1717) in the user's own code; make it a real update.
-                        Line(assign.Op == "=" && value == target ? $"{target} *= 0.5;" : $"{target} {assign.Op} {value};");
+                        Line(assign.Op == "=" && value == target ? $"{target} *= {Constant(0.5)};" : $"{target} {assign.Op} {value};");
                         break;
                     }
 
@@ -205,12 +221,12 @@ public static class RandomPrograms
             ConstEx c => Constant(c.Value),
             CounterEx c => _counters.Count > 0 ? $"({_counters[^1]} * {Constant(c.Scale)})" : Constant(c.Scale),
             ElementEx e => $"buffer[{e.Slot}]",
-            BinEx { Op: "/" } b => $"({Expression(b.Left)} / (1.5 + Math.Sin({Expression(b.Right)})))",
+            BinEx { Op: "/" } b => $"({Expression(b.Left)} / ({Constant(1.5)} + {_math}.Sin({Expression(b.Right)})))",
             BinEx { Op: "Max" or "Min" } b => MinMax(b),
             BinEx b => $"({Expression(b.Left)} {b.Op} {Expression(b.Right)})",
-            FnEx { Name: "Exp" } f => $"Math.Exp(Math.Sin({Expression(f.Argument)}))",
+            FnEx { Name: "Exp" } f => $"{_math}.Exp({_math}.Sin({Expression(f.Argument)}))",
             FnEx { Name: "Sqrt" or "Log" } f => Smooth(f.Name, Expression(f.Argument)),
-            FnEx f => $"Math.{f.Name}({Expression(f.Argument)})",
+            FnEx f => $"{_math}.{f.Name}({Expression(f.Argument)})",
             CondEx c => $"({Comparison(c.Left, c.Right)} ? {Expression(c.Then)} : {Expression(c.Else)})",
             _ => throw new ArgumentOutOfRangeException(nameof(expression), expression, "Not an expression."),
         };
@@ -218,7 +234,7 @@ public static class RandomPrograms
         private string MinMax(BinEx b)
         {
             (string l, string r) = Distinct(b.Left, b.Right);
-            return $"Math.{b.Op}({l}, {r})";
+            return $"{_math}.{b.Op}({l}, {r})";
         }
 
         private string Comparison(Ex left, Ex right)
@@ -235,14 +251,14 @@ public static class RandomPrograms
         {
             string l = Expression(left);
             string r = Expression(right);
-            return (l, l == r ? $"({r} + 0.5)" : r);
+            return (l, l == r ? $"({r} + {Constant(0.5)})" : r);
         }
 
-        private static string Smooth(string function, string argument) => $"Math.{function}(1 + {argument} * {argument})";
+        private string Smooth(string function, string argument) => $"{_math}.{function}(1 + {argument} * {argument})";
 
-        private static string Constant(double value) =>
+        private string Constant(double value) =>
             value < 0
-                ? "(" + value.ToString("0.0#", CultureInfo.InvariantCulture) + ")"
-                : value.ToString("0.0#", CultureInfo.InvariantCulture);
+                ? "(" + value.ToString("0.0#", CultureInfo.InvariantCulture) + _suffix + ")"
+                : value.ToString("0.0#", CultureInfo.InvariantCulture) + _suffix;
     }
 }
