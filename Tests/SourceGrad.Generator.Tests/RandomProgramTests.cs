@@ -7,8 +7,9 @@ namespace SourceGrad.Generator.Tests;
 
 /// <summary>
 /// Property test over random programs (<see cref="RandomPrograms"/>), generated from fixed seeds so every run
-/// checks the same ones, in double and in float: each gets a gradient with no SG error, the output compiles with no warning in the
-/// generated code, and the gradient matches central finite differences at several points and loop counts.
+/// checks the same ones, in double and in float: each gets a gradient with no SG error, the output compiles
+/// with no warning in the generated code, and the gradient matches central finite differences at several
+/// points and loop counts.
 /// </summary>
 public class RandomProgramTests
 {
