@@ -3,10 +3,11 @@ using SourceGrad.Generator.Tests.Infrastructure;
 namespace SourceGrad.Generator.Tests;
 
 /// <summary>
-/// Calls into the runtime's kernels, whose [DerivativeOf] rules live in another assembly: the generator finds
-/// the rules through metadata, and the gradient through them matches finite differences.
+/// Calls into the runtime's kernels, whose [DerivativeOf] rules live in another assembly, into the runtime's own
+/// [Differentiable] methods, and across namespaces and nested types: the generator finds the reverse of each
+/// (through metadata where it must), and the gradient through it matches finite differences.
 /// </summary>
-public class KernelCallTests
+public class CallTests
 {
     private const string TwoLayerNetwork = """
         public static partial class Network
@@ -45,8 +46,52 @@ public class KernelCallTests
         }
         """;
 
+    /// <summary>A [Differentiable] method of the runtime (its gradient was generated when the runtime was built).</summary>
+    private const string RuntimeDifferentiable = """
+        public static partial class Regression
+        {
+            [Differentiable]
+            public static float Loss(ReadOnlySpan<float> w, [NoGrad] ReadOnlySpan<float> x, [NoGrad] ReadOnlySpan<float> target, int count)
+            {
+                float[] prediction = new float[count];
+                for (int i = 0; i < count; i++)
+                {
+                    prediction[i] = w[0] * x[i] + w[1];
+                }
+
+                return Losses.HalfSquaredError(prediction, target);
+            }
+        }
+        """;
+
+    /// <summary>A [Differentiable] callee in another namespace, in an internal nested type.</summary>
+    private const string OtherNamespace = """
+        namespace Library.Shapes
+        {
+            public static partial class Outer
+            {
+                internal static partial class Inner
+                {
+                    [Differentiable]
+                    internal static double Bump(double a, [NoGrad] double width) => Math.Exp(-a * a / width);
+                }
+            }
+        }
+
+        namespace App
+        {
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double F(double x, double y) => Library.Shapes.Outer.Inner.Bump(x - y, 2.0) * y;
+            }
+        }
+        """;
+
     public static TheoryData<string, string, string, object[]> Calls() => new()
     {
+        { RuntimeDifferentiable, "Regression", "Loss", new object[] { new[] { 0.8f, -0.3f }, new[] { 0.5f, 1.5f, -1.0f }, new[] { 0.1f, 0.9f, -0.6f }, 3 } },
+        { OtherNamespace, "App.Model", "F", new object[] { 0.4, 1.1 } },
         {
             TwoLayerNetwork, "Network", "Loss",
             new object[]
