@@ -34,7 +34,7 @@ partial class ControlFlow
             acc = acc * x + 1d;
             if (acc > threshold)
             {
-                _result1 = Math.Log(acc);
+                _result1 = global::System.Math.Log(acc);
                 _savedInts.Push(1);
                 _savedInts.Push(9);
                 _exit1 = 9;

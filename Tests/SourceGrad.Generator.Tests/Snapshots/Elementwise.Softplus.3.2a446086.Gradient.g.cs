@@ -21,7 +21,7 @@ partial class Elementwise
         _trips1 = global::System.Math.Max(0, input.Length);
         for (int i = 0; i < input.Length; i++)
         {
-            output[i] = Math.Log(1d + Math.Exp(scale * input[i]));
+            output[i] = global::System.Math.Log(1d + global::System.Math.Exp(scale * input[i]));
         }
 
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
@@ -30,9 +30,9 @@ partial class Elementwise
         for (int i = input.Length - 1; i >= 0; i--)
         {
             // output[i] = Math.Log(1 + Math.Exp(scale * input[i]));
-            double _v1 = 1d + Math.Exp(scale * input[i]);
+            double _v1 = 1d + global::System.Math.Exp(scale * input[i]);
             double _d1 = dOutput[i] / _v1;
-            double _d2 = _d1 * Math.Exp(scale * input[i]);
+            double _d2 = _d1 * global::System.Math.Exp(scale * input[i]);
             _dScale += _d2 * input[i];
             dInput[i] += _d2 * scale;
             dOutput[i] = 0;

@@ -20,13 +20,13 @@ namespace Demo.Activations
             float _dX = 0;
 
             // Forward sweep: the original computation, keeping what the reverse sweep needs.
-            _result1 = 1f / (1f + MathF.Exp(-x));
+            _result1 = 1f / (1f + global::System.MathF.Exp(-x));
 
             // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
             // 1f / (1f + MathF.Exp(-x))
-            float _v1 = 1f + MathF.Exp(-x);
+            float _v1 = 1f + global::System.MathF.Exp(-x);
             float _d1 = -seed * 1f / (_v1 * _v1);
-            float _d2 = _d1 * MathF.Exp(-x);
+            float _d2 = _d1 * global::System.MathF.Exp(-x);
             _dX += -_d2;
 
             dX += _dX;

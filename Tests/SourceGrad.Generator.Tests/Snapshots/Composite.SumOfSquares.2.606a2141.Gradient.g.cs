@@ -28,11 +28,11 @@ partial class Composite
         _square = global::Composite.Square(x);
         _square_2 = global::Composite.Square(y);
         s = _square + _square_2;
-        _result1 = Math.Sqrt(s);
+        _result1 = global::System.Math.Sqrt(s);
 
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // return Math.Sqrt(s);
-        _dS += seed / (2 * Math.Sqrt(s));
+        _dS += seed / (2 * global::System.Math.Sqrt(s));
         // double s = Square(x) + Square(y);
         _dSquare += _dS;
         _dSquare_2 += _dS;

@@ -25,7 +25,7 @@ partial class Lecture
         double _dError = 0;
 
         // Forward sweep: the original computation, keeping what the reverse sweep needs.
-        h = Math.Max(0d, w1 * x);
+        h = global::System.Math.Max(0d, w1 * x);
         prediction = w2 * h;
         error = prediction - y;
         _result1 = 0.5d * error * error;
