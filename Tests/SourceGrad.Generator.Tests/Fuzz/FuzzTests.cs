@@ -1,0 +1,27 @@
+using Xunit.Abstractions;
+
+namespace SourceGrad.Generator.Tests.Fuzz;
+
+public class FuzzTests(ITestOutputHelper output)
+{
+    /// <summary>Failures printed in full; the rest are counted.</summary>
+    private const int ReportedFailures = 5;
+
+    [Fact]
+    public void Generated_gradients_of_random_programs_match_finite_differences()
+    {
+        FuzzSettings settings = FuzzSettings.FromEnvironment();
+        FuzzSummary summary = FuzzRunner.Run(settings.Seed, settings.First, settings.Count, settings.BatchSize, output.WriteLine);
+        output.WriteLine(summary.ToString());
+        if (summary.Failures.Count > 0)
+        {
+            IEnumerable<string> reports = summary.Failures.Take(ReportedFailures).Select((failure, k) => k < settings.Shrink
+                ? "shrunk from " + failure.Program.Origin + ":\n" + Shrinker.Shrink(failure, TimeSpan.FromSeconds(settings.ShrinkSeconds)).Report()
+                : failure.Report());
+            Assert.Fail(summary + "\n\n" + string.Join("\n\n", reports));
+        }
+
+        // A run that skips most programs checks little: keep the generator's kinks rare enough.
+        Assert.True(summary.Skipped <= summary.Generated / 5, "too many programs skipped: " + summary);
+    }
+}
