@@ -7,7 +7,7 @@ internal static class FuzzCase
     /// A program whose method F has the given parameters (doubles, at most one buffer named a, ints n and m), return
     /// type and body; <paramref name="members"/> are added to the class as they are.
     /// </summary>
-    public static FuzzProgram Program(string parameters, string returnType, string body, string members = "")
+    public static FuzzProgram Program(string parameters, string returnType, string body, string members = "", int minimumLength = 0)
     {
         Param[] parsed = parameters.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(text =>
@@ -18,7 +18,7 @@ internal static class FuzzCase
             })
             .ToArray();
         var main = new MethodSpec("F", returnType, parsed, new Block([new RawStmt(body.Trim('\n'))]));
-        return new FuzzProgram("Case", main, [], 0, 0) { ExtraMembers = members };
+        return new FuzzProgram("Case", main, [], 0, 0) { ExtraMembers = members, MinimumLength = minimumLength };
     }
 
     /// <summary>Fails with the report when the generator mishandles the program.</summary>

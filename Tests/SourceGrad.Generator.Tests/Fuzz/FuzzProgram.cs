@@ -11,6 +11,9 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
     /// <summary>Hand-written members added to the class (regression cases use them for helpers).</summary>
     public string ExtraMembers { get; init; } = "";
 
+    /// <summary>The smallest n (the buffer's length) the program is evaluated at.</summary>
+    public int MinimumLength { get; init; }
+
     public const string Namespace = "Fuzz";
 
     public IEnumerable<MethodSpec> Methods => Helpers.Append(Main);

@@ -220,6 +220,12 @@ internal static class FuzzRunner
             return failures;
         }
 
+        // An error in the program's own code that is not about its gradient means the program is not valid C#.
+        foreach (Diagnostic error in errors.Where(e => !InGeneratedCode(e) && !e.GetMessage().Contains("Gradient", StringComparison.Ordinal)))
+        {
+            Add(Owner(programs, error), FailureKind.InvalidProgram, error.ToString());
+        }
+
         foreach (Diagnostic diagnostic in run.GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error))
         {
             Add(Owner(programs, diagnostic), FailureKind.UnexpectedDiagnostic, diagnostic.ToString());
@@ -227,15 +233,14 @@ internal static class FuzzRunner
 
         foreach (Diagnostic error in errors)
         {
-            FuzzProgram owner = Owner(programs, error);
-            bool inGenerated = Path.GetFileName(error.Location.GetLineSpan().Path) != owner.FileName;
-            bool aboutGradient = error.GetMessage().Contains("Gradient", StringComparison.Ordinal);
-            Add(owner, inGenerated || aboutGradient ? FailureKind.GeneratedCodeDoesNotCompile : FailureKind.InvalidProgram,
-                error + (inGenerated ? "\n  " + LineAt(error) : ""));
+            Add(Owner(programs, error), FailureKind.GeneratedCodeDoesNotCompile, error + (InGeneratedCode(error) ? "\n  " + LineAt(error) : ""));
         }
 
         return failures;
     }
+
+    private static bool InGeneratedCode(Diagnostic diagnostic) =>
+        diagnostic.Location.GetLineSpan().Path?.EndsWith(".g.cs", StringComparison.Ordinal) == true;
 
     private static FuzzProgram Owner(IReadOnlyList<FuzzProgram> programs, Diagnostic diagnostic)
     {

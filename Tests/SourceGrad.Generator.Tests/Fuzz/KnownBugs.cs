@@ -9,4 +9,10 @@ internal static class KnownBugs
 {
     /// <summary><see cref="Regressions.NoGrad_parameter_overwritten_with_an_active_value"/>.</summary>
     public const bool NoGradParameterAssigned = true;
+
+    /// <summary><see cref="Regressions.Continue_in_a_loop_with_a_saved_counter"/>.</summary>
+    public const bool ContinueInLoopWithSavedCounter = true;
+
+    /// <summary><see cref="Regressions.Argument_reading_the_span_the_call_writes"/>.</summary>
+    public const bool ArgumentReadsTheSpanTheCallWrites = true;
 }

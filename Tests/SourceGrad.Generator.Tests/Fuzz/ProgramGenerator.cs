@@ -64,13 +64,17 @@ internal sealed class Scope
 
     public int LoopDepth { get; init; }
 
+    /// <summary>Whether the innermost loop is a for loop whose counter is not canonical (the generator saves it).</summary>
+    public bool InSavedCounterLoop { get; init; }
+
     public int BranchDepth { get; init; }
 
     /// <summary>How many times a statement here may run at most (the product of the enclosing loops' trip counts).</summary>
     public int Repeats { get; init; } = 1;
 
-    public Scope Child(int loopDepth = 0, int branchDepth = 0, int repeats = 1) => new()
+    public Scope Child(int loopDepth = 0, int branchDepth = 0, int repeats = 1, bool? savedCounter = null) => new()
     {
+        InSavedCounterLoop = savedCounter ?? InSavedCounterLoop,
         Doubles = [.. Doubles],
         Buffers = [.. Buffers],
         Indices = [.. Indices],
@@ -387,7 +391,7 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
                 break;
         }
 
-        Scope inner = scope.Child(loopDepth: 1, repeats: 5);
+        Scope inner = scope.Child(loopDepth: 1, repeats: 5, savedCounter: header.Contains($"{i} = {i} + 1", StringComparison.Ordinal));
         inner.Ints.Add((i, 5));
         inner.Indices.AddRange(indices);
         var body = new List<Stmt>(bodyStart);
@@ -443,7 +447,7 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
                 break;
         }
 
-        Scope inner = scope.Child(loopDepth: 1, repeats: 4);
+        Scope inner = scope.Child(loopDepth: 1, repeats: 4, savedCounter: false);
         inner.Ints.Add((t, 4));
         var body = new List<Stmt>(bodyStart);
         body.AddRange(Statements(inner, rng.Between(1, 4)));
@@ -452,7 +456,8 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
 
     private Stmt Jump(Scope scope)
     {
-        string jump = rng.Chance(0.5) ? "break;" : "continue;";
+        bool mayContinue = !(KnownBugs.ContinueInLoopWithSavedCounter && scope.InSavedCounterLoop);
+        string jump = rng.Chance(0.5) || !mayContinue ? "break;" : "continue;";
         return new IfStmt(Condition(scope, 1), new Block([LineStmt.Of(jump)]), null);
     }
 
@@ -482,7 +487,14 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
         (string target, _, bool isArray) = rng.Pick(scope.Buffers.Where(b => b.Writable).ToList());
         MethodSpec? spanHelper = helpers.FirstOrDefault(h => h.ReturnsVoid);
         List<string> sources = scope.Buffers.Select(b => b.Name).Where(b => b != target).ToList();
-        Expr scalar = Squash(Double(scope, 1, calls: false), 1);
+        Scope argumentScope = scope;
+        if (KnownBugs.ArgumentReadsTheSpanTheCallWrites)
+        {
+            argumentScope = scope.Child();
+            argumentScope.Buffers.RemoveAll(b => b.Name == target);
+        }
+
+        Expr scalar = Squash(Double(argumentScope, 1, calls: false), 1);
         if (sources.Count > 0 && (spanHelper is null || rng.Chance(0.5)))
         {
             return LineStmt.Of($"FuzzLib.Blend({target}, {rng.Pick(sources)}, {{0}});", scalar);
