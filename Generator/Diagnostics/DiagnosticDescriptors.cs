@@ -98,12 +98,17 @@ internal static class DiagnosticDescriptors
         "Variable type is not supported",
         "'{0}' has type '{1}': a differentiable method's locals are float, double, int, long, bool, or Span<T>/T[] buffers of them");
 
+    public static readonly DiagnosticDescriptor InternalError = Error(
+        "SG0018",
+        "The generator failed on this method",
+        "SourceGrad could not differentiate '{0}' ({1}); the method gets no gradient. Please report this with the method's source.");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new[]
     {
         MethodMustBeStatic, TypeMustBePartial, UnsupportedReturnType, UnsupportedStatement, UnsupportedExpression,
         CallHasNoDerivative, RuleSignatureMismatch, AdjointNameCollision, UnsupportedParameter, GenericMethod,
         LocalBufferPlacement, CallInCondition, RuleTargetNotFound, ResultDoesNotDependOnInputs,
-        InputDoesNotAffectResult, MethodHasNoBody, UnsupportedVariableType,
+        InputDoesNotAffectResult, MethodHasNoBody, UnsupportedVariableType, InternalError,
     }.ToDictionary(d => d.Id);
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;

@@ -49,6 +49,9 @@ internal sealed class GradientBuilder
     /// <summary>What each statement's adjoint reads (first pass), by statement id.</summary>
     public Dictionary<int, HashSet<int>> ReverseReads { get; } = new();
 
+    /// <summary>The buffer elements each statement's adjoint reads (first pass), by statement id.</summary>
+    public Dictionary<int, List<(int Buffer, Expr Index)>> ReverseElementReads { get; } = new();
+
     /// <summary>Statements whose own adjoint code is not empty (first pass).</summary>
     public HashSet<int> OwnReverseWork { get; } = new();
 
@@ -59,7 +62,7 @@ internal sealed class GradientBuilder
         ActivityAnalysis activity = ActivityAnalysis.Run(method);
         var exploration = new GradientBuilder(method, index, activity, SavePlan.Exploratory);
         exploration.BuildBody();
-        SavePlan plan = SavePlan.Create(index, exploration.ReverseReads, exploration.OwnReverseWork);
+        SavePlan plan = SavePlan.Create(index, exploration.ReverseReads, exploration.ReverseElementReads, exploration.OwnReverseWork);
         var builder = new GradientBuilder(method, index, activity, plan);
         CodeBlock body = builder.BuildBody();
         var writer = new SourceWriter();
@@ -429,7 +432,7 @@ internal sealed class GradientBuilder
                 CalleeParameter parameter = callee.Parameters[i];
                 if (parameter.IsActive)
                 {
-                    adjointArguments.Add(AdjointArgument(call.Arguments[i], parameter, reverse, afterCall));
+                    adjointArguments.Add(AdjointArgument(call.Arguments[i], parameter, callee.AcceptsEmptyAdjoints, reverse, afterCall));
                 }
             }
 
@@ -480,13 +483,18 @@ internal sealed class GradientBuilder
         return Commented(call, reverse);
     }
 
-    private string AdjointArgument(Argument argument, CalleeParameter parameter, CodeBlock before, CodeBlock after)
+    private string AdjointArgument(Argument argument, CalleeParameter parameter, bool acceptsEmpty, CodeBlock before, CodeBlock after)
     {
         if (argument.IsBuffer)
         {
             if (_activity.HasAdjoint(argument.Buffer))
             {
                 return Slice(_names.Adjoint(argument.Buffer), argument, isArray: false);
+            }
+
+            if (acceptsEmpty)
+            {
+                return "default";
             }
 
             string scratch = _names.Numbered("_scratch");
@@ -542,14 +550,21 @@ internal sealed class GradientBuilder
     private CodeBlock BuildIf(IfStatement conditional, CodeBlock forward)
     {
         bool work = _plan.HasReverseWork(conditional);
-        bool pushes = work && _index.IsInLoop(conditional);
+        bool inLoop = _index.IsInLoop(conditional);
+        bool pushes = work && inLoop && InnermostLoop is not { Indexed: true };
         string? flag = null;
         string condition = _printer.Print(conditional.Condition);
+        string? slotLoad = null;
         if (work && !pushes)
         {
             flag = Hoist(ScalarType.Bool, "_branch");
             forward.Line($"{flag} = {condition};");
             condition = flag;
+            if (inLoop)
+            {
+                (string save, slotLoad) = Save(ScalarType.Bool, flag, inLoop: true);
+                forward.Line(save);
+            }
         }
 
         string stack = pushes ? Stack(ScalarType.Int) : "";
@@ -574,7 +589,7 @@ internal sealed class GradientBuilder
             return reverse;
         }
 
-        string taken = pushes ? $"{stack}.Pop() != 0" : flag!;
+        string taken = pushes ? $"{stack}.Pop() != 0" : slotLoad ?? flag!;
         reverse.Line("// " + conditional.Source);
         if (thenReverse.IsEmpty && elseReverse is not null && !elseReverse.IsEmpty)
         {
@@ -619,15 +634,27 @@ internal sealed class GradientBuilder
         int[] continues = RelevantJumps(loop, continuesOnly: true);
         var frame = new LoopFrame(loop, work, nested, work && relevant.Length > 0);
         CanonicalCounter? counter = loop.Counter;
+        LoopFrame? parent = InnermostLoop;
 
         // A canonical loop that always runs to its condition over stable bounds has a trip count the reverse
         // sweep can compute again, so the forward sweep neither counts nor saves it.
         string? directHeader = null;
         string? tripFormula = work && relevant.All(continues.Contains) ? TripFormula(loop, out directHeader) : null;
         bool stableStart = counter is not null && (counter.Start is Literal || _plan.IsStable(counter.Start));
+        // Loops whose trip counts are all known on entry keep their per-iteration values in buffers indexed by
+        // iteration, sized once before the outermost of them starts, rather than on the stack.
+        frame.Indexed = tripFormula is not null && (parent is null || parent.Indexed)
+            && !ReadsLoopCounter(counter!.Start) && !ReadsLoopCounter(BoundOf(loop)!);
+        if (frame.Indexed)
+        {
+            frame.TripFormula = tripFormula;
+            frame.Root = parent?.Root ?? frame;
+            frame.Parent = parent;
+        }
+
         if (work)
         {
-            frame.Trips = directHeader is null ? Hoist(ScalarType.Int, "_trips") : "";
+            frame.Trips = directHeader is null || frame.Indexed ? Hoist(ScalarType.Int, "_trips") : "";
             frame.CountsTrips = tripFormula is null;
             if (counter is not null && !stableStart)
             {
@@ -660,6 +687,20 @@ internal sealed class GradientBuilder
             forward.Line($"{frame.Trips} = 0;");
         }
 
+        if (frame.Indexed && frame.Root == frame)
+        {
+            frame.Allocation = forward.Placeholder();
+        }
+
+        if (frame.Indexed)
+        {
+            forward.Line($"{frame.Trips} = {tripFormula};");
+            string k = stableStart && _printer.Print(counter!.Start) == "0" && counter.Step == 1
+                ? counterName
+                : $"({counterName} - {Parenthesize(start)}) / {counter!.Step}";
+            frame.Linear = parent is { Indexed: true } ? $"{Parenthesize(parent.Linear!)} * {frame.Trips} + {k}" : k;
+        }
+
         string condition = loop.Condition is null ? "true" : _printer.Print(loop.Condition);
         CodeBlock body = loop.Kind switch
         {
@@ -688,14 +729,25 @@ internal sealed class GradientBuilder
             body.Line(frame.Label + ":");
         }
 
+        // The increment runs after the body whether it ended or continued: guarded as a whole below.
+        _scope = ExitScope.None;
         CodeBlock incrementReverse = BuildBlock(loop.Increment, body);
+        string? exitLoad = null;
         if (frame.RecordsExit && (frame.Label is not null || !EndsWithJump(loop.Body)))
         {
-            body.Line($"{Stack(ScalarType.Int)}.Push({(frame.Label is not null ? frame.Exit : "0")});");
+            (string save, exitLoad) = Save(ScalarType.Int, frame.Label is not null ? frame.Exit! : "0", inLoop: true);
+            body.Line(save);
         }
 
         _scope = outerScope;
         _frames.RemoveAt(_frames.Count - 1);
+        if (frame.Indexed && frame.Root == frame)
+        {
+            foreach (string allocation in frame.Allocations)
+            {
+                frame.Allocation!.Line(allocation);
+            }
+        }
         if (work && nested)
         {
             PushLoopRecord(frame, forward);
@@ -710,7 +762,7 @@ internal sealed class GradientBuilder
         }
 
         reverse.Line("// " + loop.Source);
-        if (tripFormula is not null && directHeader is null)
+        if (tripFormula is not null && (directHeader is null || frame.Indexed))
         {
             reverse.Line($"{frame.Trips} = {tripFormula};");
         }
@@ -750,7 +802,7 @@ internal sealed class GradientBuilder
 
         if (frame.RecordsExit)
         {
-            iteration.Line($"{frame.Exit} = {Stack(ScalarType.Int)}.Pop();");
+            iteration.Line($"{frame.Exit} = {exitLoad ?? Stack(ScalarType.Int) + ".Pop()"};");
         }
 
         foreach (Declaration declaration in loop.Body.Statements.OfType<Declaration>())
@@ -826,6 +878,7 @@ internal sealed class GradientBuilder
         };
         string? span = (op, step > 0) switch
         {
+            ("<", true) when start == "0" => end,
             ("<", true) => $"{end} - {start}",
             ("<=", true) => $"{end} - {start} + 1",
             (">", false) => $"{start} - {end}",
@@ -856,6 +909,33 @@ internal sealed class GradientBuilder
         }
 
         code.Line($"{Stack(ScalarType.Int)}.Push({frame.Trips});");
+    }
+
+    private LoopFrame? InnermostLoop
+    {
+        get
+        {
+            for (int i = _frames.Count - 1; i >= 0; i--)
+            {
+                if (_frames[i] is LoopFrame frame)
+                {
+                    return frame;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    private static Expr? BoundOf(Loop loop) => loop.Condition is Binary comparison
+        ? (comparison.Left is VariableRef left && left.Variable == loop.Counter?.Variable ? comparison.Right : comparison.Left)
+        : null;
+
+    private bool ReadsLoopCounter(Expr expr)
+    {
+        var reads = new HashSet<int>();
+        StatementIndex.Reads(expr, reads);
+        return reads.Any(v => _method.Variables[v].Kind == VariableKind.LoopCounter);
     }
 
     private static string Minus(string code, int amount) =>
@@ -1166,8 +1246,9 @@ internal sealed class GradientBuilder
             _printer.RecordedConditions[conditional.Id] = flag;
             if (inLoop)
             {
-                pushes.Add($"{Stack(ScalarType.Int)}.Push({flag} ? 1 : 0);");
-                pops.Insert(0, $"{flag} = {Stack(ScalarType.Int)}.Pop() != 0;");
+                (string save, string load) = Save(ScalarType.Bool, flag, inLoop: true);
+                pushes.Add(save);
+                pops.Insert(0, $"{flag} = {load};");
             }
         }
     }
@@ -1183,12 +1264,43 @@ internal sealed class GradientBuilder
         }
 
         _printer.Reads = reads;
+        if (!ReverseElementReads.TryGetValue(statement.Id, out List<(int Buffer, Expr Index)>? elements))
+        {
+            elements = new List<(int Buffer, Expr Index)>();
+            ReverseElementReads[statement.Id] = elements;
+        }
+
+        _printer.ElementReads = elements;
     }
 
-    private void EndReads() => _printer.Reads = null;
+    private void EndReads()
+    {
+        _printer.Reads = null;
+        _printer.ElementReads = null;
+    }
 
     private (string Save, string Load) Save(ScalarType type, string value, bool inLoop)
     {
+        if (inLoop && InnermostLoop is { Indexed: true } indexed)
+        {
+            string slots = _names.Numbered("_slots");
+            string element = TypeName(type);
+            string buffer = slots + "Buffer";
+            _prelude.Line($"{PooledBufferType}<{element}> {buffer} = default;");
+            _prelude.Line($"global::System.Span<{element}> {slots} = default;");
+            var sizes = new List<string>();
+            for (LoopFrame? frame = indexed; frame is not null; frame = frame.Parent)
+            {
+                sizes.Insert(0, Parenthesize(frame.TripFormula!));
+            }
+
+            indexed.Root!.Allocations.Add($"{buffer} = new {PooledBufferType}<{element}>({string.Join(" * ", sizes)});");
+            indexed.Root.Allocations.Add($"{slots} = {buffer}.Span;");
+            _epilogue.Line($"{buffer}.Dispose();");
+            string at = $"{slots}[{indexed.Linear}]";
+            return ($"{at} = {value};", at);
+        }
+
         if (inLoop)
         {
             string stack = Stack(type);
@@ -1351,6 +1463,23 @@ internal sealed class GradientBuilder
 
         /// <summary>Whether the forward sweep counts (and, when nested, saves) the trips.</summary>
         public bool CountsTrips { get; set; }
+
+        /// <summary>Whether this loop's per-iteration records live in buffers indexed by iteration.</summary>
+        public bool Indexed { get; set; }
+
+        public string? TripFormula { get; set; }
+
+        /// <summary>The iteration's position in the nest of indexed loops: the index into the buffers.</summary>
+        public string? Linear { get; set; }
+
+        public LoopFrame? Parent { get; set; }
+
+        /// <summary>The outermost indexed loop of the nest, which sizes the buffers before it starts.</summary>
+        public LoopFrame? Root { get; set; }
+
+        public CodeBlock? Allocation { get; set; }
+
+        public List<string> Allocations { get; } = new();
 
         public string? Start { get; set; }
 

@@ -21,6 +21,21 @@ internal static class GradientEmitter
             return null;
         }
 
+        try
+        {
+            return EmitChecked(method);
+        }
+        catch (System.Exception exception) when (exception is not System.OperationCanceledException)
+        {
+            // The generator never throws: a bug becomes a diagnostic on the method, and the build goes on.
+            var diagnostic = new DiagnosticInfo(DiagnosticDescriptors.InternalError.Id, method.Location,
+                new[] { method.Name, exception.GetType().Name + ": " + exception.Message }.ToEquatableArray());
+            return new GeneratedGradient(method.HintName, "", new[] { diagnostic }.ToEquatableArray());
+        }
+    }
+
+    private static GeneratedGradient? EmitChecked(MethodModel method)
+    {
         (string body, Names names, ActivityAnalysis activity) = GradientBuilder.Build(method);
         var warnings = new List<DiagnosticInfo>();
         if (method.ReturnType is not null && !activity.ResultDependsOnInputs)
@@ -41,6 +56,7 @@ internal static class GradientEmitter
         writer.Line("#nullable enable");
         writer.Line("#pragma warning disable CS0162 // unreachable code after a jump the reverse sweep records");
         writer.Line("#pragma warning disable CS0164 // labels kept for readability");
+        writer.Line("#pragma warning disable CS0219 // exit codes and flags the reverse sweep may not need on every path");
         writer.BlankLine();
         if (method.Namespace is not null)
         {

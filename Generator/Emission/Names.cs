@@ -46,10 +46,12 @@ internal sealed class Names
             }
         }
 
-        var hoisted = new HashSet<string>(System.StringComparer.Ordinal);
+        // Locals must not take the names of parameters, of the adjoint parameters, or of the seed.
+        var hoisted = new HashSet<string>(System.StringComparer.Ordinal) { "seed" };
         foreach (int parameter in method.Parameters)
         {
             hoisted.Add(method.Variables[parameter].Name);
+            hoisted.Add(Types.AdjointName(method.Variables[parameter].Name));
         }
 
         for (int id = 0; id < method.Variables.Count; id++)

@@ -153,7 +153,8 @@ internal sealed record Callee(
     string ReverseName,
     bool IsRule,
     ScalarType? ReturnType,
-    EquatableArray<CalleeParameter> Parameters);
+    EquatableArray<CalleeParameter> Parameters,
+    bool AcceptsEmptyAdjoints);
 
 /// <summary>An argument: a scalar expression, or a buffer (optionally sliced).</summary>
 internal sealed record Argument(Expr? Scalar, int Buffer, Expr? SliceStart, Expr? SliceLength)

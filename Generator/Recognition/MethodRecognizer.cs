@@ -59,7 +59,25 @@ internal sealed class MethodRecognizer
         CancellationToken cancellationToken)
     {
         var recognizer = new MethodRecognizer(model, method, cancellationToken);
-        return recognizer.Run(syntax);
+        try
+        {
+            return recognizer.Run(syntax);
+        }
+        catch (System.Exception exception) when (exception is not System.OperationCanceledException)
+        {
+            // The generator never throws: a bug becomes a diagnostic on the method, and the build goes on.
+            return recognizer.Failed(syntax, exception);
+        }
+    }
+
+    private MethodModel Failed(MethodDeclarationSyntax syntax, System.Exception exception)
+    {
+        LocationInfo? location = LocationInfo.From(syntax.Identifier.GetLocation());
+        var diagnostic = new DiagnosticInfo(DiagnosticDescriptors.InternalError.Id, location,
+            new[] { _method.Name, exception.GetType().Name + ": " + exception.Message }.ToEquatableArray());
+        return new MethodModel("", null, EquatableArray<ContainingType>.Empty, "", _method.Name, null,
+            EquatableArray<int>.Empty, EquatableArray<Variable>.Empty, new Block(0, EquatableArray<Statement>.Empty), 0,
+            new[] { diagnostic }.ToEquatableArray(), location);
     }
 
     private MethodModel Run(MethodDeclarationSyntax syntax)
@@ -385,6 +403,12 @@ internal sealed class MethodRecognizer
     private void RecognizeDeclarator(IVariableDeclaratorOperation declarator, IVariableInitializerOperation? sharedInitializer, List<Statement> output)
     {
         ILocalSymbol local = declarator.Symbol;
+        if (local.IsConst)
+        {
+            // Every use of a constant is folded into a literal.
+            return;
+        }
+
         IOperation? initializer = (declarator.Initializer ?? sharedInitializer)?.Value;
         string source = StatementSource(declarator.Syntax);
         (BufferKind buffer, ScalarType? element) = Types.Buffer(local.Type);

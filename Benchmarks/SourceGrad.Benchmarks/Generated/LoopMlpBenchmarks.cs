@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace SourceGrad.Benchmarks.Generated;
 
@@ -77,6 +78,6 @@ public class LoopMlpBenchmarks
 
     private sealed class Config : ManualConfig
     {
-        public Config() => AddJob(Job.ShortRun.WithId("short"));
+        public Config() => AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithId("short"));
     }
 }
