@@ -50,6 +50,8 @@ internal static class CorpusChecker
             return new CorpusResult(problems, 0, 0, 0, 0);
         }
 
+        problems.AddRange(run.GeneratorDiagnostics.Where(d => d.Id == FuzzRunner.InternalFailure)
+            .Select(d => $"the generator failed on a method: {d}\n    at: {MethodAt(trees, d)}"));
         foreach (Diagnostic error in run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && !inputErrors.Contains(Key(d))))
         {
             problems.Add($"new error {error}\n    at: {LineAt(error)}{GeneratedFileOf(run, error)}");
@@ -57,7 +59,9 @@ internal static class CorpusChecker
 
         int methods = 0;
         int gradients = 0;
-        var sgErrors = run.GeneratorDiagnostics.Where(d => d.Id.StartsWith("SG", StringComparison.Ordinal) && d.Severity == DiagnosticSeverity.Error).ToList();
+        var sgErrors = run.GeneratorDiagnostics
+            .Where(d => d.Id.StartsWith("SG", StringComparison.Ordinal) && d.Id != FuzzRunner.InternalFailure && d.Severity == DiagnosticSeverity.Error)
+            .ToList();
         foreach (SyntaxTree tree in trees)
         {
             SemanticModel model = run.Output.GetSemanticModel(tree);
@@ -81,6 +85,14 @@ internal static class CorpusChecker
         }
 
         return new CorpusResult(problems, methods, gradients, sgErrors.Count, run.GeneratorDiagnostics.Count(d => d.Id.StartsWith("SG", StringComparison.Ordinal)));
+    }
+
+    /// <summary>The source of the method a diagnostic points into.</summary>
+    private static string MethodAt(List<SyntaxTree> trees, Diagnostic diagnostic)
+    {
+        SyntaxTree? tree = trees.FirstOrDefault(t => t.FilePath == diagnostic.Location.GetLineSpan().Path);
+        SyntaxNode? method = tree?.GetRoot().FindNode(diagnostic.Location.SourceSpan).AncestorsAndSelf().OfType<MethodDeclarationSyntax>().FirstOrDefault();
+        return method?.ToString() ?? "";
     }
 
     private static bool Crashed(GeneratorRun run) =>

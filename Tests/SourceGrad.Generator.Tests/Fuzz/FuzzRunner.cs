@@ -79,6 +79,9 @@ internal static class FuzzRunner
     /// <summary>How long one program's checks may take before the gradient counts as hanging.</summary>
     private static readonly TimeSpan s_hangTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>The diagnostic the generator reports when it catches an exception of its own.</summary>
+    public const string InternalFailure = "SG0018";
+
     public static FuzzSummary Run(ulong seed, long first, int count, int batchSize, Action<string>? log = null)
     {
         var summary = new FuzzSummary();
@@ -226,9 +229,10 @@ internal static class FuzzRunner
             Add(Owner(programs, error), FailureKind.InvalidProgram, error.ToString());
         }
 
+        // SG0018 is the generator catching its own exception: a crash by another name.
         foreach (Diagnostic diagnostic in run.GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error))
         {
-            Add(Owner(programs, diagnostic), FailureKind.UnexpectedDiagnostic, diagnostic.ToString());
+            Add(Owner(programs, diagnostic), diagnostic.Id == InternalFailure ? FailureKind.GeneratorCrashed : FailureKind.UnexpectedDiagnostic, diagnostic.ToString());
         }
 
         foreach (Diagnostic error in errors)

@@ -11,7 +11,7 @@ internal static class KnownBugs
     public const bool NoGradParameterAssigned = true;
 
     /// <summary><see cref="Regressions.Continue_in_a_loop_with_a_saved_counter"/>.</summary>
-    public const bool ContinueInLoopWithSavedCounter = true;
+    public const bool ContinueInLoopWithSavedCounter = false;
 
     /// <summary><see cref="Regressions.Argument_reading_the_span_the_call_writes"/>.</summary>
     public const bool ArgumentReadsTheSpanTheCallWrites = true;
