@@ -219,6 +219,25 @@ internal sealed record MethodSpec(string Name, string ReturnType, Param[] Params
     }
 }
 
+/// <summary>Rewrites of a whole tree.</summary>
+internal static class Ast
+{
+    /// <summary>The expression with <paramref name="template"/> applied to its template and every argument's.</summary>
+    public static Expr Map(Expr e, Func<string, string> template) =>
+        e with { Template = template(e.Template), Args = e.Args.Select(a => Map(a, template)).ToArray() };
+
+    /// <summary>The block with <paramref name="template"/> applied to every statement and expression template.</summary>
+    public static Block Map(Block block, Func<string, string> template) => new(block.Statements.Select(s => Map(s, template)).ToList());
+
+    private static Stmt Map(Stmt statement, Func<string, string> template) => statement switch
+    {
+        LineStmt line => new LineStmt(template(line.Template), line.Args.Select(a => Map(a, template)).ToArray()),
+        IfStmt branch => new IfStmt(Map(branch.Condition, template), Map(branch.Then, template), branch.Else is null ? null : Map(branch.Else, template)),
+        LoopStmt loop => loop with { Header = template(loop.Header), HeaderArgs = loop.HeaderArgs.Select(a => Map(a, template)).ToArray(), Body = Map(loop.Body, template) },
+        _ => statement,
+    };
+}
+
 /// <summary>A small indenting writer for the printed programs.</summary>
 internal sealed class CodeWriter
 {

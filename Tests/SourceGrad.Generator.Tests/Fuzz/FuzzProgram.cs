@@ -40,6 +40,7 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
         writer.Indent++;
         writer.Line("private const double Half = 0.5;");
         writer.Line("private static readonly double Scale = 0.75;");
+        writer.Line("private static readonly float Quarter = 0.25f;");
         foreach (string line in ExtraMembers.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             writer.Line(line);

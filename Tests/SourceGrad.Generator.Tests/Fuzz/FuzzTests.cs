@@ -15,7 +15,8 @@ public class FuzzTests(ITestOutputHelper output)
         output.WriteLine(summary.ToString());
         if (summary.Failures.Count > 0)
         {
-            IEnumerable<string> reports = summary.Failures.Take(ReportedFailures).Select((failure, k) => k < settings.Shrink
+            // An invalid program is the fuzzer's own bug: shown as it was generated.
+            IEnumerable<string> reports = summary.Failures.Take(ReportedFailures).Select((failure, k) => k < settings.Shrink && failure.Kind != FailureKind.InvalidProgram
                 ? "shrunk from " + failure.Program.Origin + ":\n" + Shrinker.Shrink(failure, TimeSpan.FromSeconds(settings.ShrinkSeconds)).Report()
                 : failure.Report());
             Assert.Fail(summary + "\n\n" + string.Join("\n\n", reports));

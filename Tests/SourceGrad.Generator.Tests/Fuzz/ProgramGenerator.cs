@@ -36,7 +36,7 @@ internal sealed class ProgramGenerator : Gen<FuzzProgram>
         }
 
         MethodSpec main = new MethodBuilder(rng, helpers).Main("F");
-        return new FuzzProgram(className, main, helpers, seed, index);
+        return new FuzzProgram(className, main.WithMathFrom(rng), helpers.Select(h => h.WithMathFrom(rng)).ToList(), seed, index);
     }
 }
 
@@ -193,7 +193,7 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
         int accumulators = _returnsVoid ? rng.Between(0, 1) : rng.Between(1, 2);
         for (int k = 0; k < accumulators; k++)
         {
-            string accumulator = Fresh("acc");
+            string accumulator = FreshLocal("acc");
             statements.Add(LineStmt.Of($"double {accumulator} = {{0}};", rng.Chance(0.5) ? Constant() : Squash(Double(scope, 1, calls: true), VariableBound)));
             scope.Doubles.Add((accumulator, true));
         }
@@ -242,7 +242,8 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
             inLoop ? 3 : 0,                             // 6 break / continue
             2,                                          // 7 early return
             scope.WritableBuffers.Any() ? 2 : 0,        // 8 call that writes a buffer
-            1);                                         // 9 flag or int local
+            scope.Buffers.Count > 1 && scope.WritableBuffers.Any() ? 2 : 0, // 9 runtime kernel
+            1);                                         // 10 flag or int local
         return choice switch
         {
             0 => Declare(scope),
@@ -254,13 +255,14 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
             6 => Jump(scope),
             7 => EarlyReturn(scope),
             8 => BufferCall(scope),
+            9 => KernelCall(scope),
             _ => FlagOrInt(scope),
         };
     }
 
     private Stmt Declare(Scope scope)
     {
-        string name = Fresh("v");
+        string name = FreshLocal("v");
         Expr value = Squash(Double(scope, rng.Between(1, 3), calls: true), VariableBound);
         scope.Doubles.Add((name, false));
         return LineStmt.Of($"double {name} = {{0}};", value);
@@ -442,6 +444,9 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
             case 3:
                 header = $"for (int {t} = {count}; {t} > 0; {t}--)";
                 break;
+            case 4 when rng.Chance(0.3):
+                header = $"for (long {t} = 0; {t} < {count}; {t}++)";
+                break;
             default:
                 header = $"for (int {t} = 0; {t} < {count}; {t}++)";
                 break;
@@ -516,6 +521,20 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
         return LineStmt.Of($"{spanHelper.Name}({argument}, {{0}});", scalar);
     }
 
+    /// <summary>A runtime kernel with a [DerivativeOf] rule, from one buffer into another (never the same one).</summary>
+    private Stmt KernelCall(Scope scope)
+    {
+        string target = rng.Pick(scope.WritableBuffers.ToList());
+        string source = rng.Pick(scope.Buffers.Select(b => b.Name).Where(b => b != target).ToList());
+        return rng.Next(4) switch
+        {
+            0 => LineStmt.Of($"Activations.Sigmoid({source}, {target});"),
+            1 => LineStmt.Of($"Activations.Relu({source}, {target});"),
+            2 => LineStmt.Of($"Linalg.AddBias({target}, {source}, 1, {scope.Length});"),
+            _ => LineStmt.Of($"Activations.Tanh({source}, {target});"),
+        };
+    }
+
     private Stmt FlagOrInt(Scope scope)
     {
         if (rng.Chance(0.5) || scope.Ints.Count == 0)
@@ -529,7 +548,7 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
         (string name, int max) = rng.Pick(scope.Ints);
         string local = Fresh("q");
         scope.Ints.Add((local, 2));
-        return LineStmt.Of($"int {local} = {name} % 3;");
+        return LineStmt.Of($"int {local} = (int)({name} % 3);");
     }
 
     /// <summary>A double expression of about the given depth.</summary>
@@ -588,29 +607,33 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
             case 4:
             {
                 string counter = rng.Pick(scope.Ints).Name;
-                return rng.Next(3) switch
+                return rng.Next(5) switch
                 {
                     0 => Expr.Op($"{counter} * 0.25", ValueKind.Double, 1.25),
                     1 => Expr.Op($"(double)(float)({counter} + 1) * 0.1", ValueKind.Double, 0.6),
+                    2 => Expr.Call($"(double)MathF.Sin(0.5f * {counter})", 1),
+                    3 => Expr.Op($"{counter} * 0.3f", ValueKind.Double, 1.5),
                     _ => Expr.Op($"0.5 * {counter}", ValueKind.Double, 2.5),
                 };
             }
 
             default:
-                return rng.Next(3) switch
+                return rng.Next(4) switch
                 {
                     0 => Expr.Leaf("Scale", ValueKind.Double, 0.75),
-                    1 => Expr.Leaf("Half", ValueKind.Double, 0.5),
+                    1 => Expr.Leaf("Quarter", ValueKind.Double, 0.25),
+                    2 => Expr.Leaf("Half", ValueKind.Double, 0.5),
                     _ => Expr.Op("Math.PI * 0.25", ValueKind.Double, 0.8),
                 };
         }
     }
 
-    private Expr Constant() => Const(rng.Pick(["0.5", "1.25", "-0.75", "2", "0.3", "0.5f", "1e-1", "-1", "1.5", "0.0"]));
+    // No int literals: Math.Floor(2) and friends would be ambiguous between their double and decimal overloads.
+    private Expr Constant() => Const(rng.Pick(["0.5", "1.25", "-0.75", "2.0", "0.3", "0.5f", "1e-1", "-1d", "1.5", "0.0"]));
 
     private static Expr Const(string text)
     {
-        double value = double.Parse(text.TrimEnd('f'), System.Globalization.CultureInfo.InvariantCulture);
+        double value = double.Parse(text.TrimEnd('f', 'd'), System.Globalization.CultureInfo.InvariantCulture);
         // Negative literals are parenthesised inside operators ("x - (-0.75)", never "--0.75").
         return new Expr(text, ValueKind.Double, Math.Abs(value), text.StartsWith('-'), []);
     }
@@ -704,8 +727,11 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
                 return Expr.Call("Math.Log2({0})", logBound * 1.5, p);
             case 2:
                 return Expr.Call("Math.Log10({0})", logBound, p);
-            case 3:
+            case 3 when rng.Chance(0.5):
                 return Expr.Call("Math.Log({0}, 2.5)", logBound * 1.2, p);
+            case 3:
+                // An active base, kept at least 2 so its logarithm is away from 0.
+                return Expr.Call("Math.Log({0}, 2.5 + Math.Sin({1}))", logBound * 1.5 / Math.Log(1.5), p, e);
             case 4:
                 return Expr.Call("Math.Sqrt({0})", Math.Sqrt(p.Bound), p);
             case 5:
@@ -761,12 +787,14 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
     {
         Expr a = Double(scope, depth, calls);
         Expr b = Double(scope, depth, calls);
-        return rng.Next(5) switch
+        return rng.Next(6) switch
         {
             0 => Expr.Call("Math.Abs({0})", a.Bound, a),
             1 => Expr.Call("Math.Min({0}, {1})", Math.Max(a.Bound, b.Bound), a, b),
             2 => Expr.Call("Math.Max({0}, {1})", Math.Max(a.Bound, b.Bound), a, b),
-            3 => Expr.Call("Math.Clamp({0}, -0.5, 0.75)", 0.75, a),
+            3 when rng.Chance(0.5) => Expr.Call("Math.Clamp({0}, -0.5, 0.75)", 0.75, a),
+            3 => Expr.Call("Math.Clamp({0}, -1 + 0.5 * Math.Tanh({1}), 1 + 0.5 * Math.Sin({1}))", 1.5, a, b),
+            5 => Expr.Op("{0} % 0.7", ValueKind.Double, 0.7, a),
             _ => Squash(Expr.Call("Math.FusedMultiplyAdd({0}, {1}, {2})", a.Bound * b.Bound + 1, a, b, Squash(Double(scope, depth, calls), 1)), ExpressionCap),
         };
     }
@@ -774,12 +802,13 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
     private Expr Steps(Scope scope, int depth, bool calls)
     {
         Expr a = Double(scope, depth, calls);
-        Expr jump = rng.Next(5) switch
+        Expr jump = rng.Next(6) switch
         {
             0 => Expr.Op("Math.Sign({0}) * 0.25", ValueKind.Double, 0.25, a),
             1 => Expr.Op("0.1 * Math.Floor({0})", ValueKind.Double, 0.1 * (a.Bound + 1), a),
             2 => Expr.Op("0.1 * Math.Ceiling({0})", ValueKind.Double, 0.1 * (a.Bound + 1), a),
             3 => Expr.Op("0.1 * Math.Round({0})", ValueKind.Double, 0.1 * (a.Bound + 1), a),
+            4 when rng.Chance(0.5) => Expr.Op("0.1 * (int)(2 * {0})", ValueKind.Double, 0.2 * a.Bound + 0.1, a),
             _ => Expr.Op("0.1 * Math.Truncate({0})", ValueKind.Double, 0.1 * a.Bound, a),
         };
         return Expr.Op("{0} + {1}", ValueKind.Double, 0, Double(scope, depth, calls), jump).Bounded();
@@ -795,6 +824,20 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
 
     private Expr LibraryCall(Scope scope, int depth)
     {
+        if (scope.Buffers.Count > 0 && rng.Chance(0.3))
+        {
+            // Runtime reductions; Mean and MeanSquaredError only where n > 0 (inside a loop over the buffers).
+            string buffer = rng.Pick(scope.Buffers).Name;
+            string? other = scope.Buffers.Select(b => b.Name).FirstOrDefault(b => b != buffer);
+            bool nonEmpty = scope.Indices.Count > 0;
+            return rng.Next(3) switch
+            {
+                0 when nonEmpty => Expr.Call($"Reductions.Mean({buffer})", VariableBound),
+                1 when nonEmpty && other is not null => Squash(Expr.Call($"Losses.MeanSquaredError({buffer}, {other})", 16), VariableBound),
+                _ => Squash(Expr.Call($"Reductions.Sum({buffer})", 10 * VariableBound), VariableBound),
+            };
+        }
+
         Expr a = Squash(Double(scope, Math.Min(depth, 1), calls: false), VariableBound);
         return rng.Chance(0.5)
             ? Expr.Call("FuzzLib.Softplus({0})", a.Bound + 1, a)
@@ -844,6 +887,24 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
 
     private string Fresh(string prefix) => prefix + ++_names;
 
+    /// <summary>Names the generator uses for its own temporaries, labels and adjoints: user locals may have them too.</summary>
+    private static readonly string[] s_generatorLikeNames =
+    [
+        "_v1", "_d1", "_t1", "_d2", "_result1", "_trips1", "_k1", "_exit1", "_savedDoubles", "_savedInts", "_choice1",
+        "_scratch1", "_unused1", "_dArg1", "_next1", "_dAcc1", "_value", "value", "dX0", "dA", "_dX0",
+    ];
+
+    private readonly HashSet<string> _usedNames = [];
+
+    /// <summary>A fresh double local's name: usually v1, v2, ...; sometimes one the generator might use itself.</summary>
+    private string FreshLocal(string prefix)
+    {
+        string? clash = s_generatorLikeNames.FirstOrDefault(n => !_usedNames.Contains(n) && rng.Chance(0.04));
+        string name = clash ?? Fresh(prefix);
+        _usedNames.Add(name);
+        return name;
+    }
+
     private void Shuffle<T>(List<T> items)
     {
         for (int k = items.Count - 1; k > 0; k--)
@@ -856,6 +917,22 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
 
 internal static class ExprBounds
 {
+    private static readonly System.Text.RegularExpressions.Regex s_mathCall = new(@"\bMath\.(?!PI\b|E\b)(?=[A-Z])");
+
+    /// <summary>
+    /// The method with some Math.F calls written double.F instead (the generator accepts both), decided per
+    /// template, so a program mixes the two spellings.
+    /// </summary>
+    public static MethodSpec WithMathFrom(this MethodSpec method, Rng rng)
+    {
+        string Respell(string template) => rng.Chance(0.15) ? s_mathCall.Replace(template, "double.") : template;
+        return method with
+        {
+            Body = Ast.Map(method.Body, Respell),
+            ExpressionBody = method.ExpressionBody is null ? null : Ast.Map(method.ExpressionBody, Respell),
+        };
+    }
+
     /// <summary>Fills in the bound of a sum, difference, product, negation or choice from its arguments.</summary>
     public static Expr Bounded(this Expr e)
     {
