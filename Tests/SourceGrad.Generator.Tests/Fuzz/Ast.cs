@@ -204,9 +204,13 @@ internal sealed record MethodSpec(string Name, string ReturnType, Param[] Params
 {
     public bool ReturnsVoid => ReturnType == "void";
 
-    public void Print(CodeWriter writer)
+    public void Print(CodeWriter writer, bool differentiable = true)
     {
-        writer.Line("[Differentiable]");
+        if (differentiable)
+        {
+            writer.Line("[Differentiable]");
+        }
+
         string signature = $"public static {ReturnType} {Name}({string.Join(", ", Params.Select(p => p.ToString()))})";
         if (ExpressionBody is not null)
         {

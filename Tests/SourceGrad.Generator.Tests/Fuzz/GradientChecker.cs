@@ -4,19 +4,27 @@ using System.Text;
 
 namespace SourceGrad.Generator.Tests.Fuzz;
 
-/// <summary>The harness delegates of one compiled program.</summary>
+/// <summary>
+/// The harness delegates of one compiled program; for a float program also the double reference, whose finite
+/// differences the float gradient is checked against.
+/// </summary>
 internal sealed record CompiledProgram(
     FuzzProgram Program,
     Func<double[], double[], int, int, double> Primal,
-    Func<double[], double[], int, int, double[], double[], double, double> Gradient)
+    Func<double[], double[], int, int, double[], double[], double, double> Gradient,
+    Func<double[], double[], int, int, double>? Reference = null)
 {
     public static CompiledProgram From(FuzzProgram program, Assembly assembly)
     {
-        Type harness = assembly.GetType(FuzzProgram.Namespace + "." + program.HarnessName, throwOnError: true)!;
+        Type Harness(string name) => assembly.GetType(FuzzProgram.Namespace + "." + name, throwOnError: true)!;
+        Func<double[], double[], int, int, double> Primal(Type harness) =>
+            harness.GetMethod("Primal")!.CreateDelegate<Func<double[], double[], int, int, double>>();
+        Type harness = Harness(program.HarnessName);
         return new CompiledProgram(
             program,
-            harness.GetMethod("Primal")!.CreateDelegate<Func<double[], double[], int, int, double>>(),
-            harness.GetMethod("Gradient")!.CreateDelegate<Func<double[], double[], int, int, double[], double[], double, double>>());
+            Primal(harness),
+            harness.GetMethod("Gradient")!.CreateDelegate<Func<double[], double[], int, int, double[], double[], double, double>>(),
+            program.IsFloat ? Primal(Harness(program.ReferenceHarnessName)) : null);
     }
 }
 
@@ -46,8 +54,11 @@ internal static class GradientChecker
     /// <summary>Finite-difference step; a fourth-order stencil keeps the truncation error near 1e-13.</summary>
     private const double Step = 1e-3;
 
-    /// <summary>Relative tolerance on each component, with an absolute floor of this times the gradient's largest component.</summary>
+    /// <summary>Relative tolerance on each component, with an absolute floor of a tenth of this times the gradient's largest component.</summary>
     private const double Tolerance = 1e-6;
+
+    /// <summary>The same for a float gradient (compared with its double reference): float rounding, a few ulps per operation.</summary>
+    private const double FloatTolerance = 1e-3;
 
     /// <summary>Finite differences at Step and Step/2 further apart than this (relative to the gradient's scale) mean a kink is near.</summary>
     private const double SmoothnessTolerance = 1e-7;
@@ -122,7 +133,7 @@ internal static class GradientChecker
         double Objective(double[] scalars, double[] buffer)
         {
             double[] copy = (double[])buffer.Clone();
-            double result = point.Seed * compiled.Primal(scalars, copy, point.N, point.M);
+            double result = point.Seed * (compiled.Reference ?? compiled.Primal)(scalars, copy, point.N, point.M);
             if (bufferActive)
             {
                 for (int i = 0; i < copy.Length; i++)
@@ -179,8 +190,9 @@ internal static class GradientChecker
             return new CheckResult(Verdict.Skipped, $"near a kink in {kink.Name} (finite differences differ by {kink.Noise:g3})");
         }
 
+        double tolerance = program.IsFloat ? FloatTolerance : Tolerance;
         var failures = components
-            .Where(c => !(Math.Abs(c.Actual - c.Expected) <= Tolerance * Math.Max(Math.Abs(c.Actual), Math.Abs(c.Expected)) + Tolerance * 0.1 * scale))
+            .Where(c => !(Math.Abs(c.Actual - c.Expected) <= tolerance * Math.Max(Math.Abs(c.Actual), Math.Abs(c.Expected)) + tolerance * 0.1 * scale))
             .ToList();
         if (failures.Count == 0)
         {

@@ -36,7 +36,10 @@ internal sealed class ProgramGenerator : Gen<FuzzProgram>
         }
 
         MethodSpec main = new MethodBuilder(rng, helpers).Main("F");
-        return new FuzzProgram(className, main.WithMathFrom(rng), helpers.Select(h => h.WithMathFrom(rng)).ToList(), seed, index);
+        return new FuzzProgram(className, main.WithMathFrom(rng), helpers.Select(h => h.WithMathFrom(rng)).ToList(), seed, index)
+        {
+            IsFloat = rng.Chance(0.25),
+        };
     }
 }
 
@@ -826,16 +829,12 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
     {
         if (scope.Buffers.Count > 0 && rng.Chance(0.3))
         {
-            // Runtime reductions; Mean and MeanSquaredError only where n > 0 (inside a loop over the buffers).
+            // Runtime reductions; Mean only where n > 0 (inside a loop over the buffers). Not
+            // Losses.MeanSquaredError: its target is [NoGrad], so by design no gradient flows into it.
             string buffer = rng.Pick(scope.Buffers).Name;
-            string? other = scope.Buffers.Select(b => b.Name).FirstOrDefault(b => b != buffer);
-            bool nonEmpty = scope.Indices.Count > 0;
-            return rng.Next(3) switch
-            {
-                0 when nonEmpty => Expr.Call($"Reductions.Mean({buffer})", VariableBound),
-                1 when nonEmpty && other is not null => Squash(Expr.Call($"Losses.MeanSquaredError({buffer}, {other})", 16), VariableBound),
-                _ => Squash(Expr.Call($"Reductions.Sum({buffer})", 10 * VariableBound), VariableBound),
-            };
+            return scope.Indices.Count > 0 && rng.Chance(0.4)
+                ? Expr.Call($"Reductions.Mean({buffer})", VariableBound)
+                : Squash(Expr.Call($"Reductions.Sum({buffer})", 10 * VariableBound), VariableBound);
         }
 
         Expr a = Squash(Double(scope, Math.Min(depth, 1), calls: false), VariableBound);

@@ -101,11 +101,13 @@ public class ProgramGeneratorTests
     [InlineData("runtime bias kernel", @"Linalg\.AddBias\(")]
     [InlineData("runtime reduction", @"Reductions\.Sum\(")]
     [InlineData("runtime mean", @"Reductions\.Mean\(")]
-    [InlineData("runtime loss", @"Losses\.MeanSquaredError\(")]
     [InlineData("static readonly field", @"\bScale\b")]
     [InlineData("const field", @"\bHalf\b")]
     [InlineData("float field", @"\bQuarter\b")]
     [InlineData("bool local", @"bool f\d+ = ")]
+    [InlineData("float program", @"public static float F\(")]
+    [InlineData("float program with a double call cast back", @"\(float\)Math\.")]
+    [InlineData("float runtime kernel or rule", @"FuzzLib\.(BlendF|SoftplusF|BumpF)\(")]
     [InlineData("local named like a generator temporary", @"double (_v1|_d1|_t1|_result1|_trips1|_savedDoubles|_dArg1|value) = ")]
     public void The_CI_set_covers(string construct, string pattern)
     {
