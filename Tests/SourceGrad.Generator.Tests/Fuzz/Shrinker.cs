@@ -30,7 +30,7 @@ internal static class Shrinker
                     continue;
                 }
 
-                if (Reproduce(candidate) is { } again && again.Kind == failure.Kind)
+                if (Reproduce(candidate) is { } again && Fingerprint(again) == Fingerprint(failure))
                 {
                     smallest = again;
                     progress = true;
@@ -40,6 +40,18 @@ internal static class Shrinker
         }
 
         return smallest;
+    }
+
+    /// <summary>
+    /// What a smaller program must share with the failure to count as the same bug, so shrinking does not drift
+    /// to another one: the kind, the first line of the detail without its numbers and names, and whether the
+    /// gradient had a NaN.
+    /// </summary>
+    private static string Fingerprint(FuzzFailure failure)
+    {
+        string firstLine = failure.Detail.Split('\n')[0];
+        string shape = System.Text.RegularExpressions.Regex.Replace(firstLine, @"[-\w.]*\d[-\w.]*|'[^']*'", "#");
+        return $"{failure.Kind}|{shape}|{failure.Detail.Contains("generated NaN", StringComparison.Ordinal)}";
     }
 
     /// <summary>Compiles and checks the program alone; its failure, or null when it passes (or is skipped).</summary>
