@@ -1,0 +1,129 @@
+using SourceGrad.Kernels;
+
+namespace SourceGrad.Tests.Kernels;
+
+/// <summary>Seeded inputs and the naive references the kernels are checked against.</summary>
+internal static class KernelTestData
+{
+    public static double[] Uniform(int seed, int length, double low = -1, double high = 1)
+    {
+        var random = new Random(seed);
+        var values = new double[length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = low + (high - low) * random.NextDouble();
+        }
+
+        return values;
+    }
+
+    /// <summary>Uniform values whose magnitude is at least <paramref name="gap"/>: away from the kinks of Relu at 0.</summary>
+    public static double[] AwayFromZero(int seed, int length, double gap = 0.1)
+    {
+        double[] values = Uniform(seed, length);
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = Math.CopySign(gap + Math.Abs(values[i]), values[i]);
+        }
+
+        return values;
+    }
+
+    public static float[] ToSingle(double[] values) => Array.ConvertAll(values, v => (float)v);
+
+    public static double[] ToDouble(float[] values) => Array.ConvertAll(values, v => (double)v);
+
+    /// <summary>C = op(A)·op(B), accumulated in double, element by element from the definition.</summary>
+    public static double[] NaiveProduct(double[] a, double[] b, int m, int k, int n, bool transposeA, bool transposeB)
+    {
+        var c = new double[m * n];
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    double left = transposeA ? a[p * m + i] : a[i * k + p];
+                    double right = transposeB ? b[j * k + p] : b[p * n + j];
+                    sum += left * right;
+                }
+
+                c[i * n + j] = sum;
+            }
+        }
+
+        return c;
+    }
+
+    public static double Dot(double[] u, double[] v)
+    {
+        double sum = 0;
+        for (int i = 0; i < u.Length; i++)
+        {
+            sum += u[i] * v[i];
+        }
+
+        return sum;
+    }
+
+    /// <summary>Fails with the first index where |actual − expected| exceeds absolute + relative·|expected|.</summary>
+    public static void AssertClose(
+        ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, double absolute, double relative, string context)
+    {
+        Assert.True(expected.Length == actual.Length, $"{context}: length {actual.Length}, expected {expected.Length}");
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double tolerance = absolute + relative * Math.Abs(expected[i]);
+            if (!(Math.Abs(actual[i] - expected[i]) <= tolerance) && !(double.IsNaN(expected[i]) && double.IsNaN(actual[i])))
+            {
+                Assert.Fail($"{context}: element {i} is {actual[i]:R}, expected {expected[i]:R} (tolerance {tolerance:G3})");
+            }
+        }
+    }
+
+    public static void AssertClose(ReadOnlySpan<double> expected, ReadOnlySpan<float> actual, double absolute, double relative, string context)
+        => AssertClose(expected, ToDouble(actual.ToArray()), absolute, relative, context);
+
+    /// <summary>Every GEMM path this machine can run, by name (the tests force each in turn).</summary>
+    public static TheoryData<string> GemmPathsHere()
+    {
+        var data = new TheoryData<string>();
+        foreach (GemmPath path in Enum.GetValues<GemmPath>())
+        {
+            if (path <= GemmPaths.Best)
+            {
+                data.Add(path.ToString());
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>Every element-wise path this machine can run.</summary>
+    public static TheoryData<string> VectorPathsHere()
+    {
+        var data = new TheoryData<string> { nameof(VectorPath.Scalar) };
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            data.Add(nameof(VectorPath.Vector));
+        }
+
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported || System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            data.Add(nameof(VectorPath.Vector512));
+        }
+
+        return data;
+    }
+}
+
+/// <summary>
+/// Tests that switch a process-wide kernel setting (vector path, thread count) run in this collection, one at a time
+/// and never beside another collection, so the setting they choose is the one their kernels use.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class KernelSettingsCollection
+{
+    public const string Name = "Kernel settings";
+}
