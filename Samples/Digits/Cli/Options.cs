@@ -8,39 +8,29 @@ namespace SourceGrad.Samples.Digits.Cli;
 internal static class Options
 {
     /// <summary>An integer option that must lie in [<paramref name="min"/>, <paramref name="max"/>].</summary>
-    public static Option<int> Integer(string name, string description, int defaultValue, int min = 1, int max = int.MaxValue)
+    public static Option<int> Integer(string name, string description, int defaultValue, int min = 1, int max = int.MaxValue) => new(name)
     {
-        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue, HelpName = "n" };
-        option.Validators.Add(result => CheckRange(result, name, result.GetValueOrDefault<int>(), min, max));
-        return option;
-    }
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result => ParseInteger(result, name, min, max) ?? defaultValue,
+        HelpName = "n",
+    };
 
     /// <summary>An integer option without a default (null when not given) that must be at least <paramref name="min"/> when given.</summary>
-    public static Option<int?> OptionalInteger(string name, string description, int min = 1)
+    public static Option<int?> OptionalInteger(string name, string description, int min = 1) => new(name)
     {
-        var option = new Option<int?>(name) { Description = description, HelpName = "n" };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is int value)
-                CheckRange(result, name, value, min, int.MaxValue);
-        });
-        return option;
-    }
+        Description = description,
+        CustomParser = result => ParseInteger(result, name, min, int.MaxValue),
+        HelpName = "n",
+    };
 
-    /// <summary>A real option that must be finite and lie in (<paramref name="exclusiveMin"/>, <paramref name="max"/>].</summary>
-    public static Option<double?> OptionalReal(string name, string description, double exclusiveMin = 0, double max = double.MaxValue)
+    /// <summary>A real option without a default (null when not given) that must be finite and lie in (<paramref name="exclusiveMin"/>, <paramref name="max"/>].</summary>
+    public static Option<double?> OptionalReal(string name, string description, double exclusiveMin = 0, double max = double.MaxValue) => new(name)
     {
-        var option = new Option<double?>(name) { Description = description, HelpName = "x" };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() is double value && !(double.IsFinite(value) && value > exclusiveMin && value <= max))
-            {
-                string range = max == double.MaxValue ? $"> {Text(exclusiveMin)}" : $"in ({Text(exclusiveMin)}, {Text(max)}]";
-                result.AddError($"{name} must be a number {range}, but was {Text(value)}.");
-            }
-        });
-        return option;
-    }
+        Description = description,
+        CustomParser = result => ParseReal(result, name, exclusiveMin, max),
+        HelpName = "x",
+    };
 
     /// <summary>A real option with a default, checked like <see cref="OptionalReal"/>.</summary>
     public static Option<double?> Real(string name, string description, double defaultValue, double exclusiveMin = 0, double max = double.MaxValue)
@@ -87,13 +77,32 @@ internal static class Options
     /// <summary>Whether the user typed the option (rather than taking its default).</summary>
     public static bool WasGiven(ParseResult parseResult, Option option) => parseResult.GetResult(option) is { Implicit: false };
 
-    private static void CheckRange(OptionResult result, string name, int value, int min, int max)
+    private static int? ParseInteger(ArgumentResult result, string name, int min, int max)
     {
+        string token = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (!int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value))
+        {
+            result.AddError($"{name} must be a whole number, but was '{token}'.");
+            return null;
+        }
         if (value < min || value > max)
         {
             string range = max == int.MaxValue ? $"at least {min}" : $"between {min} and {max}";
             result.AddError($"{name} must be {range}, but was {value}.");
         }
+        return value;
+    }
+
+    private static double? ParseReal(ArgumentResult result, string name, double exclusiveMin, double max)
+    {
+        string token = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        string range = max == double.MaxValue ? $"> {Text(exclusiveMin)}" : $"in ({Text(exclusiveMin)}, {Text(max)}]";
+        if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !(double.IsFinite(value) && value > exclusiveMin && value <= max))
+        {
+            result.AddError($"{name} must be a number {range}, but was '{token}'.");
+            return null;
+        }
+        return value;
     }
 
     private static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);

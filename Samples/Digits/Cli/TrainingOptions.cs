@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using SourceGrad.Samples.Digits.Persistence;
 using SourceGrad.Samples.Digits.Training;
 
 namespace SourceGrad.Samples.Digits.Cli;
@@ -79,6 +80,21 @@ internal sealed class TrainingOptions
             throw new UsageException($"--batch-size {batchSize} is larger than the training set ({trainingCount} digits).");
         long seed = parseResult.GetValue(Seed);
         return new TrainingSettings(parseResult.GetValue(Epochs), batchSize, Seeds.Shuffling(seed), parseResult.GetValue(Shift), Seeds.Shifting(seed));
+    }
+
+    /// <summary>
+    /// Reads the model file <paramref name="path"/>, checks that it holds a <paramref name="kind"/> model, and returns it
+    /// with its hidden size (the rows of its "w1"); a --hidden the user typed must agree with the file.
+    /// </summary>
+    public static (SavedModel Model, int Hidden) ReadTwoLayerModel(ParseResult parseResult, string path, string kind, Option<int> hidden)
+    {
+        string fullPath = Path.GetFullPath(path);
+        SavedModel saved = ModelFile.Read(fullPath);
+        saved.RequireKind(kind, fullPath);
+        int units = saved.Find("w1")?.Shape[0] ?? throw new ModelFileException(fullPath, "it has no parameter 'w1'.");
+        if (Options.WasGiven(parseResult, hidden) && parseResult.GetValue(hidden) != units)
+            throw new UsageException($"--hidden {parseResult.GetValue(hidden)} does not match the saved model, which has {units} hidden units; leave --hidden out with --load.");
+        return (saved, units);
     }
 
     /// <summary>The output folder, created.</summary>

@@ -102,18 +102,16 @@ internal sealed class ClassifierCommand
 
     private int EvaluateSaved(ParseResult parseResult, string path, DigitData data, string outputDirectory, Stopwatch clock)
     {
-        SavedModel saved = ModelFile.Read(path);
+        SavedModel saved;
         IClassifier model;
         if (_hidden is null)
         {
+            saved = ModelFile.Read(path);
             model = new LinearClassifier();
         }
         else
         {
-            // The hidden size is the file's; a different --hidden is a mistake worth reporting.
-            int hidden = saved.Find("w1")?.Shape[0] ?? throw new ModelFileException(Path.GetFullPath(path), "it has no parameter 'w1'.");
-            if (Options.WasGiven(parseResult, _hidden) && parseResult.GetValue(_hidden) != hidden)
-                throw new UsageException($"--hidden {parseResult.GetValue(_hidden)} does not match the saved model, which has {hidden} hidden units; leave --hidden out with --load.");
+            (saved, int hidden) = TrainingOptions.ReadTwoLayerModel(parseResult, path, Mlp.ModelKind, _hidden);
             model = new Mlp(hidden);
         }
         saved.CopyTo(model.Parameters, model.Kind, Path.GetFullPath(path));

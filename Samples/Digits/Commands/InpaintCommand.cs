@@ -107,10 +107,7 @@ internal sealed class InpaintCommand
     private Inpainter LoadSaved(ParseResult parseResult, string path, MaskSettings maskSettings, long seed)
     {
         string fullPath = Path.GetFullPath(path);
-        SavedModel saved = ModelFile.Read(fullPath);
-        int hidden = saved.Find("w1")?.Shape[0] ?? throw new ModelFileException(fullPath, "it has no parameter 'w1'.");
-        if (Options.WasGiven(parseResult, _hidden) && parseResult.GetValue(_hidden) != hidden)
-            throw new UsageException($"--hidden {parseResult.GetValue(_hidden)} does not match the saved model, which has {hidden} hidden units; leave --hidden out with --load.");
+        (SavedModel saved, int hidden) = TrainingOptions.ReadTwoLayerModel(parseResult, fullPath, Inpainter.ModelKind, _hidden);
         var model = new Inpainter(hidden, new MaskGenerator(maskSettings, Seeds.TrainingMasks(seed)));
         saved.CopyTo(model.Parameters, model.Kind, fullPath);
         _report.Line($"Loaded {model.Architecture} ({model.Parameters.TotalLength:N0} parameters) from {fullPath}.");

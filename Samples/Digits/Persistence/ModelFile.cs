@@ -156,6 +156,13 @@ internal sealed record SavedTensor(string Name, int[] Shape, float[] Values);
 /// <summary>What a model file holds: the model kind and its parameters in file order.</summary>
 internal sealed record SavedModel(string Kind, IReadOnlyList<SavedTensor> Tensors)
 {
+    /// <summary>Throws a <see cref="ModelFileException"/> unless the file holds a model of kind <paramref name="expectedKind"/>.</summary>
+    public void RequireKind(string expectedKind, string source)
+    {
+        if (Kind != expectedKind)
+            throw new ModelFileException(source, $"it holds a '{Kind}' model, but a '{expectedKind}' model was expected.");
+    }
+
     /// <summary>The saved parameter named <paramref name="name"/>, or null.</summary>
     public SavedTensor? Find(string name) => Tensors.FirstOrDefault(t => t.Name == name);
 
@@ -166,8 +173,7 @@ internal sealed record SavedModel(string Kind, IReadOnlyList<SavedTensor> Tensor
     public void CopyTo(ParameterSet parameters, string expectedKind, string source)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (Kind != expectedKind)
-            throw new ModelFileException(source, $"it holds a '{Kind}' model, but a '{expectedKind}' model was expected.");
+        RequireKind(expectedKind, source);
         foreach (Parameter parameter in parameters)
         {
             SavedTensor saved = Find(parameter.Name)
