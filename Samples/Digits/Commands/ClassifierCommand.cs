@@ -53,12 +53,14 @@ internal sealed class ClassifierCommand
     private int Execute(ParseResult parseResult)
     {
         var clock = Stopwatch.StartNew();
+        // A saved model is read first, so a bad file is reported before the digits are loaded.
+        IClassifier? saved = parseResult.GetValue(_options.Load) is string loadPath ? LoadSaved(parseResult, loadPath) : null;
         DigitData data = _options.Data.Load(parseResult);
         string outputDirectory = _options.OutputDirectory(parseResult);
         _report.Line($"Digits: {data.Description}.");
 
-        if (parseResult.GetValue(_options.Load) is string loadPath)
-            return EvaluateSaved(parseResult, loadPath, data, outputDirectory, clock);
+        if (saved is not null)
+            return EvaluateSaved(saved, parseResult.GetValue(_options.Load)!, data, outputDirectory, clock);
 
         long seed = parseResult.GetValue(_options.Seed);
         IClassifier model = _hidden is null ? new LinearClassifier() : new Mlp(parseResult.GetValue(_hidden));
@@ -100,7 +102,7 @@ internal sealed class ClassifierCommand
         return 0;
     }
 
-    private int EvaluateSaved(ParseResult parseResult, string path, DigitData data, string outputDirectory, Stopwatch clock)
+    private IClassifier LoadSaved(ParseResult parseResult, string path)
     {
         SavedModel saved;
         IClassifier model;
@@ -115,8 +117,12 @@ internal sealed class ClassifierCommand
             model = new Mlp(hidden);
         }
         saved.CopyTo(model.Parameters, model.Kind, Path.GetFullPath(path));
-        _report.Line($"Loaded {model.Architecture} ({model.Parameters.TotalLength:N0} parameters) from {Path.GetFullPath(path)}.");
+        return model;
+    }
 
+    private int EvaluateSaved(IClassifier model, string path, DigitData data, string outputDirectory, Stopwatch clock)
+    {
+        _report.Line($"Loaded {model.Architecture} ({model.Parameters.TotalLength:N0} parameters) from {Path.GetFullPath(path)}.");
         Evaluation train = ClassifierEvaluation.Evaluate(model, data.Training);
         Evaluation test = ClassifierEvaluation.Evaluate(model, data.Test);
         _report.Line($"Training digits: loss {Format.Number(train.Loss)}, accuracy {Format.Percent(train.Accuracy)}.");

@@ -43,11 +43,13 @@ internal sealed class InpaintCommand
     private int Execute(ParseResult parseResult)
     {
         var clock = Stopwatch.StartNew();
-        DigitData data = _options.Data.Load(parseResult);
-        string outputDirectory = _options.OutputDirectory(parseResult);
         long seed = parseResult.GetValue(_options.Seed);
         var maskSettings = new MaskSettings(
             parseResult.GetValue(_mask) == "pixels" ? MaskKind.Pixels : MaskKind.Square, parseResult.GetValue(_maskSize), parseResult.GetValue(_maskFraction)!.Value);
+        // A saved model is read first, so a bad file is reported before the digits are loaded.
+        Inpainter? saved = parseResult.GetValue(_options.Load) is string loadPath ? LoadSaved(parseResult, loadPath, maskSettings, seed) : null;
+        DigitData data = _options.Data.Load(parseResult);
+        string outputDirectory = _options.OutputDirectory(parseResult);
         _report.Line($"Digits: {data.Description}.");
         _report.Line($"Mask: {maskSettings}, set to 0 (background); the test digits' masks are fixed by the seed.");
 
@@ -57,9 +59,9 @@ internal sealed class InpaintCommand
         Inpainter model;
         TimeSpan trainingTime = TimeSpan.Zero;
         int epochs = 0;
-        if (parseResult.GetValue(_options.Load) is string loadPath)
+        if (saved is not null)
         {
-            model = LoadSaved(parseResult, loadPath, maskSettings, seed);
+            model = saved;
         }
         else
         {

@@ -63,37 +63,27 @@ internal sealed partial class Inpainter : ITrainable
     }
 
     /// <summary>The predicted digits for the first <paramref name="count"/> network inputs (see <see cref="MaskedDigits.NetworkInput"/>).</summary>
-    public void Predict(ReadOnlySpan<float> input, int count, Span<float> prediction) =>
-        Reconstruct(_w1.Value, _b1.Value, _w2.Value, _b2.Value, input[..(count * Inputs)], prediction[..(count * Pixels)], count, Inputs, Pixels, Hidden);
-
-    /// <summary>prediction = sigmoid(relu(X·W1ᵀ + b1)·W2ᵀ + b2) for a batch of inputs X (batch × inputs).</summary>
-    [Differentiable]
-    public static void Reconstruct(
-        ReadOnlySpan<float> w1, ReadOnlySpan<float> b1, ReadOnlySpan<float> w2, ReadOnlySpan<float> b2,
-        [NoGrad] ReadOnlySpan<float> input, Span<float> prediction, int batch, int inputs, int pixels, int hidden)
+    public void Predict(ReadOnlySpan<float> input, int count, Span<float> prediction)
     {
-        float[] preActivation = new float[batch * hidden];
-        Linalg.MatMul(input, w1, preActivation, batch, inputs, hidden, false, true);
-        Linalg.AddBias(preActivation, b1, batch, hidden);
-        float[] activation = new float[batch * hidden];
-        Activations.Relu(preActivation, activation);
-        float[] output = new float[batch * pixels];
-        Linalg.MatMul(activation, w2, output, batch, hidden, pixels, false, true);
-        Linalg.AddBias(output, b2, batch, pixels);
-        Activations.Sigmoid(output, prediction);
+        var output = new float[count * Pixels];
+        Mlp.Logits(_w1.Value, _b1.Value, _w2.Value, _b2.Value, input[..(count * Inputs)], output, count, Inputs, Hidden, Pixels);
+        Activations.Sigmoid(output, prediction[..(count * Pixels)]);
     }
 
     /// <summary>
-    /// ½‖y − f(x)‖² averaged over the batch. The mean squared error is the mean over batch × pixels elements, so
-    /// ½ · pixels · MSE is the per-image ½‖y − f(x)‖² averaged over the batch.
+    /// ½‖y − f(x)‖² averaged over the batch, where f(x) = sigmoid(relu(X·W1ᵀ + b1)·W2ᵀ + b2) is the two-layer network of
+    /// <see cref="Mlp.Logits"/> with one output per pixel. The mean squared error is the mean over batch × pixels
+    /// elements, so ½ · pixels · MSE is the per-image ½‖y − f(x)‖² averaged over the batch.
     /// </summary>
     [Differentiable]
     public static float Loss(
         ReadOnlySpan<float> w1, ReadOnlySpan<float> b1, ReadOnlySpan<float> w2, ReadOnlySpan<float> b2,
         [NoGrad] ReadOnlySpan<float> input, [NoGrad] ReadOnlySpan<float> targets, int batch, int inputs, int pixels, int hidden)
     {
+        float[] output = new float[batch * pixels];
+        Mlp.Logits(w1, b1, w2, b2, input, output, batch, inputs, hidden, pixels);
         float[] prediction = new float[batch * pixels];
-        Reconstruct(w1, b1, w2, b2, input, prediction, batch, inputs, pixels, hidden);
+        Activations.Sigmoid(output, prediction);
         return 0.5f * pixels * Losses.MeanSquaredError(prediction, targets);
     }
 }

@@ -53,7 +53,10 @@ internal sealed partial class Mlp : IClassifier
     public void ComputeLogits(ReadOnlySpan<float> images, int count, Span<float> logits) =>
         Logits(_w1.Value, _b1.Value, _w2.Value, _b2.Value, images[..(count * Inputs)], logits[..(count * Classes)], count, Inputs, Hidden, Classes);
 
-    /// <summary>logits = relu(X·W1ᵀ + b1)·W2ᵀ + b2 for a batch X (batch × inputs); W1 is hidden × inputs, W2 classes × hidden.</summary>
+    /// <summary>
+    /// The two-layer network: logits = relu(X·W1ᵀ + b1)·W2ᵀ + b2 for a batch X (batch × inputs); W1 is hidden × inputs,
+    /// W2 outputs × hidden. (The inpainting network uses it too, with one output per pixel.)
+    /// </summary>
     [Differentiable]
     public static void Logits(
         ReadOnlySpan<float> w1, ReadOnlySpan<float> b1, ReadOnlySpan<float> w2, ReadOnlySpan<float> b2,

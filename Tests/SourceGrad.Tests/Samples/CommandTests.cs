@@ -1,3 +1,4 @@
+using SourceGrad.Data;
 using SourceGrad.Samples.Digits.Models;
 using SourceGrad.Tests.Data;
 
@@ -42,6 +43,39 @@ public sealed class CommandTests : IDisposable
 
         Assert.Equal(File.ReadAllBytes(_temp.File("a.sgm")), File.ReadAllBytes(_temp.File("b.sgm")));
         Assert.NotEqual(File.ReadAllBytes(_temp.File("a.sgm")), File.ReadAllBytes(_temp.File("c.sgm")));
+    }
+
+    /// <summary>Writes the first <paramref name="count"/> shipped digits from <paramref name="start"/> as an IDX pair.</summary>
+    private static void WriteIdxPair(string imagesPath, string labelsPath, int start, int count)
+    {
+        MnistDataSet digits = TrainingTests.Shipped.Value.Slice(start, count);
+        IdxFile.FromBytes(digits.Images.Select(p => (byte)Math.Round(p * 255)).ToArray(), count, 28, 28).Write(imagesPath);
+        IdxFile.FromBytes(digits.Labels, count).Write(labelsPath);
+    }
+
+    [Fact]
+    public void Data_reads_the_four_standard_MNIST_files_from_a_folder()
+    {
+        string folder = Directory.CreateDirectory(_temp.File("mnist")).FullName;
+        WriteIdxPair(Path.Combine(folder, "train-images-idx3-ubyte.gz"), Path.Combine(folder, "train-labels-idx1-ubyte.gz"), 0, 120);
+        WriteIdxPair(Path.Combine(folder, "t10k-images-idx3-ubyte"), Path.Combine(folder, "t10k-labels-idx1-ubyte"), 9000, 30);
+
+        var (exitCode, output, error) = DigitsCli.Run("linear", "--data", folder, "--epochs", "1", "--batch-size", "16", "--output", _temp.Path);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains($"the MNIST files in '{folder}' (120 for training, 30 for testing)", output);
+        Assert.Contains("of 30 held-out digits", SummaryLine(output));
+    }
+
+    [Fact]
+    public void Images_and_labels_name_one_pair_whose_last_fifth_is_held_out()
+    {
+        WriteIdxPair(_temp.File("images.idx"), _temp.File("labels.idx"), 100, 50);
+
+        var (exitCode, output, error) = DigitsCli.Run("mlp", "--images", _temp.File("images.idx"), "--labels", _temp.File("labels.idx"), "--hidden", "4", "--epochs", "1", "--batch-size", "8", "--output", _temp.Path);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("(40 for training, the last 10 held out)", output);
     }
 
     [Fact]
