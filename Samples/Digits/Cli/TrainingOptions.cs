@@ -43,6 +43,9 @@ internal sealed class TrainingOptions
 
     public Option<long> Seed { get; } = Options.Seed();
 
+    public Option<int> Threads { get; } = Options.Integer(
+        "--threads", "Threads a large matrix product may use (1 keeps training on one core; the numbers do not depend on it).", Environment.ProcessorCount, max: 1024);
+
     public Option<string> Output { get; }
 
     public Option<string?> Save { get; } = Options.SaveModel();
@@ -52,7 +55,7 @@ internal sealed class TrainingOptions
     public void AddTo(Command command)
     {
         Data.AddTo(command);
-        foreach (Option option in new Option[] { Epochs, BatchSize, Optimizer, LearningRate, Schedule, Shift, Seed, Output, Save, Load })
+        foreach (Option option in new Option[] { Epochs, BatchSize, Optimizer, LearningRate, Schedule, Shift, Seed, Threads, Output, Save, Load })
             command.Options.Add(option);
         command.Validators.Add(result =>
         {
@@ -72,9 +75,10 @@ internal sealed class TrainingOptions
         return adam ? new Adam(schedule) : new Sgd(schedule, Momentum);
     }
 
-    /// <summary>The epochs, batch size and shuffling seed, checked against the size of the training set.</summary>
+    /// <summary>The epochs, batch size and shuffling seed, checked against the size of the training set; also sets the kernels' thread count.</summary>
     public TrainingSettings Settings(ParseResult parseResult, int trainingCount)
     {
+        Linalg.MaxDegreeOfParallelism = parseResult.GetValue(Threads);
         int batchSize = parseResult.GetValue(BatchSize);
         if (batchSize > trainingCount)
             throw new UsageException($"--batch-size {batchSize} is larger than the training set ({trainingCount} digits).");

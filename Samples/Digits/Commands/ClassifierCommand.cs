@@ -14,7 +14,7 @@ namespace SourceGrad.Samples.Digits.Commands;
 /// </summary>
 internal sealed class ClassifierCommand
 {
-    public static readonly TrainingDefaults LinearDefaults = new(Epochs: 10, BatchSize: 64, Optimizer: "sgd", SgdLearningRate: 0.01, AdamLearningRate: 0.001);
+    public static readonly TrainingDefaults LinearDefaults = new(Epochs: 10, BatchSize: 64, Optimizer: "sgd", SgdLearningRate: 0.05, AdamLearningRate: 0.001);
     public static readonly TrainingDefaults MlpDefaults = new(Epochs: 30, BatchSize: 64, Optimizer: "sgd", SgdLearningRate: 0.05, AdamLearningRate: 0.001, MaxShift: 2);
     public const int DefaultHidden = 128;
 

@@ -20,12 +20,12 @@ internal static class Charts
         Plot loss = multiplot.GetPlot(0);
         AddCurve(loss, epochs, history.Select(r => r.TrainLoss), "train", Colors.C0);
         AddCurve(loss, epochs, history.Select(r => r.TestLoss), "test", Colors.C1);
-        Label(loss, $"{title}: loss", "cross-entropy");
+        Label(loss, $"{title}: loss", "cross-entropy", Alignment.UpperRight);
 
         Plot accuracy = multiplot.GetPlot(1);
         AddCurve(accuracy, epochs, history.Select(r => 100 * r.TrainAccuracy), "train", Colors.C0);
         AddCurve(accuracy, epochs, history.Select(r => 100 * r.TestAccuracy), "test", Colors.C1);
-        Label(accuracy, $"{title}: accuracy", "accuracy (%)");
+        Label(accuracy, $"{title}: accuracy", "accuracy (%)", Alignment.LowerRight);
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         multiplot.SavePng(path, 1100, 420);
@@ -87,12 +87,12 @@ internal static class Charts
         scatter.MarkerSize = epochs.Length > 40 ? 0 : 5;
     }
 
-    private static void Label(Plot plot, string title, string yLabel)
+    private static void Label(Plot plot, string title, string yLabel, Alignment legend)
     {
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel(yLabel);
-        plot.ShowLegend();
+        plot.ShowLegend(legend);
     }
 
     private static void AddPoints(Plot plot, ToyData data, bool positive, string label, Color color)

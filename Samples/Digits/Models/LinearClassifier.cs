@@ -32,8 +32,15 @@ internal sealed partial class LinearClassifier : IClassifier
     /// <summary>W (classes × inputs), row c is the template of class c.</summary>
     public Parameter Weights => _w;
 
-    /// <summary>Small random weights (so the templates start as noise) and zero biases.</summary>
-    public void Initialize(SeededRandom random) => Init.XavierUniform(_w.Value, Inputs, Classes, random);
+    /// <summary>
+    /// All zeros: the loss is convex in W and b, so zero is a fine start, and a pixel that is blank in every digit keeps
+    /// weight 0, so the template pictures show only what training put there. (<paramref name="random"/> is not needed.)
+    /// </summary>
+    public void Initialize(SeededRandom random)
+    {
+        Array.Clear(_w.Value);
+        Array.Clear(_b.Value);
+    }
 
     public float ComputeGradient(ReadOnlySpan<float> images, ReadOnlySpan<int> labels, int count)
     {

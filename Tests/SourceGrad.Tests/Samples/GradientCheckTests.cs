@@ -21,7 +21,7 @@ public class GradientCheckTests
     {
         var random = new SeededRandom(11);
         var model = new LinearClassifier(inputs: 12, classes: 4);
-        model.Initialize(random);
+        Init.Normal(model.Parameters["w"].Value, 0, 0.5, random);
         Init.Normal(model.Parameters["b"].Value, 0, 0.5, random);
         float[] images = RandomImages(5, 12, random);
         int[] labels = RandomLabels(5, 4, random);
