@@ -48,7 +48,11 @@ public sealed class GradientGenerator : IIncrementalGenerator
                 return;
             }
 
-            production.AddSource(gradient.HintName, gradient.Source);
+            if (gradient.Source.Length > 0)
+            {
+                production.AddSource(gradient.HintName, gradient.Source);
+            }
+
             ReportDiagnostics(production, gradient.Diagnostics);
         });
     }

@@ -1,1 +1,4 @@
-Console.WriteLine("benchmarks");
+using BenchmarkDotNet.Running;
+
+// Runs the suites; pass BenchmarkDotNet arguments, e.g. --filter '*LoopMlp*' or --list flat.
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

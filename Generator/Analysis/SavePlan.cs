@@ -18,6 +18,7 @@ internal sealed class SavePlan
     private readonly HashSet<int> _recomputed = new();
     private readonly HashSet<int> _withReverseWork = new();
     private readonly HashSet<int> _finalCopies = new();
+    private readonly HashSet<int> _stable = new();
 
     /// <summary>The plan of the first pass: nothing saved, every statement visited.</summary>
     public static SavePlan Exploratory { get; } = new() { IsExploratory = true };
@@ -36,18 +37,37 @@ internal sealed class SavePlan
     /// <summary>Whether the statement (or anything in it) has work in the reverse sweep.</summary>
     public bool HasReverseWork(Statement statement) => IsExploratory || _withReverseWork.Contains(statement.Id);
 
+    /// <summary>
+    /// Whether an expression has the same value wherever the reverse sweep evaluates it as in the forward sweep:
+    /// it reads only parameters and locals assigned once outside loops, buffer lengths and unwritten buffers,
+    /// loop counters, and recomputed locals.
+    /// </summary>
+    public bool IsStable(Expr expr)
+    {
+        if (IsExploratory)
+        {
+            return false;
+        }
+
+        var reads = new HashSet<int>();
+        StatementIndex.Reads(expr, reads);
+        return !ContainsConditional(expr) && reads.All(_stable.Contains) && !ReadsElements(expr);
+    }
+
     /// <summary>Buffer parameters whose final contents are put back after the reverse sweep restored them.</summary>
     public IReadOnlyCollection<int> FinalCopies => _finalCopies;
 
     public static SavePlan Create(
         StatementIndex index,
-        IReadOnlyDictionary<int, HashSet<int>> reverseReads,
+        IReadOnlyDictionary<int, HashSet<int>> scalarReads,
+        IReadOnlyDictionary<int, List<(int Buffer, Expr Index)>> elementReads,
         IReadOnlyCollection<int> ownReverseWork)
     {
         var plan = new SavePlan();
         var statements = new List<Statement>();
         Flatten(index.Method.Body, statements);
-        var allReads = new HashSet<int>(reverseReads.Values.SelectMany(r => r));
+        var reverseReads = new ReverseReadSet(scalarReads, elementReads);
+        var allReads = new HashSet<int>(scalarReads.Values.SelectMany(r => r).Concat(elementReads.Values.SelectMany(r => r.Select(e => e.Buffer))));
 
         plan.FindRecomputed(index, statements, allReads);
 
@@ -165,11 +185,12 @@ internal sealed class SavePlan
     private static bool ReadBefore(
         StatementIndex index,
         List<Statement> statements,
-        IReadOnlyDictionary<int, HashSet<int>> reverseReads,
+        ReverseReadSet reverseReads,
         Statement statement,
         int variable,
         bool inclusive)
     {
+        Expr? writtenIndex = statement is Assignment { Target: ElementRef element } && element.Buffer == variable ? element.Index : null;
         IReadOnlyList<Loop> loops = index.EnclosingLoops(statement);
 
         // A local re-declared in each iteration of a loop is put back by its declaration's own save, which runs
@@ -183,20 +204,62 @@ internal sealed class SavePlan
 
         foreach (Statement other in statements)
         {
+            if (!reverseReads.Reads(other.Id, variable))
+            {
+                continue;
+            }
+
             bool before = inclusive ? other.Id <= statement.Id : other.Id < statement.Id;
-            bool inSameLoop = loops.Any(l => other.Id >= l.Id && other.Id <= index.LastId(l));
-            if ((before || inSameLoop) && reverseReads.TryGetValue(other.Id, out HashSet<int>? reads) && reads.Contains(variable))
+            if (before)
             {
                 return true;
+            }
+
+            // A later statement in a shared loop runs before this one in an earlier iteration, unless the loop's
+            // counter is the very index written here and the later statement reads only that element: then
+            // earlier iterations touched other elements.
+            foreach (Loop loop in loops)
+            {
+                bool shared = other.Id >= loop.Id && other.Id <= index.LastId(loop);
+                bool disjoint = writtenIndex is VariableRef counter
+                    && loop.Counter?.Variable == counter.Variable
+                    && reverseReads.ReadsOnlyElement(other.Id, variable, writtenIndex);
+                if (shared && !disjoint)
+                {
+                    return true;
+                }
             }
         }
 
         return false;
     }
 
+    /// <summary>What each statement's adjoint reads in the reverse sweep: scalars, and buffer elements by index.</summary>
+    private sealed class ReverseReadSet
+    {
+        private readonly IReadOnlyDictionary<int, HashSet<int>> _scalars;
+        private readonly IReadOnlyDictionary<int, List<(int Buffer, Expr Index)>> _elements;
+
+        public ReverseReadSet(IReadOnlyDictionary<int, HashSet<int>> scalars, IReadOnlyDictionary<int, List<(int Buffer, Expr Index)>> elements)
+        {
+            _scalars = scalars;
+            _elements = elements;
+        }
+
+        public bool Reads(int statement, int variable) =>
+            (_scalars.TryGetValue(statement, out HashSet<int>? scalars) && scalars.Contains(variable))
+            || (_elements.TryGetValue(statement, out List<(int Buffer, Expr Index)>? elements) && elements.Any(e => e.Buffer == variable));
+
+        /// <summary>Whether the statement reads the buffer only element-wise, and only at <paramref name="elementIndex"/>.</summary>
+        public bool ReadsOnlyElement(int statement, int buffer, Expr elementIndex) =>
+            !(_scalars.TryGetValue(statement, out HashSet<int>? scalars) && scalars.Contains(buffer))
+            && (!_elements.TryGetValue(statement, out List<(int Buffer, Expr Index)>? elements)
+                || elements.Where(e => e.Buffer == buffer).All(e => e.Index.Equals(elementIndex)));
+    }
+
     private void FindRecomputed(StatementIndex index, List<Statement> statements, HashSet<int> allReads)
     {
-        var stable = new HashSet<int>();
+        HashSet<int> stable = _stable;
         for (int id = 0; id < index.Method.Variables.Count; id++)
         {
             Variable variable = index.Variable(id);
@@ -247,6 +310,16 @@ internal sealed class SavePlan
         Conversion c => ContainsConditional(c.Operand),
         Intrinsic i => i.Arguments.Any(ContainsConditional),
         ElementRef e => ContainsConditional(e.Index),
+        _ => false,
+    };
+
+    private bool ReadsElements(Expr expr) => expr switch
+    {
+        ElementRef e => !_stable.Contains(e.Buffer) || ReadsElements(e.Index),
+        Unary u => ReadsElements(u.Operand),
+        Binary b => ReadsElements(b.Left) || ReadsElements(b.Right),
+        Conversion c => ReadsElements(c.Operand),
+        Intrinsic i => i.Arguments.Any(ReadsElements),
         _ => false,
     };
 

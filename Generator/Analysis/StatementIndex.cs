@@ -116,8 +116,8 @@ internal sealed class StatementIndex
                 into.Add(e.Buffer);
                 Reads(e.Index, into);
                 break;
-            case LengthOf l:
-                into.Add(l.Buffer);
+            case LengthOf:
+                // A buffer's length never changes: reading it depends on no saved state.
                 break;
             case Unary u:
                 Reads(u.Operand, into);

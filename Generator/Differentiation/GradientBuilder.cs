@@ -30,6 +30,9 @@ internal sealed class GradientBuilder
     private readonly List<object> _frames = new();
     private readonly Dictionary<ScalarType, string> _stacks = new();
     private readonly Dictionary<ScalarType, string> _discards = new();
+
+    /// <summary>The adjoints the statement being differentiated adds into (for CheckFinite).</summary>
+    private readonly List<string> _written = new();
     private Jump? _finalReturn;
     private string? _result;
     private ExitScope _scope = ExitScope.None;
@@ -49,6 +52,9 @@ internal sealed class GradientBuilder
     /// <summary>What each statement's adjoint reads (first pass), by statement id.</summary>
     public Dictionary<int, HashSet<int>> ReverseReads { get; } = new();
 
+    /// <summary>The buffer elements each statement's adjoint reads (first pass), by statement id.</summary>
+    public Dictionary<int, List<(int Buffer, Expr Index)>> ReverseElementReads { get; } = new();
+
     /// <summary>Statements whose own adjoint code is not empty (first pass).</summary>
     public HashSet<int> OwnReverseWork { get; } = new();
 
@@ -59,7 +65,7 @@ internal sealed class GradientBuilder
         ActivityAnalysis activity = ActivityAnalysis.Run(method);
         var exploration = new GradientBuilder(method, index, activity, SavePlan.Exploratory);
         exploration.BuildBody();
-        SavePlan plan = SavePlan.Create(index, exploration.ReverseReads, exploration.OwnReverseWork);
+        SavePlan plan = SavePlan.Create(index, exploration.ReverseReads, exploration.ReverseElementReads, exploration.OwnReverseWork);
         var builder = new GradientBuilder(method, index, activity, plan);
         CodeBlock body = builder.BuildBody();
         var writer = new SourceWriter();
@@ -429,7 +435,7 @@ internal sealed class GradientBuilder
                 CalleeParameter parameter = callee.Parameters[i];
                 if (parameter.IsActive)
                 {
-                    adjointArguments.Add(AdjointArgument(call.Arguments[i], parameter, reverse, afterCall));
+                    adjointArguments.Add(AdjointArgument(call.Arguments[i], parameter, callee.AcceptsEmptyAdjoints, reverse, afterCall));
                 }
             }
 
@@ -480,13 +486,18 @@ internal sealed class GradientBuilder
         return Commented(call, reverse);
     }
 
-    private string AdjointArgument(Argument argument, CalleeParameter parameter, CodeBlock before, CodeBlock after)
+    private string AdjointArgument(Argument argument, CalleeParameter parameter, bool acceptsEmpty, CodeBlock before, CodeBlock after)
     {
         if (argument.IsBuffer)
         {
             if (_activity.HasAdjoint(argument.Buffer))
             {
                 return Slice(_names.Adjoint(argument.Buffer), argument, isArray: false);
+            }
+
+            if (acceptsEmpty)
+            {
+                return "default";
             }
 
             string scratch = _names.Numbered("_scratch");
@@ -542,14 +553,21 @@ internal sealed class GradientBuilder
     private CodeBlock BuildIf(IfStatement conditional, CodeBlock forward)
     {
         bool work = _plan.HasReverseWork(conditional);
-        bool pushes = work && _index.IsInLoop(conditional);
+        bool inLoop = _index.IsInLoop(conditional);
+        bool pushes = work && inLoop && InnermostLoop is not { Indexed: true };
         string? flag = null;
         string condition = _printer.Print(conditional.Condition);
+        string? slotLoad = null;
         if (work && !pushes)
         {
             flag = Hoist(ScalarType.Bool, "_branch");
             forward.Line($"{flag} = {condition};");
             condition = flag;
+            if (inLoop)
+            {
+                (string save, slotLoad) = Save(ScalarType.Bool, flag, inLoop: true);
+                forward.Line(save);
+            }
         }
 
         string stack = pushes ? Stack(ScalarType.Int) : "";
@@ -574,7 +592,7 @@ internal sealed class GradientBuilder
             return reverse;
         }
 
-        string taken = pushes ? $"{stack}.Pop() != 0" : flag!;
+        string taken = pushes ? $"{stack}.Pop() != 0" : slotLoad ?? flag!;
         reverse.Line("// " + conditional.Source);
         if (thenReverse.IsEmpty && elseReverse is not null && !elseReverse.IsEmpty)
         {
@@ -619,10 +637,29 @@ internal sealed class GradientBuilder
         int[] continues = RelevantJumps(loop, continuesOnly: true);
         var frame = new LoopFrame(loop, work, nested, work && relevant.Length > 0);
         CanonicalCounter? counter = loop.Counter;
+        LoopFrame? parent = InnermostLoop;
+
+        // A canonical loop that always runs to its condition over stable bounds has a trip count the reverse
+        // sweep can compute again, so the forward sweep neither counts nor saves it.
+        string? directHeader = null;
+        string? tripFormula = work && relevant.All(continues.Contains) ? TripFormula(loop, out directHeader) : null;
+        bool stableStart = counter is not null && (counter.Start is Literal || _plan.IsStable(counter.Start));
+        // Loops whose trip counts are all known on entry keep their per-iteration values in buffers indexed by
+        // iteration, sized once before the outermost of them starts, rather than on the stack.
+        frame.Indexed = tripFormula is not null && (parent is null || parent.Indexed)
+            && !ReadsLoopCounter(counter!.Start) && !ReadsLoopCounter(BoundOf(loop)!);
+        if (frame.Indexed)
+        {
+            frame.TripFormula = tripFormula;
+            frame.Root = parent?.Root ?? frame;
+            frame.Parent = parent;
+        }
+
         if (work)
         {
-            frame.Trips = Hoist(ScalarType.Int, "_trips");
-            if (counter is not null && counter.Start is not Literal)
+            frame.Trips = directHeader is null || frame.Indexed ? Hoist(ScalarType.Int, "_trips") : "";
+            frame.CountsTrips = tripFormula is null;
+            if (counter is not null && !stableStart)
             {
                 frame.Start = Hoist(ScalarType.Int, "_start");
             }
@@ -648,9 +685,23 @@ internal sealed class GradientBuilder
             forward.Line($"{frame.Start} = {_printer.Print(counter!.Start)};");
         }
 
-        if (work)
+        if (frame.CountsTrips)
         {
             forward.Line($"{frame.Trips} = 0;");
+        }
+
+        if (frame.Indexed && frame.Root == frame)
+        {
+            frame.Allocation = forward.Placeholder();
+        }
+
+        if (frame.Indexed)
+        {
+            forward.Line($"{frame.Trips} = {tripFormula};");
+            string k = stableStart && _printer.Print(counter!.Start) == "0" && counter.Step == 1
+                ? counterName
+                : $"({counterName} - {Parenthesize(start)}) / {counter!.Step}";
+            frame.Linear = parent is { Indexed: true } ? $"{Parenthesize(parent.Linear!)} * {frame.Trips} + {k}" : k;
         }
 
         string condition = loop.Condition is null ? "true" : _printer.Print(loop.Condition);
@@ -663,7 +714,7 @@ internal sealed class GradientBuilder
         };
 
         _frames.Add(frame);
-        if (work)
+        if (frame.CountsTrips)
         {
             body.Line($"{frame.Trips}++;");
         }
@@ -681,18 +732,30 @@ internal sealed class GradientBuilder
             body.Line(frame.Label + ":");
         }
 
+        // The increment runs after the body whether it ended or continued: guarded as a whole below.
+        _scope = ExitScope.None;
         CodeBlock incrementReverse = BuildBlock(loop.Increment, body);
+        string? exitLoad = null;
         if (frame.RecordsExit && (frame.Label is not null || !EndsWithJump(loop.Body)))
         {
-            body.Line($"{Stack(ScalarType.Int)}.Push({(frame.Label is not null ? frame.Exit : "0")});");
+            (string save, exitLoad) = Save(ScalarType.Int, frame.Label is not null ? frame.Exit! : "0", inLoop: true);
+            body.Line(save);
         }
 
         _scope = outerScope;
         _frames.RemoveAt(_frames.Count - 1);
+        if (frame.Indexed && frame.Root == frame)
+        {
+            foreach (string allocation in frame.Allocations)
+            {
+                frame.Allocation!.Line(allocation);
+            }
+        }
         if (work && nested)
         {
             PushLoopRecord(frame, forward);
         }
+
 
         // Reverse.
         var reverse = new CodeBlock();
@@ -702,7 +765,11 @@ internal sealed class GradientBuilder
         }
 
         reverse.Line("// " + loop.Source);
-        if (nested)
+        if (tripFormula is not null && (directHeader is null || frame.Indexed))
+        {
+            reverse.Line($"{frame.Trips} = {tripFormula};");
+        }
+        else if (tripFormula is null && nested)
         {
             reverse.Line($"{frame.Trips} = {Stack(ScalarType.Int)}.Pop();");
             if (frame.Start is not null)
@@ -712,7 +779,11 @@ internal sealed class GradientBuilder
         }
 
         CodeBlock iteration;
-        if (counter is null)
+        if (directHeader is not null)
+        {
+            iteration = reverse.Open(directHeader);
+        }
+        else if (counter is null)
         {
             iteration = reverse.Open($"for (; {frame.Trips} > 0; {frame.Trips}--)");
         }
@@ -734,7 +805,7 @@ internal sealed class GradientBuilder
 
         if (frame.RecordsExit)
         {
-            iteration.Line($"{frame.Exit} = {Stack(ScalarType.Int)}.Pop();");
+            iteration.Line($"{frame.Exit} = {exitLoad ?? Stack(ScalarType.Int) + ".Pop()"};");
         }
 
         foreach (Declaration declaration in loop.Body.Statements.OfType<Declaration>())
@@ -763,8 +834,78 @@ internal sealed class GradientBuilder
         return reverse;
     }
 
+    /// <summary>The trip count of a canonical loop from its start, bound and step, or null when it has none.</summary>
+    private string? TripFormula(Loop loop, out string? directHeader)
+    {
+        directHeader = null;
+        if (loop.Counter is not { } counter || loop.Condition is not Binary { Operator: "<" or "<=" or ">" or ">=" } comparison
+            || !(counter.Start is Literal || _plan.IsStable(counter.Start)))
+        {
+            return null;
+        }
+
+        string op = comparison.Operator;
+        Expr bound;
+        if (comparison.Left is VariableRef left && left.Variable == counter.Variable)
+        {
+            bound = comparison.Right;
+        }
+        else if (comparison.Right is VariableRef right && right.Variable == counter.Variable)
+        {
+            bound = comparison.Left;
+            op = op switch { "<" => ">", "<=" => ">=", ">" => "<", _ => "<=" };
+        }
+        else
+        {
+            return null;
+        }
+
+        if (bound.Type != ScalarType.Int || !_plan.IsStable(bound))
+        {
+            return null;
+        }
+
+        string start = Parenthesize(_printer.Print(counter.Start));
+        string end = Parenthesize(_printer.Print(bound));
+        int step = counter.Step;
+        string name = _names.Of(counter.Variable);
+
+        // With a unit step the reverse loop runs from the last value the counter took back to its start.
+        directHeader = (op, step) switch
+        {
+            ("<", 1) => $"for (int {name} = {Minus(end, 1)}; {name} >= {start}; {name}--)",
+            ("<=", 1) => $"for (int {name} = {end}; {name} >= {start}; {name}--)",
+            (">", -1) => $"for (int {name} = {end} + 1; {name} <= {start}; {name}++)",
+            (">=", -1) => $"for (int {name} = {end}; {name} <= {start}; {name}++)",
+            _ => null,
+        };
+        string? span = (op, step > 0) switch
+        {
+            ("<", true) when start == "0" => end,
+            ("<", true) => $"{end} - {start}",
+            ("<=", true) => $"{end} - {start} + 1",
+            (">", false) => $"{start} - {end}",
+            (">=", false) => $"{start} - {end} + 1",
+            _ => null,
+        };
+        if (span is null)
+        {
+            return null;
+        }
+
+        int magnitude = System.Math.Abs(step);
+        return magnitude == 1
+            ? $"global::System.Math.Max(0, {span})"
+            : $"global::System.Math.Max(0, ({span} + {magnitude - 1}) / {magnitude})";
+    }
+
     private void PushLoopRecord(LoopFrame frame, CodeBlock code)
     {
+        if (!frame.CountsTrips)
+        {
+            return;
+        }
+
         if (frame.Start is not null)
         {
             code.Line($"{Stack(ScalarType.Int)}.Push({frame.Start});");
@@ -772,6 +913,36 @@ internal sealed class GradientBuilder
 
         code.Line($"{Stack(ScalarType.Int)}.Push({frame.Trips});");
     }
+
+    private LoopFrame? InnermostLoop
+    {
+        get
+        {
+            for (int i = _frames.Count - 1; i >= 0; i--)
+            {
+                if (_frames[i] is LoopFrame frame)
+                {
+                    return frame;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    private static Expr? BoundOf(Loop loop) => loop.Condition is Binary comparison
+        ? (comparison.Left is VariableRef left && left.Variable == loop.Counter?.Variable ? comparison.Right : comparison.Left)
+        : null;
+
+    private bool ReadsLoopCounter(Expr expr)
+    {
+        var reads = new HashSet<int>();
+        StatementIndex.Reads(expr, reads);
+        return reads.Any(v => _method.Variables[v].Kind == VariableKind.LoopCounter);
+    }
+
+    private static string Minus(string code, int amount) =>
+        int.TryParse(code, out int value) ? (value - amount).ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{code} - {amount}";
 
     private static string Step(string counter, int step) => step switch
     {
@@ -896,9 +1067,12 @@ internal sealed class GradientBuilder
         {
             case VariableRef variable:
                 code.Line($"{_names.Adjoint(variable.Variable)} += {adjoint};");
+                _written.Add(_names.Adjoint(variable.Variable));
                 return;
             case ElementRef element:
-                code.Line($"{_names.Adjoint(element.Buffer)}[{_printer.Print(element.Index)}] += {adjoint};");
+                string target = $"{_names.Adjoint(element.Buffer)}[{_printer.Print(element.Index)}]";
+                code.Line($"{target} += {adjoint};");
+                _written.Add(target);
                 return;
             case Conversion conversion:
                 Backprop(conversion.Operand, conversion.Operand.Type == ScalarType.Float && conversion.Type == ScalarType.Double
@@ -981,7 +1155,8 @@ internal sealed class GradientBuilder
                     ? (match.Value == "dy" ? adjoint : ValueOf(match.Value))
                     : DerivativeRules.Functions.Contains(match.Value) ? ExpressionPrinter.Function(match.Value, functionType) : match.Value);
             Expr operand = arguments[i];
-            Backprop(operand, IsLeaf(operand) ? contribution : Temp(operand.Type, contribution, code, "_d"), code);
+            bool bind = !IsLeaf(operand) && !ExpressionPrinter.IsAtomic(contribution);
+            Backprop(operand, bind ? Temp(operand.Type, contribution, code, "_d") : contribution, code);
         }
     }
 
@@ -1077,8 +1252,9 @@ internal sealed class GradientBuilder
             _printer.RecordedConditions[conditional.Id] = flag;
             if (inLoop)
             {
-                pushes.Add($"{Stack(ScalarType.Int)}.Push({flag} ? 1 : 0);");
-                pops.Insert(0, $"{flag} = {Stack(ScalarType.Int)}.Pop() != 0;");
+                (string save, string load) = Save(ScalarType.Bool, flag, inLoop: true);
+                pushes.Add(save);
+                pops.Insert(0, $"{flag} = {load};");
             }
         }
     }
@@ -1094,12 +1270,43 @@ internal sealed class GradientBuilder
         }
 
         _printer.Reads = reads;
+        if (!ReverseElementReads.TryGetValue(statement.Id, out List<(int Buffer, Expr Index)>? elements))
+        {
+            elements = new List<(int Buffer, Expr Index)>();
+            ReverseElementReads[statement.Id] = elements;
+        }
+
+        _printer.ElementReads = elements;
     }
 
-    private void EndReads() => _printer.Reads = null;
+    private void EndReads()
+    {
+        _printer.Reads = null;
+        _printer.ElementReads = null;
+    }
 
     private (string Save, string Load) Save(ScalarType type, string value, bool inLoop)
     {
+        if (inLoop && InnermostLoop is { Indexed: true } indexed)
+        {
+            string slots = _names.Numbered("_slots");
+            string element = TypeName(type);
+            string buffer = slots + "Buffer";
+            _prelude.Line($"{PooledBufferType}<{element}> {buffer} = default;");
+            _prelude.Line($"global::System.Span<{element}> {slots} = default;");
+            var sizes = new List<string>();
+            for (LoopFrame? frame = indexed; frame is not null; frame = frame.Parent)
+            {
+                sizes.Insert(0, Parenthesize(frame.TripFormula!));
+            }
+
+            indexed.Root!.Allocations.Add($"{buffer} = new {PooledBufferType}<{element}>({string.Join(" * ", sizes)});");
+            indexed.Root.Allocations.Add($"{slots} = {buffer}.Span;");
+            _epilogue.Line($"{buffer}.Dispose();");
+            string at = $"{slots}[{indexed.Linear}]";
+            return ($"{at} = {value};", at);
+        }
+
         if (inLoop)
         {
             string stack = Stack(type);
@@ -1146,18 +1353,33 @@ internal sealed class GradientBuilder
         return name;
     }
 
-    private static CodeBlock Commented(Statement statement, CodeBlock reverse)
+    private CodeBlock Commented(Statement statement, CodeBlock reverse)
     {
         if (reverse.IsEmpty)
         {
+            _written.Clear();
             return reverse;
         }
 
         var commented = new CodeBlock();
         commented.Line("// " + statement.Source);
         commented.Add(reverse);
+        if (_method.CheckFinite)
+        {
+            // Debugging aid: name the first statement whose adjoint is not finite.
+            string source = Literal(statement.Source);
+            foreach (string adjoint in _written.Distinct())
+            {
+                commented.Line($"global::SourceGrad.NonFiniteGradients.Check({adjoint}, {Literal(adjoint)}, {source}, {Literal(_method.Name)});");
+            }
+        }
+
+        _written.Clear();
         return commented;
     }
+
+    private static string Literal(string text) =>
+        Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true);
 
     private static string Negate(string code) =>
         code.StartsWith("-", System.StringComparison.Ordinal) && ExpressionPrinter.IsAtomic(code.Substring(1))
@@ -1259,6 +1481,26 @@ internal sealed class GradientBuilder
         public bool RecordsExit { get; }
 
         public string Trips { get; set; } = "";
+
+        /// <summary>Whether the forward sweep counts (and, when nested, saves) the trips.</summary>
+        public bool CountsTrips { get; set; }
+
+        /// <summary>Whether this loop's per-iteration records live in buffers indexed by iteration.</summary>
+        public bool Indexed { get; set; }
+
+        public string? TripFormula { get; set; }
+
+        /// <summary>The iteration's position in the nest of indexed loops: the index into the buffers.</summary>
+        public string? Linear { get; set; }
+
+        public LoopFrame? Parent { get; set; }
+
+        /// <summary>The outermost indexed loop of the nest, which sizes the buffers before it starts.</summary>
+        public LoopFrame? Root { get; set; }
+
+        public CodeBlock? Allocation { get; set; }
+
+        public List<string> Allocations { get; } = new();
 
         public string? Start { get; set; }
 

@@ -11,7 +11,7 @@ internal sealed class CodeBlock
 {
     private readonly List<object> _items = new();
 
-    public bool IsEmpty => _items.Count == 0;
+    public bool IsEmpty => _items.TrueForAll(i => i is CodeBlock { IsEmpty: true });
 
     public void Line(string line) => _items.Add(line);
 
@@ -26,6 +26,14 @@ internal sealed class CodeBlock
     }
 
     public void Nest(string header, CodeBlock body, string? footer = null) => _items.Add(new Nested(header, body, footer));
+
+    /// <summary>An inline block to fill later (code whose content is known only once what follows is built).</summary>
+    public CodeBlock Placeholder()
+    {
+        var inline = new CodeBlock();
+        _items.Add(inline);
+        return inline;
+    }
 
     public void WriteTo(SourceWriter writer)
     {
@@ -45,6 +53,10 @@ internal sealed class CodeBlock
                 {
                     writer.Line(line);
                 }
+            }
+            else if (item is CodeBlock inline)
+            {
+                inline.WriteTo(writer);
             }
             else if (item is Nested nested)
             {

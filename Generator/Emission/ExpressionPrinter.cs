@@ -18,20 +18,23 @@ internal sealed class ExpressionPrinter
     /// <summary>Flags that hold recorded <c>?:</c> conditions, by conditional id.</summary>
     public Dictionary<int, string> RecordedConditions { get; } = new();
 
-    /// <summary>When set, every variable printed is added here (what the reverse sweep reads).</summary>
+    /// <summary>When set, every scalar variable printed is added here (what the reverse sweep reads).</summary>
     public HashSet<int>? Reads { get; set; }
+
+    /// <summary>When set, every buffer element printed is added here as (buffer, index).</summary>
+    public List<(int Buffer, Expr Index)>? ElementReads { get; set; }
 
     public string Print(Expr expr) => Print(expr, out _);
 
     /// <summary>The C# for a Math/MathF function on <paramref name="type"/> arguments.</summary>
     public static string Function(string name, ScalarType type) =>
-        type == ScalarType.Float && name != "Clamp" ? "MathF." + name : "Math." + name;
+        type == ScalarType.Float && name != "Clamp" ? "global::System.MathF." + name : "global::System.Math." + name;
 
     public static string TypeName(ScalarType type) => Recognition.Types.Keyword(type);
 
     /// <summary>Whether code is a single token that needs no parentheses anywhere.</summary>
     public static bool IsAtomic(string code) =>
-        System.Text.RegularExpressions.Regex.IsMatch(code, @"^@?[A-Za-z_][\w.]*(\[[^\[\]]*\])?$|^[0-9][\w.]*$");
+        System.Text.RegularExpressions.Regex.IsMatch(code, @"^@?[A-Za-z_][\w.:]*(\[[^\[\]]*\]|\([^()]*\))?$|^[0-9][\w.]*$");
 
     private string Print(Expr expr, out int precedence)
     {
@@ -48,11 +51,11 @@ internal sealed class ExpressionPrinter
                 precedence = Primary;
                 return _names.Of(variable.Variable);
             case ElementRef element:
-                Reads?.Add(element.Buffer);
+                ElementReads?.Add((element.Buffer, element.Index));
                 precedence = Primary;
                 return $"{_names.Of(element.Buffer)}[{Print(element.Index)}]";
             case LengthOf length:
-                Reads?.Add(length.Buffer);
+                // A buffer's length never changes, so reading it needs nothing saved.
                 precedence = Primary;
                 return _names.Of(length.Buffer) + ".Length";
             case Unary unary:

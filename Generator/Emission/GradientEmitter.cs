@@ -21,12 +21,39 @@ internal static class GradientEmitter
             return null;
         }
 
+        try
+        {
+            return EmitChecked(method);
+        }
+        catch (System.Exception exception) when (exception is not System.OperationCanceledException)
+        {
+            // The generator never throws: a bug becomes a diagnostic on the method, and the build goes on.
+            var diagnostic = new DiagnosticInfo(DiagnosticDescriptors.InternalError.Id, method.Location,
+                new[] { method.Name, exception.GetType().Name + ": " + exception.Message }.ToEquatableArray());
+            return new GeneratedGradient(method.HintName, "", new[] { diagnostic }.ToEquatableArray());
+        }
+    }
+
+    private static GeneratedGradient? EmitChecked(MethodModel method)
+    {
         (string body, Names names, ActivityAnalysis activity) = GradientBuilder.Build(method);
         var warnings = new List<DiagnosticInfo>();
         if (method.ReturnType is not null && !activity.ResultDependsOnInputs)
         {
             warnings.Add(new DiagnosticInfo(DiagnosticDescriptors.ResultDoesNotDependOnInputs.Id, method.Location,
                 new[] { method.Name }.ToEquatableArray()));
+        }
+
+        var statements = new List<Statement>();
+        SavePlan.Flatten(method.Body, statements);
+        foreach (Assignment assignment in statements.OfType<Assignment>())
+        {
+            if (assignment.Target is ElementRef { Buffer: var buffer } && method.Variables[buffer].NoGrad
+                && activity.IsActive(assignment.Value))
+            {
+                warnings.Add(new DiagnosticInfo(DiagnosticDescriptors.ActiveValueIntoNoGradBuffer.Id, assignment.Location,
+                    new[] { assignment.Source, method.Variables[buffer].Name }.ToEquatableArray()));
+            }
         }
 
         foreach (int parameter in activity.UnaffectingParameters)
@@ -41,6 +68,7 @@ internal static class GradientEmitter
         writer.Line("#nullable enable");
         writer.Line("#pragma warning disable CS0162 // unreachable code after a jump the reverse sweep records");
         writer.Line("#pragma warning disable CS0164 // labels kept for readability");
+        writer.Line("#pragma warning disable CS0219 // exit codes and flags the reverse sweep may not need on every path");
         writer.BlankLine();
         if (method.Namespace is not null)
         {

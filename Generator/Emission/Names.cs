@@ -46,10 +46,12 @@ internal sealed class Names
             }
         }
 
-        var hoisted = new HashSet<string>(System.StringComparer.Ordinal);
+        // Locals must not take the names of parameters, of the adjoint parameters, or of the seed.
+        var hoisted = new HashSet<string>(System.StringComparer.Ordinal) { "seed" };
         foreach (int parameter in method.Parameters)
         {
             hoisted.Add(method.Variables[parameter].Name);
+            hoisted.Add(Types.AdjointName(method.Variables[parameter].Name));
         }
 
         for (int id = 0; id < method.Variables.Count; id++)
@@ -93,9 +95,15 @@ internal sealed class Names
         }
 
         Variable v = _method.Variables[variable];
+        string stem = v.Name.TrimStart('_', '@');
+        if (stem.Length == 0)
+        {
+            stem = "value";
+        }
+
         name = v.Kind == VariableKind.Parameter && v.IsBuffer
             ? Types.AdjointName(v.Name)
-            : Fresh("_d" + char.ToUpperInvariant(v.Name.TrimStart('_', '@')[0]) + v.Name.TrimStart('_', '@').Substring(1));
+            : Fresh("_d" + char.ToUpperInvariant(stem[0]) + stem.Substring(1));
         _adjoints[variable] = name;
         return name;
     }

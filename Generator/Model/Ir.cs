@@ -153,7 +153,8 @@ internal sealed record Callee(
     string ReverseName,
     bool IsRule,
     ScalarType? ReturnType,
-    EquatableArray<CalleeParameter> Parameters);
+    EquatableArray<CalleeParameter> Parameters,
+    bool AcceptsEmptyAdjoints);
 
 /// <summary>An argument: a scalar expression, or a buffer (optionally sliced).</summary>
 internal sealed record Argument(Expr? Scalar, int Buffer, Expr? SliceStart, Expr? SliceLength)
@@ -176,7 +177,8 @@ internal sealed record MethodModel(
     Block Body,
     int StatementCount,
     EquatableArray<DiagnosticInfo> Diagnostics,
-    LocationInfo? Location)
+    LocationInfo? Location,
+    bool CheckFinite = false)
 {
     public bool HasErrors
     {

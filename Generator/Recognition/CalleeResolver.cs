@@ -90,6 +90,7 @@ internal static class CalleeResolver
 
         string? reverseName = null;
         bool isRule = false;
+        bool acceptsEmpty = false;
         if (Types.HasAttribute(method, Types.DifferentiableAttribute))
         {
             reverseName = method.Name + "Gradient";
@@ -109,6 +110,7 @@ internal static class CalleeResolver
 
                     reverseName = candidate.Name;
                     isRule = true;
+                    acceptsEmpty = AcceptsEmptyAdjoints(candidate);
                     break;
                 }
             }
@@ -133,7 +135,27 @@ internal static class CalleeResolver
             reverseName,
             isRule,
             returnType,
-            parameters);
+            parameters,
+            acceptsEmpty);
+    }
+
+    private static bool AcceptsEmptyAdjoints(IMethodSymbol rule)
+    {
+        foreach (AttributeData attribute in rule.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == Types.DerivativeOfAttribute)
+            {
+                foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+                {
+                    if (argument.Key == "AcceptsEmptyAdjoints" && argument.Value.Value is true)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     public static string? RuleTargetName(IMethodSymbol method)

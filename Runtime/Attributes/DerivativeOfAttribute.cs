@@ -14,4 +14,11 @@ public sealed class DerivativeOfAttribute : Attribute
 
     /// <summary>The name of the method (in the same type) whose derivative this is.</summary>
     public string MethodName { get; }
+
+    /// <summary>
+    /// Set when the rule treats an empty adjoint span as "this gradient is not wanted" and skips its work: the
+    /// generator then passes an empty span for an argument with no gradient (a [NoGrad] input to a product)
+    /// instead of a scratch buffer the rule would fill for nothing.
+    /// </summary>
+    public bool AcceptsEmptyAdjoints { get; set; }
 }

@@ -112,7 +112,7 @@ internal static unsafe class Gemm<T>
         int rowsPerTile = shape == TileShape.Rows12x2 ? 12 : 6;
         int panelWidth = (shape == TileShape.Rows6x4 ? 4 : 2) * TSimd.Count;
         int depthBlock = DepthBlock;
-        var job = new Job<TVector, TSimd>(problem, shape, rowsPerTile, panelWidth);
+        Job<TVector, TSimd> job = Job<TVector, TSimd>.ForCurrentThread(problem, shape, rowsPerTile, panelWidth);
         for (int groupStart = 0; groupStart < problem.N; groupStart += ColumnGroup)
         {
             int groupColumns = Math.Min(ColumnGroup, problem.N - groupStart);
@@ -142,33 +142,47 @@ internal static unsafe class Gemm<T>
             return;
         }
 
+        ForEachPartInParallel(parts, count, part);
+    }
+
+    // Kept apart so that the lambda's closure is allocated only when the work really is split.
+    private static void ForEachPartInParallel(int parts, int count, Action<int, int> part) =>
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts },
             index => part((int)((long)index * count / parts), (int)((long)(index + 1) * count / parts)));
-    }
 
     /// <summary>The state the packing and compute parts of one depth block share across threads.</summary>
     private sealed class Job<TVector, TSimd>
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
-        private readonly Problem _problem;
-        private readonly TileShape _shape;
-        private readonly int _rowsPerTile;
-        private readonly int _panelWidth;
+        // One job per thread, reused: a steady-state product allocates nothing.
+        [ThreadStatic]
+        private static Job<TVector, TSimd>? t_cached;
+
+        private Problem _problem;
+        private TileShape _shape;
+        private int _rowsPerTile;
+        private int _panelWidth;
         private int _groupStart;
         private int _groupPanels;
         private int _depthStart;
         private int _depth;
         private T* _packedB;
 
-        public Job(in Problem problem, TileShape shape, int rowsPerTile, int panelWidth)
+        private Job()
         {
-            _problem = problem;
-            _shape = shape;
-            _rowsPerTile = rowsPerTile;
-            _panelWidth = panelWidth;
             PackBPart = PackB;
             ComputePart = Compute;
+        }
+
+        public static Job<TVector, TSimd> ForCurrentThread(in Problem problem, TileShape shape, int rowsPerTile, int panelWidth)
+        {
+            Job<TVector, TSimd> job = t_cached ??= new Job<TVector, TSimd>();
+            job._problem = problem;
+            job._shape = shape;
+            job._rowsPerTile = rowsPerTile;
+            job._panelWidth = panelWidth;
+            return job;
         }
 
         public Action<int, int> PackBPart { get; }
@@ -228,23 +242,21 @@ internal static unsafe class Gemm<T>
                 int paddedColumns = (endPanel - firstPanel) * width;
                 for (int column = 0; column < paddedColumns; column++)
                 {
-                    T* target = destination + (column / width) * panelSize + column % width;
-                    if (column < columns)
-                    {
-                        T* source = p.B + (nint)(column0 + column) * p.K + _depthStart;
-                        for (int step = 0; step < depth; step++)
-                        {
-                            target[(nint)step * width] = source[step];
-                        }
-                    }
-                    else
-                    {
-                        for (int step = 0; step < depth; step++)
-                        {
-                            target[(nint)step * width] = T.Zero;
-                        }
-                    }
+                    T* source = column < columns ? p.B + (nint)(column0 + column) * p.K + _depthStart : null;
+                    CopyToLane(source, destination + (column / width) * panelSize + column % width, depth, width);
                 }
+            }
+        }
+
+        /// <summary>
+        /// Writes a contiguous run of <paramref name="depth"/> values into one lane of a packed panel (every
+        /// <paramref name="stride"/>-th element), or zeros when <paramref name="source"/> is null (padding past the edge).
+        /// </summary>
+        private static void CopyToLane(T* source, T* lane, int depth, int stride)
+        {
+            for (int step = 0; step < depth; step++)
+            {
+                lane[(nint)step * stride] = source is null ? T.Zero : source[step];
             }
         }
 
@@ -258,23 +270,25 @@ internal static unsafe class Gemm<T>
             int paddedRows = (rows + tileRows - 1) / tileRows * tileRows;
             if (!p.TransposeA)
             {
-                // A is m×k: a row of op(A) is contiguous along the depth; it becomes one lane of its panel.
-                for (int r = 0; r < paddedRows; r++)
+                // A is m×k: step by step, gather the panel's rows (each step's values are then written contiguously,
+                // and the rows' cache lines each serve many steps).
+                for (int panelStart = 0; panelStart < paddedRows; panelStart += tileRows, destination += panelSize)
                 {
-                    T* target = destination + (r / tileRows) * panelSize + r % tileRows;
-                    if (r < rows)
+                    int panelRows = Math.Min(tileRows, rows - panelStart);
+                    T* source = p.A + (nint)(row0 + panelStart) * p.K + _depthStart;
+                    nint rowStride = p.K;
+                    T* target = destination;
+                    for (int step = 0; step < depth; step++, source++, target += tileRows)
                     {
-                        T* source = p.A + (nint)(row0 + r) * p.K + _depthStart;
-                        for (int step = 0; step < depth; step++)
+                        T* value = source;
+                        for (int lane = 0; lane < panelRows; lane++, value += rowStride)
                         {
-                            target[(nint)step * tileRows] = source[step];
+                            target[lane] = *value;
                         }
-                    }
-                    else
-                    {
-                        for (int step = 0; step < depth; step++)
+
+                        for (int lane = panelRows; lane < tileRows; lane++)
                         {
-                            target[(nint)step * tileRows] = T.Zero;
+                            target[lane] = T.Zero;
                         }
                     }
                 }

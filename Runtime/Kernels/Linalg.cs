@@ -75,7 +75,7 @@ public static unsafe partial class Linalg
     /// Pullback of <see cref="MatMul(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool)"/>:
     /// dA += dC·op(B)ᵀ and dB += op(A)ᵀ·dC (each stored like its operand); dC is zeroed, since C was overwritten.
     /// </summary>
-    [DerivativeOf(nameof(MatMul))]
+    [DerivativeOf(nameof(MatMul), AcceptsEmptyAdjoints = true)]
     public static void MatMulPullback(
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
         bool transposeA, bool transposeB, Span<float> dA, Span<float> dB, Span<float> dC)
@@ -85,7 +85,7 @@ public static unsafe partial class Linalg
     }
 
     /// <inheritdoc cref="MatMulPullback(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool, Span{float}, Span{float}, Span{float})"/>
-    [DerivativeOf(nameof(MatMul))]
+    [DerivativeOf(nameof(MatMul), AcceptsEmptyAdjoints = true)]
     public static void MatMulPullback(
         ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n,
         bool transposeA, bool transposeB, Span<double> dA, Span<double> dB, Span<double> dC)
@@ -98,14 +98,14 @@ public static unsafe partial class Linalg
     /// Pullback of <see cref="MatMulAdd(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool)"/>:
     /// dA += dC·op(B)ᵀ and dB += op(A)ᵀ·dC; dC passes through unchanged (C's initial contents were added as they were).
     /// </summary>
-    [DerivativeOf(nameof(MatMulAdd))]
+    [DerivativeOf(nameof(MatMulAdd), AcceptsEmptyAdjoints = true)]
     public static void MatMulAddPullback(
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
         bool transposeA, bool transposeB, Span<float> dA, Span<float> dB, Span<float> dC)
         => ProductPullback<float>(a, b, m, k, n, transposeA, transposeB, dA, dB, dC);
 
     /// <inheritdoc cref="MatMulAddPullback(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool, Span{float}, Span{float}, Span{float})"/>
-    [DerivativeOf(nameof(MatMulAdd))]
+    [DerivativeOf(nameof(MatMulAdd), AcceptsEmptyAdjoints = true)]
     public static void MatMulAddPullback(
         ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n,
         bool transposeA, bool transposeB, Span<double> dA, Span<double> dB, Span<double> dC)
@@ -126,12 +126,26 @@ public static unsafe partial class Linalg
         Span<T> dA, Span<T> dB, ReadOnlySpan<T> dC)
         where T : unmanaged, System.Numerics.INumber<T>
     {
-        Shape.CheckSameLength(dA.Length, nameof(dA), a.Length, nameof(a));
-        Shape.CheckSameLength(dB.Length, nameof(dB), b.Length, nameof(b));
+        // An empty adjoint means that gradient is not wanted (AcceptsEmptyAdjoints): its product is skipped.
+        bool wantA = !dA.IsEmpty || a.IsEmpty;
+        bool wantB = !dB.IsEmpty || b.IsEmpty;
+        if (wantA)
+        {
+            Shape.CheckSameLength(dA.Length, nameof(dA), a.Length, nameof(a));
+        }
+
+        if (wantB)
+        {
+            Shape.CheckSameLength(dB.Length, nameof(dB), b.Length, nameof(b));
+        }
+
         Shape.CheckLength(dC.Length, nameof(dC), "m*n", m, n);
 
         // op(A) = A or Aᵀ: d op(A) = dC·op(B)ᵀ (m×k); stored transposed, dA = op(B)·dCᵀ (k×m).
-        if (!transposeA)
+        if (!wantA)
+        {
+        }
+        else if (!transposeA)
         {
             Multiply(dC, b, dA, m, n, k, transposeA: false, transposeB: !transposeB, accumulate: true);
         }
@@ -141,7 +155,10 @@ public static unsafe partial class Linalg
         }
 
         // d op(B) = op(A)ᵀ·dC (k×n); stored transposed, dB = dCᵀ·op(A) (n×k).
-        if (!transposeB)
+        if (!wantB)
+        {
+        }
+        else if (!transposeB)
         {
             Multiply(a, dC, dB, k, m, n, transposeA: !transposeA, transposeB: false, accumulate: true);
         }

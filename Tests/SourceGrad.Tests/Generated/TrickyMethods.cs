@@ -207,3 +207,129 @@ public class TrickyTests
         Assert.Equal(Fd(b => Tricky.Mixed(0.7f, b), 1.3, 1e-3), dY, 2);
     }
 }
+
+public static partial class TrickyLoops
+{
+    [Differentiable]
+    public static double GeometricFor(double x, int n)
+    {
+        double total = 0;
+        for (int i = 1; i < n; i *= 2)
+        {
+            if (i == 4)
+            {
+                continue;
+            }
+
+            total += Math.Sin(x * i) * total + x;
+        }
+
+        return total;
+    }
+
+    [Differentiable]
+    public static double DoWithContinue(double x, int n)
+    {
+        double y = x;
+        int k = 0;
+        do
+        {
+            k++;
+            if (k % 2 == 0)
+            {
+                y = y * 0.9;
+                continue;
+            }
+
+            y = Math.Cos(y) + x * y;
+        }
+        while (k < n);
+
+        return y;
+    }
+
+    [Differentiable]
+    public static double NestedReturn(ReadOnlySpan<double> v, double t)
+    {
+        double acc = 0;
+        for (int i = 0; i < v.Length; i++)
+        {
+            for (int j = 0; j < v.Length; j++)
+            {
+                acc += v[i] * v[j] * t;
+                if (acc > 4)
+                {
+                    return acc * acc;
+                }
+            }
+
+            acc = Math.Tanh(acc);
+        }
+
+        return acc;
+    }
+
+    [Differentiable]
+    public static double SlicedCalls(ReadOnlySpan<double> w, int half)
+    {
+        return Losses2.Dot(w.Slice(0, half), w.Slice(half, half)) + Losses2.Dot(w.Slice(half), w.Slice(half));
+    }
+}
+
+public static partial class Losses2
+{
+    [Differentiable]
+    public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            s += a[i] * b[i];
+        }
+
+        return s;
+    }
+}
+
+public class TrickyLoopTests
+{
+    private static void Check(Func<double[], double> f, Func<double[], double[], double> gradient, double[] point)
+    {
+        var analytic = new double[point.Length];
+        double value = gradient(point, analytic);
+        Assert.Equal(f(point), value, 10);
+        for (int i = 0; i < point.Length; i++)
+        {
+            double[] plus = (double[])point.Clone(), minus = (double[])point.Clone();
+            plus[i] += 1e-6;
+            minus[i] -= 1e-6;
+            Assert.Equal((f(plus) - f(minus)) / 2e-6, analytic[i], 5);
+        }
+    }
+
+    [Fact]
+    public void Non_canonical_for_with_continue() =>
+        Check(p => TrickyLoops.GeometricFor(p[0], 40), (p, g) => TrickyLoops.GeometricForGradient(p[0], 40, ref g[0]), new[] { 0.37 });
+
+    [Fact]
+    public void Do_while_with_continue() =>
+        Check(p => TrickyLoops.DoWithContinue(p[0], 7), (p, g) => TrickyLoops.DoWithContinueGradient(p[0], 7, ref g[0]), new[] { 0.61 });
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(3.0)]
+    public void Return_from_a_nested_loop(double t) =>
+        Check(p => TrickyLoops.NestedReturn(p.AsSpan(1), p[0]), (p, g) =>
+        {
+            double dT = 0;
+            var dV = new double[p.Length - 1];
+            double value = TrickyLoops.NestedReturnGradient(p.AsSpan(1), p[0], dV, ref dT);
+            g[0] = dT;
+            dV.CopyTo(g, 1);
+            return value;
+        }, new[] { t, 0.3, -0.2, 0.9, 0.45 });
+
+    [Fact]
+    public void Calls_with_slices() =>
+        Check(p => TrickyLoops.SlicedCalls(p, 3), (p, g) => TrickyLoops.SlicedCallsGradient(p, 3, g), new[] { 0.3, -0.2, 0.9, 0.45, 1.1, -0.7 });
+}

@@ -19,28 +19,12 @@ public class MatMulTests
     [Theory]
     [MemberData(nameof(Shapes))]
     public void Float_products_match_the_naive_product_for_every_transpose(int m, int k, int n)
-    {
-        foreach (bool transposeA in new[] { false, true })
-        {
-            foreach (bool transposeB in new[] { false, true })
-            {
-                CheckFloat(m, k, n, transposeA, transposeB, seed: m * 7919 + k * 31 + n);
-            }
-        }
-    }
+        => ForEachTranspose((transposeA, transposeB) => CheckFloat(m, k, n, transposeA, transposeB, seed: m * 7919 + k * 31 + n));
 
     [Theory]
     [MemberData(nameof(Shapes))]
     public void Double_products_match_the_naive_product_for_every_transpose(int m, int k, int n)
-    {
-        foreach (bool transposeA in new[] { false, true })
-        {
-            foreach (bool transposeB in new[] { false, true })
-            {
-                CheckDouble(m, k, n, transposeA, transposeB, seed: m * 7919 + k * 31 + n);
-            }
-        }
-    }
+        => ForEachTranspose((transposeA, transposeB) => CheckDouble(m, k, n, transposeA, transposeB, seed: m * 7919 + k * 31 + n));
 
     [Theory]
     [MemberData(nameof(GemmPathsHere), MemberType = typeof(KernelTestData))]
@@ -111,6 +95,17 @@ public class MatMulTests
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => Linalg.MaxDegreeOfParallelism = 0);
         Assert.Equal("value", error.ParamName);
+    }
+
+    private static void ForEachTranspose(Action<bool, bool> check)
+    {
+        foreach (bool transposeA in new[] { false, true })
+        {
+            foreach (bool transposeB in new[] { false, true })
+            {
+                check(transposeA, transposeB);
+            }
+        }
     }
 
     private static void CheckFloat(int m, int k, int n, bool transposeA, bool transposeB, int seed)

@@ -1,1 +1,0 @@
-namespace SourceGrad.Tape; public static class Placeholder { }

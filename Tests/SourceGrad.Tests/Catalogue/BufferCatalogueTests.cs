@@ -1,0 +1,440 @@
+namespace SourceGrad.Tests.Catalogue;
+
+public class BufferCatalogueTests : CatalogueTest
+{
+    private const int N = 6;
+
+    [Fact]
+    public void SumOfSquares() => AtRandomPoints(rng =>
+    {
+        Arg<double> x = Arg.Of("x", rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([x],
+            () => BufferCatalogue.SumOfSquares(x.Value),
+            seed => BufferCatalogue.SumOfSquaresGradient(x.Value, x.Grad, seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void Dot() => AtRandomPoints(rng =>
+    {
+        Arg<double> a = Arg.Of("a", rng.Doubles(N, -2, 2));
+        Arg<double> b = Arg.Of("b", rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([a, b],
+            () => BufferCatalogue.Dot(a.Value, b.Value),
+            seed => BufferCatalogue.DotGradient(a.Value, b.Value, a.Grad, b.Grad, seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void Product() => AtRandomPoints(rng =>
+    {
+        Arg<double> x = Arg.Of("x", rng.DoublesAwayFromZero(N, -2, 2, 0.3));
+        FiniteDifference.Check([x],
+            () => BufferCatalogue.Product(x.Value),
+            seed => BufferCatalogue.ProductGradient(x.Value, x.Grad, seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void ReversedArrayDot() => AtRandomPoints(rng =>
+    {
+        Arg<double> a = Arg.Of("a", rng.Doubles(N, -2, 2));
+        Arg<double> b = Arg.Of("b", rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([a, b],
+            () => BufferCatalogue.ReversedArrayDot(a.Value, b.Value),
+            seed => BufferCatalogue.ReversedArrayDotGradient(a.Value, b.Value, a.Grad, b.Grad, seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void DotF() => AtRandomPoints(rng =>
+    {
+        Arg<float> a = Arg.Of("a", rng.Floats(N, -2, 2));
+        Arg<float> b = Arg.Of("b", rng.Floats(N, -2, 2));
+        FiniteDifference.Check([a, b],
+            () => BufferCatalogue.DotF(a.Value, b.Value),
+            seed => BufferCatalogue.DotFGradient(a.Value, b.Value, a.Grad, b.Grad, (float)seed),
+            Precision.Float);
+    });
+
+    [Fact]
+    public void LogSumExp() => AtRandomPoints(rng =>
+    {
+        Arg<double> x = Arg.Of("x", rng.Doubles(N, -3, 3));
+        FiniteDifference.Check([x],
+            () => BufferCatalogue.LogSumExp(x.Value),
+            seed => BufferCatalogue.LogSumExpGradient(x.Value, x.Grad, seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void Variance() => AtRandomPoints(rng =>
+    {
+        Arg<double> x = Arg.Of("x", rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([x],
+            () => BufferCatalogue.Variance(x.Value),
+            seed => BufferCatalogue.VarianceGradient(x.Value, x.Grad, seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void Horner() => AtRandomPoints(rng =>
+    {
+        Arg<double> coefficients = Arg.Of("coefficients", rng.Doubles(N, -2, 2));
+        Arg<double> x = Arg.Scalar("x", rng.Uniform(-1.5, 1.5));
+        FiniteDifference.Check([coefficients, x],
+            () => BufferCatalogue.Horner(coefficients.Value, x.Value[0]),
+            seed => BufferCatalogue.HornerGradient(coefficients.Value, x.Value[0], coefficients.Grad, ref x.Grad[0], seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void NestedLoops() => AtRandomPoints(rng =>
+    {
+        int rows = rng.Next(1, 4), cols = rng.Next(1, 5);
+        Arg<double> a = Arg.Of("a", rng.Doubles(rows * cols, -1, 1));
+        FiniteDifference.Check([a],
+            () => BufferCatalogue.NestedLoops(a.Value, rows, cols),
+            seed => BufferCatalogue.NestedLoopsGradient(a.Value, rows, cols, a.Grad, seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void TriangularLoops() => AtRandomPoints(rng =>
+    {
+        Arg<double> a = Arg.Of("a", rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([a],
+            () => BufferCatalogue.TriangularLoops(a.Value),
+            seed => BufferCatalogue.TriangularLoopsGradient(a.Value, a.Grad, seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void BranchesInLoop() => AtRandomPoints(rng =>
+    {
+        Arg<double> x = Arg.Of("x", rng.DoublesAwayFromZero(N, -2, 2, 0.1));
+        FiniteDifference.Check([x],
+            () => BufferCatalogue.BranchesInLoop(x.Value),
+            seed => BufferCatalogue.BranchesInLoopGradient(x.Value, x.Grad, seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void BreakAndContinue() => AtRandomPoints(rng =>
+    {
+        // The running sum is compared with the limit: keep the comparisons clear of equality.
+        double[] values;
+        double limit;
+        do
+        {
+            values = rng.DoublesAwayFromZero(N, -2, 2, 0.1);
+            limit = rng.Uniform(1, 4);
+        }
+        while (!BreakDecisionsAreClear(values, limit));
+
+        Arg<double> x = Arg.Of("x", values);
+        Arg<double> l = Arg.Scalar("limit", limit);
+        FiniteDifference.Check([x, l],
+            () => BufferCatalogue.BreakAndContinue(x.Value, l.Value[0]),
+            seed => BufferCatalogue.BreakAndContinueGradient(x.Value, l.Value[0], x.Grad, ref l.Grad[0], seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void EarlyReturnInLoop() => AtRandomPoints(rng =>
+    {
+        double[] values;
+        double threshold;
+        do
+        {
+            values = rng.Doubles(N, -1, 1);
+            threshold = rng.Uniform(2, 12);
+        }
+        while (!ExpSumCrossingIsClear(values, threshold));
+
+        Arg<double> x = Arg.Of("x", values);
+        Arg<double> t = Arg.Scalar("threshold", threshold);
+        FiniteDifference.Check([x, t],
+            () => BufferCatalogue.EarlyReturnInLoop(x.Value, t.Value[0]),
+            seed => BufferCatalogue.EarlyReturnInLoopGradient(x.Value, t.Value[0], x.Grad, ref t.Grad[0], seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void WeightedSquaredError() => AtRandomPoints(rng =>
+    {
+        Arg<double> weights = Arg.Of("weights", rng.Doubles(N, -2, 2));
+        Arg<double> x = Arg.Of("x", rng.Doubles(N, -2, 2));
+        double[] target = rng.Doubles(N, -2, 2);
+        FiniteDifference.Check([weights, x],
+            () => BufferCatalogue.WeightedSquaredError(weights.Value, x.Value, target),
+            seed => BufferCatalogue.WeightedSquaredErrorGradient(weights.Value, x.Value, target, weights.Grad, x.Grad, seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void CastsInLoop() => AtRandomPoints(rng =>
+    {
+        Arg<float> x = Arg.Of("x", rng.Floats(N, -2, 2));
+        FiniteDifference.Check([x],
+            () => BufferCatalogue.CastsInLoop(x.Value),
+            seed => BufferCatalogue.CastsInLoopGradient(x.Value, x.Grad, seed),
+            Precision.Float);
+    });
+
+    // ---- outputs: the output's initial contents get gradient zero ----
+
+    [Fact]
+    public void Softmax() => AtRandomPoints(rng =>
+    {
+        Arg<double> x = Arg.Of("x", rng.Doubles(N, -3, 3));
+        Arg<double> y = Arg.Written("y", rng.Doubles(N, -1, 1), rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([x, y],
+            () => Void(() => BufferCatalogue.Softmax(x.Value, y.Value)),
+            _ => Void(() => BufferCatalogue.SoftmaxGradient(x.Value, y.Value, x.Grad, y.Grad)),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void MatVec() => AtRandomPoints(rng =>
+    {
+        int rows = rng.Next(1, 5), cols = rng.Next(1, 5);
+        Arg<double> m = Arg.Of("m", rng.Doubles(rows * cols, -2, 2));
+        Arg<double> v = Arg.Of("v", rng.Doubles(cols, -2, 2));
+        Arg<double> y = Arg.Written("y", rng.Doubles(rows, -1, 1), rng.Doubles(rows, -2, 2));
+        FiniteDifference.Check([m, v, y],
+            () => Void(() => BufferCatalogue.MatVec(m.Value, v.Value, y.Value, rows, cols)),
+            _ => Void(() => BufferCatalogue.MatVecGradient(m.Value, v.Value, y.Value, rows, cols, m.Grad, v.Grad, y.Grad)),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void Smooth() => AtRandomPoints(rng =>
+    {
+        Arg<double> x = Arg.Of("x", rng.Doubles(N, -2, 2));
+        Arg<double> y = Arg.Written("y", rng.Doubles(N, -1, 1), rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([x, y],
+            () => Void(() => BufferCatalogue.Smooth(x.Value, y.Value)),
+            _ => Void(() => BufferCatalogue.SmoothGradient(x.Value, y.Value, x.Grad, y.Grad)),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void ReverseWeighted() => AtRandomPoints(rng =>
+    {
+        Arg<double> x = Arg.Of("x", rng.Doubles(N, -2, 2));
+        Arg<double> y = Arg.Written("y", rng.Doubles(N, -1, 1), rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([x, y],
+            () => Void(() => BufferCatalogue.ReverseWeighted(x.Value, y.Value)),
+            _ => Void(() => BufferCatalogue.ReverseWeightedGradient(x.Value, y.Value, x.Grad, y.Grad)),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void Convolve() => AtRandomPoints(rng =>
+    {
+        int taps = rng.Next(1, 4);
+        Arg<double> signal = Arg.Of("signal", rng.Doubles(N + taps - 1, -1, 1));
+        Arg<double> kernel = Arg.Of("kernel", rng.Doubles(taps, -1, 1));
+        Arg<double> output = Arg.Written("output", rng.Doubles(N, -1, 1), rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([signal, kernel, output],
+            () => Void(() => BufferCatalogue.Convolve(signal.Value, kernel.Value, output.Value)),
+            _ => Void(() => BufferCatalogue.ConvolveGradient(signal.Value, kernel.Value, output.Value, signal.Grad, kernel.Grad, output.Grad)),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void CumulativeProduct() => AtRandomPoints(rng =>
+    {
+        Arg<double> x = Arg.Of("x", rng.Doubles(N, -1.5, 1.5));
+        Arg<double> y = Arg.Written("y", rng.Doubles(N, -1, 1), rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([x, y],
+            () => Void(() => BufferCatalogue.CumulativeProduct(x.Value, y.Value)),
+            _ => Void(() => BufferCatalogue.CumulativeProductGradient(x.Value, y.Value, x.Grad, y.Grad)),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void Normalize() => AtRandomPoints(rng =>
+    {
+        Arg<double> x = Arg.Of("x", rng.Doubles(N, -2, 2));
+        Arg<double> y = Arg.Written("y", rng.Doubles(N, -1, 1), rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([x, y],
+            () => Void(() => BufferCatalogue.Normalize(x.Value, y.Value)),
+            _ => Void(() => BufferCatalogue.NormalizeGradient(x.Value, y.Value, x.Grad, y.Grad)),
+            Precision.Double);
+    });
+
+    /// <summary>The elements after the early return are never written: their gradient passes through unchanged.</summary>
+    [Fact]
+    public void ExpUntil() => AtRandomPoints(rng =>
+    {
+        const double Limit = 3;
+        double[] values;
+        do values = rng.Doubles(N, -1, 1.6);
+        while (values.Any(v => Math.Abs(Math.Exp(v) - Limit) < 0.1) || values.All(v => Math.Exp(v) < Limit));
+
+        Arg<double> x = Arg.Of("x", values);
+        Arg<double> y = Arg.Written("y", rng.Doubles(N, -1, 1), rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([x, y],
+            () => Void(() => BufferCatalogue.ExpUntil(x.Value, y.Value, Limit)),
+            _ => Void(() => BufferCatalogue.ExpUntilGradient(x.Value, y.Value, Limit, x.Grad, y.Grad)),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void ScaleIntoF() => AtRandomPoints(rng =>
+    {
+        Arg<float> x = Arg.Of("x", rng.Floats(N, -2, 2));
+        Arg<float> scale = Arg.Scalar("scale", rng.QuantizedFloat(0.2, 1.2));
+        Arg<float> y = Arg.Written("y", rng.Floats(N, -1, 1), rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([x, scale, y],
+            () => Void(() => BufferCatalogue.ScaleIntoF(x.Value, scale.Value[0], y.Value)),
+            _ => Void(() => BufferCatalogue.ScaleIntoFGradient(x.Value, scale.Value[0], y.Value, x.Grad, ref scale.Grad[0], y.Grad)),
+            Precision.Float);
+    });
+
+    // ---- in-out buffers: the adjoint leaves holding the gradient w.r.t. the initial contents ----
+
+    [Fact]
+    public void ScaleInPlace() => AtRandomPoints(rng =>
+    {
+        Arg<double> a = Arg.Written("a", rng.Doubles(N, -2, 2), rng.Doubles(N, -2, 2));
+        Arg<double> scale = Arg.Scalar("scale", rng.Uniform(0.5, 1.5));
+        FiniteDifference.Check([a, scale],
+            () => Void(() => BufferCatalogue.ScaleInPlace(a.Value, scale.Value[0])),
+            _ => Void(() => BufferCatalogue.ScaleInPlaceGradient(a.Value, scale.Value[0], a.Grad, ref scale.Grad[0])),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void SquareInPlace() => AtRandomPoints(rng =>
+    {
+        Arg<double> a = Arg.Written("a", rng.Doubles(N, -2, 2), rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([a],
+            () => BufferCatalogue.SquareInPlace(a.Value),
+            seed => BufferCatalogue.SquareInPlaceGradient(a.Value, a.Grad, seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void RepeatedInPlace() => AtRandomPoints(rng =>
+    {
+        Arg<double> a = Arg.Written("a", rng.Doubles(N, -1, 1), rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([a],
+            () => Void(() => BufferCatalogue.RepeatedInPlace(a.Value, 3)),
+            _ => Void(() => BufferCatalogue.RepeatedInPlaceGradient(a.Value, 3, a.Grad)),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void RunningSineInPlace() => AtRandomPoints(rng =>
+    {
+        Arg<double> a = Arg.Written("a", rng.Doubles(N, -2, 2), rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([a],
+            () => Void(() => BufferCatalogue.RunningSineInPlace(a.Value)),
+            _ => Void(() => BufferCatalogue.RunningSineInPlaceGradient(a.Value, a.Grad)),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void AccumulateInto() => AtRandomPoints(rng =>
+    {
+        Arg<double> x = Arg.Of("x", rng.Doubles(N + 3, -2, 2));
+        Arg<double> y = Arg.Written("y", rng.Doubles(4, -1, 1), rng.Doubles(4, -2, 2));
+        FiniteDifference.Check([x, y],
+            () => Void(() => BufferCatalogue.AccumulateInto(x.Value, y.Value)),
+            _ => Void(() => BufferCatalogue.AccumulateIntoGradient(x.Value, y.Value, x.Grad, y.Grad)),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void ArrayInPlace() => AtRandomPoints(rng =>
+    {
+        Arg<double> a = Arg.Written("a", rng.Doubles(N, -2, 2), rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([a],
+            () => Void(() => BufferCatalogue.ArrayInPlace(a.Value)),
+            _ => Void(() => BufferCatalogue.ArrayInPlaceGradient(a.Value, a.Grad)),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void InPlaceF() => AtRandomPoints(rng =>
+    {
+        Arg<float> a = Arg.Written("a", rng.Floats(N, -2, 2), rng.Doubles(N, -2, 2));
+        Arg<float> s = Arg.Scalar("s", rng.QuantizedFloat(0.5, 1.5));
+        FiniteDifference.Check([a, s],
+            () => BufferCatalogue.InPlaceF(a.Value, s.Value[0]),
+            seed => BufferCatalogue.InPlaceFGradient(a.Value, s.Value[0], a.Grad, ref s.Grad[0], (float)seed),
+            Precision.Float);
+    });
+
+    // ---- local buffers ----
+
+    [Fact]
+    public void StackallocBuffer() => AtRandomPoints(rng =>
+    {
+        Arg<double> x = Arg.Of("x", rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([x],
+            () => BufferCatalogue.StackallocBuffer(x.Value),
+            seed => BufferCatalogue.StackallocBufferGradient(x.Value, x.Grad, seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void NewArrayBuffer() => AtRandomPoints(rng =>
+    {
+        Arg<double> x = Arg.Of("x", rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([x],
+            () => BufferCatalogue.NewArrayBuffer(x.Value),
+            seed => BufferCatalogue.NewArrayBufferGradient(x.Value, x.Grad, seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void StackallocOverwrittenF() => AtRandomPoints(rng =>
+    {
+        Arg<float> x = Arg.Of("x", rng.Floats(N, -1, 1));
+        Arg<float> gain = Arg.Scalar("gain", rng.QuantizedFloat(0.5, 1.5));
+        FiniteDifference.Check([x, gain],
+            () => BufferCatalogue.StackallocOverwrittenF(x.Value, gain.Value[0]),
+            seed => BufferCatalogue.StackallocOverwrittenFGradient(x.Value, gain.Value[0], x.Grad, ref gain.Grad[0], (float)seed),
+            Precision.Float);
+    });
+
+    [Fact]
+    public void NewArrayBufferF() => AtRandomPoints(rng =>
+    {
+        Arg<float> x = Arg.Of("x", rng.Floats(N, -2, 2));
+        FiniteDifference.Check([x],
+            () => BufferCatalogue.NewArrayBufferF(x.Value),
+            seed => BufferCatalogue.NewArrayBufferFGradient(x.Value, x.Grad, (float)seed),
+            Precision.Float);
+    });
+
+    private static bool BreakDecisionsAreClear(double[] x, double limit)
+    {
+        double s = 0;
+        foreach (double v in x)
+        {
+            if (v < 0) continue;
+            if (Math.Abs(s - limit) < 0.05 * limit) return false;
+            if (s > limit) break;
+            s += v * v * limit;
+        }
+
+        return true;
+    }
+
+    private static bool ExpSumCrossingIsClear(double[] x, double threshold)
+    {
+        double s = 0;
+        foreach (double v in x)
+        {
+            s += Math.Exp(v);
+            if (Math.Abs(s - threshold) < 0.05 * threshold) return false;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,127 @@
+namespace SourceGrad.Tests.Catalogue;
+
+public class CallCatalogueTests : CatalogueTest
+{
+    private const int N = 5;
+
+    /// <summary>Checked by <see cref="ScalarTableTests"/>.</summary>
+    internal static readonly ScalarCase[] Table =
+    [
+        ScalarCase.Double("Square", [(-2, 2)],
+            x => CallCatalogue.Square(x[0]),
+            (x, d, s) => CallCatalogue.SquareGradient(x[0], ref d[0], s)),
+        ScalarCase.Double("Logistic", [(-3, 3)],
+            x => CallCatalogue.Logistic(x[0]),
+            (x, d, s) => CallCatalogue.LogisticGradient(x[0], ref d[0], s)),
+        ScalarCase.Double("ComposedScalars", [(-2, 2), (-2, 2)],
+            x => CallCatalogue.ComposedScalars(x[0], x[1]),
+            (x, d, s) => CallCatalogue.ComposedScalarsGradient(x[0], x[1], ref d[0], ref d[1], s)),
+        ScalarCase.Double("ChainOfCalls", [(-2, 2)],
+            x => CallCatalogue.ChainOfCalls(x[0]),
+            (x, d, s) => CallCatalogue.ChainOfCallsGradient(x[0], ref d[0], s)),
+        ScalarCase.Double("InactiveArguments", [(-2, 2)],
+            x => CallCatalogue.InactiveArguments(x[0], 3),
+            (x, d, s) => CallCatalogue.InactiveArgumentsGradient(x[0], 3, ref d[0], s)),
+        ScalarCase.Float("FloatCalls", [(0.5, 2), (0.3, 2)],
+            x => CallCatalogue.FloatCalls(x[0], x[1]),
+            (x, d, s) => CallCatalogue.FloatCallsGradient(x[0], x[1], ref d[0], ref d[1], s)),
+        ScalarCase.Double("CallsIntoNestedAndStruct", [(-2, 2)],
+            x => CallCatalogue.CallsIntoNestedAndStruct(x[0]),
+            (x, d, s) => CallCatalogue.CallsIntoNestedAndStructGradient(x[0], ref d[0], s)),
+        ScalarCase.Double("Nested.Inner", [(-2, 2)],
+            x => CallCatalogue.Nested.Inner(x[0]),
+            (x, d, s) => CallCatalogue.Nested.InnerGradient(x[0], ref d[0], s)),
+        ScalarCase.Double("CatalogueStruct.Cube", [(-2, 2)],
+            x => CatalogueStruct.Cube(x[0]),
+            (x, d, s) => CatalogueStruct.CubeGradient(x[0], ref d[0], s)),
+    ];
+
+    [Fact]
+    public void Norm() => AtRandomPoints(rng =>
+    {
+        Arg<double> x = Arg.Of("x", rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([x],
+            () => CallCatalogue.Norm(x.Value),
+            seed => CallCatalogue.NormGradient(x.Value, x.Grad, seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void NormOfArray() => AtRandomPoints(rng =>
+    {
+        Arg<double> a = Arg.Of("a", rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([a],
+            () => CallCatalogue.NormOfArray(a.Value),
+            seed => CallCatalogue.NormOfArrayGradient(a.Value, a.Grad, seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void CallsInLoop() => AtRandomPoints(rng =>
+    {
+        Arg<double> x = Arg.Of("x", rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([x],
+            () => CallCatalogue.CallsInLoop(x.Value),
+            seed => CallCatalogue.CallsInLoopGradient(x.Value, x.Grad, seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void ExpectedValueUnderSoftmax() => AtRandomPoints(rng =>
+    {
+        Arg<double> x = Arg.Of("x", rng.Doubles(N, -2, 2));
+        Arg<double> values = Arg.Of("values", rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([x, values],
+            () => CallCatalogue.ExpectedValueUnderSoftmax(x.Value, values.Value),
+            seed => CallCatalogue.ExpectedValueUnderSoftmaxGradient(x.Value, values.Value, x.Grad, values.Grad, seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void InPlaceCallsInLoop() => AtRandomPoints(rng =>
+    {
+        Arg<double> a = Arg.Written("a", rng.Doubles(N, -1, 1), rng.Doubles(N, -2, 2));
+        Arg<double> scale = Arg.Scalar("scale", rng.Uniform(0.5, 1.2));
+        FiniteDifference.Check([a, scale],
+            () => Void(() => CallCatalogue.InPlaceCallsInLoop(a.Value, scale.Value[0], 3)),
+            _ => Void(() => CallCatalogue.InPlaceCallsInLoopGradient(a.Value, scale.Value[0], 3, a.Grad, ref scale.Grad[0])),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void SoftPlusEnergy_uses_the_hand_written_span_rule() => AtRandomPoints(rng =>
+    {
+        Arg<double> x = Arg.Of("x", rng.Doubles(N, -2, 2));
+        FiniteDifference.Check([x],
+            () => CallCatalogue.SoftPlusEnergy(x.Value),
+            seed => CallCatalogue.SoftPlusEnergyGradient(x.Value, x.Grad, seed),
+            Precision.Double);
+    });
+
+    [Fact]
+    public void MultiplyInLoop_calls_the_rule_with_each_iterations_arguments() => AtRandomPoints(rng =>
+    {
+        Arg<float> x = Arg.Of("x", rng.Floats(N, -1.5, 1.5));
+        FiniteDifference.Check([x],
+            () => CallCatalogue.MultiplyInLoop(x.Value),
+            seed => CallCatalogue.MultiplyInLoopGradient(x.Value, x.Grad, (float)seed),
+            Precision.Float);
+    });
+
+    /// <summary>
+    /// The straight-through rule says d round(v)/dv = 1 where the body's true derivative is 0: the generated
+    /// gradient must follow the rule, so here it differs from finite differences on purpose.
+    /// </summary>
+    [Theory]
+    [InlineData(0.3)]
+    [InlineData(-1.1)]
+    [InlineData(2.7)]
+    public void QuantizedTimesInput_follows_the_rule_not_the_body(double x)
+    {
+        double quantized = Math.Round(4 * x) / 4;
+        double dX = 0.5;
+        double value = CallCatalogue.QuantizedTimesInputGradient(x, ref dX, 2);
+        Assert.Equal(quantized * x, value, 1e-12);
+        Assert.Equal(0.5 + 2 * (quantized + x), dX, 1e-12);
+    }
+}

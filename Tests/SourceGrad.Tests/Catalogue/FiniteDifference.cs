@@ -1,0 +1,319 @@
+using System.Numerics;
+
+namespace SourceGrad.Tests.Catalogue;
+
+/// <summary>
+/// How closely a generated gradient must match finite differences. A component is compared relative to the
+/// larger of its two values and a floor (a fraction of the largest numerical component, and at least
+/// <see cref="AbsoluteFloor"/>), so components that are (nearly) zero are compared absolutely against that floor
+/// instead of against rounding noise.
+/// </summary>
+internal sealed record Precision(double Tolerance, double FloorFraction, double AbsoluteFloor, double ReturnTolerance, bool FloatSteps)
+{
+    /// <summary>Double methods: 5-point differences are accurate to about 1e-10 here.</summary>
+    public static readonly Precision Double = new(1e-6, 1e-3, 1e-6, 1e-12, FloatSteps: false);
+
+    /// <summary>
+    /// Float methods: each evaluation carries float rounding noise (about 1e-7 of the value), which the
+    /// difference quotient magnifies; components under a tenth of the largest are compared against that tenth.
+    /// </summary>
+    /// Double arguments of such a method get the (larger) float step too.
+    public static readonly Precision Float = new(2e-3, 1e-1, 1e-4, 1e-6, FloatSteps: true);
+}
+
+/// <summary>
+/// One active argument of a checked call, in float or double: <see cref="Arg{T}.Value"/> is what the method
+/// gets (reset from the sampled contents before every evaluation, because a method may write it) and
+/// <see cref="Arg{T}.Grad"/> its adjoint. A written argument (output or in-out buffer) carries the upstream
+/// weights of its final contents: the checked objective is <c>seed * result + sum(upstream * final)</c>.
+/// </summary>
+internal abstract class Arg
+{
+    protected Arg(string name, double[]? upstream)
+    {
+        Name = name;
+        Upstream = upstream;
+    }
+
+    public string Name { get; }
+
+    /// <summary>Upstream gradient of the final contents when the method writes this argument; null otherwise.</summary>
+    public double[]? Upstream { get; }
+
+    public bool IsWritten => Upstream is not null;
+
+    public abstract int Length { get; }
+
+    public static Arg<double> Of(string name, double[] values) => new(name, values, null);
+
+    public static Arg<float> Of(string name, float[] values) => new(name, values, null);
+
+    public static Arg<double> Scalar(string name, double value) => new(name, [value], null);
+
+    public static Arg<float> Scalar(string name, float value) => new(name, [value], null);
+
+    /// <summary>A buffer the method writes: its adjoint enters holding <paramref name="upstream"/>.</summary>
+    public static Arg<double> Written(string name, double[] initial, double[] upstream) => new(name, initial, upstream);
+
+    public static Arg<float> Written(string name, float[] initial, double[] upstream) => new(name, initial, upstream);
+
+    internal abstract bool IsFloat { get; }
+
+    /// <summary>Working values ← sampled values (perturbed or not).</summary>
+    internal abstract void Reset();
+
+    internal abstract double SampledAt(int index);
+
+    /// <summary>Sets a sampled value; a float argument must represent it exactly, or the step is not what we think.</summary>
+    internal abstract void SetSampled(int index, double value);
+
+    internal abstract double ValueAt(int index);
+
+    internal abstract double GradAt(int index);
+
+    /// <summary>Adjoint ← upstream for a written argument, else every element ← <paramref name="prefill"/>.</summary>
+    internal abstract void PrepareAdjoint(double prefill);
+
+    internal double UpstreamDotValue()
+    {
+        double sum = 0;
+        for (int i = 0; i < Length; i++) sum += Upstream![i] * ValueAt(i);
+        return sum;
+    }
+}
+
+internal sealed class Arg<T> : Arg
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private readonly T[] _sampled;
+
+    internal Arg(string name, T[] values, double[]? upstream)
+        : base(name, upstream)
+    {
+        if (upstream is not null && upstream.Length != values.Length)
+        {
+            throw new ArgumentException($"upstream has {upstream.Length} weights for {values.Length} values", nameof(upstream));
+        }
+
+        _sampled = (T[])values.Clone();
+        Value = (T[])values.Clone();
+        Grad = new T[values.Length];
+    }
+
+    /// <summary>The values the method is called with.</summary>
+    public T[] Value { get; }
+
+    /// <summary>The adjoint passed to the generated gradient.</summary>
+    public T[] Grad { get; }
+
+    public override int Length => _sampled.Length;
+
+    internal override bool IsFloat => typeof(T) == typeof(float);
+
+    internal override void Reset() => _sampled.CopyTo(Value, 0);
+
+    internal override double SampledAt(int index) => double.CreateChecked(_sampled[index]);
+
+    internal override void SetSampled(int index, double value)
+    {
+        T converted = T.CreateChecked(value);
+        if (double.CreateChecked(converted) != value)
+        {
+            throw new InvalidOperationException(
+                $"{Name}[{index}] = {value:R} is not exactly representable in {typeof(T).Name}: sample quantized values");
+        }
+
+        _sampled[index] = converted;
+    }
+
+    internal override double ValueAt(int index) => double.CreateChecked(Value[index]);
+
+    internal override double GradAt(int index) => double.CreateChecked(Grad[index]);
+
+    internal override void PrepareAdjoint(double prefill)
+    {
+        for (int i = 0; i < Grad.Length; i++) Grad[i] = T.CreateChecked(Upstream is null ? prefill : Upstream[i]);
+    }
+}
+
+/// <summary>
+/// Checks a generated gradient against central finite differences, and the rest of the <c>MGradient</c>
+/// contract on the way: it returns the primal's value, has the same effects on written buffers, adds into the
+/// adjoints of read arguments (they are pre-filled with known values) and, for a written buffer, turns the
+/// upstream gradient of its final contents into the gradient with respect to its initial contents.
+/// </summary>
+internal static class FiniteDifference
+{
+    /// <summary>
+    /// Relative step for double arguments, for magnitudes of at least 0.1 (5-point stencil: truncation error ~ h^4;
+    /// an absolute step near zero would swamp functions as flat there as x^6).
+    /// </summary>
+    public const double DoubleStep = 1e-3;
+
+    /// <summary>
+    /// Absolute step for float arguments of magnitude at most 1 (scaled by a power of two above): a power of two,
+    /// so that x ± h and x ± 2h stay exact in float for values quantized to <see cref="FloatQuantum"/>.
+    /// </summary>
+    public const double FloatStep = 1.0 / 64;
+
+    /// <summary>Float samples are multiples of this, so every perturbed value is exactly representable.</summary>
+    public const double FloatQuantum = 1.0 / 1024;
+
+    /// <summary>The default seed (adjoint of the result) the checks use: not 1, so that scaling by it is tested.</summary>
+    public const double CheckSeed = 1.5;
+
+    /// <summary>
+    /// Runs the whole check at the arguments' current sampled values. <paramref name="primal"/> calls the
+    /// method on the <c>Value</c> arrays; <paramref name="gradient"/> calls <c>MGradient</c> on the
+    /// <c>Value</c> and <c>Grad</c> arrays with the seed it is given; void methods return 0 from both.
+    /// </summary>
+    public static void Check(
+        Arg[] args,
+        Func<double> primal,
+        Func<double, double> gradient,
+        Precision precision,
+        double seed = CheckSeed)
+    {
+        // The primal's result and its effects on written buffers, to compare the gradient's against.
+        ResetAll(args);
+        double value = primal();
+        double[][] finalContents = args.Select(a => a.IsWritten ? Enumerable.Range(0, a.Length).Select(a.ValueAt).ToArray() : []).ToArray();
+
+        double Objective()
+        {
+            ResetAll(args);
+            double result = seed * primal();
+            foreach (Arg arg in args)
+            {
+                if (arg.IsWritten) result += arg.UpstreamDotValue();
+            }
+
+            return result;
+        }
+
+        double[][] numeric = args.Select(a => Gradient(a, Objective, a.IsFloat || precision.FloatSteps)).ToArray();
+
+        ResetAll(args);
+        for (int k = 0; k < args.Length; k++) args[k].PrepareAdjoint(Prefill(k));
+        double returned = gradient(seed);
+
+        AssertClose(value, returned, precision.ReturnTolerance, "the value MGradient returns vs the primal's");
+        for (int k = 0; k < args.Length; k++)
+        {
+            Arg arg = args[k];
+            if (!arg.IsWritten) continue;
+            for (int i = 0; i < arg.Length; i++)
+            {
+                AssertClose(finalContents[k][i], arg.ValueAt(i), precision.ReturnTolerance,
+                    $"final contents of written {arg.Name}[{i}] after MGradient vs after the primal");
+            }
+        }
+
+        double largest = numeric.SelectMany(g => g).Select(Math.Abs).DefaultIfEmpty(0).Max();
+        double floor = Math.Max(precision.FloorFraction * largest, precision.AbsoluteFloor);
+        for (int k = 0; k < args.Length; k++)
+        {
+            Arg arg = args[k];
+            double added = arg.IsWritten ? 0 : Prefill(k);
+            for (int i = 0; i < arg.Length; i++)
+            {
+                double analytic = arg.GradAt(i) - added;
+                double expected = numeric[k][i];
+                double error = Math.Abs(analytic - expected) / Math.Max(Math.Max(Math.Abs(analytic), Math.Abs(expected)), floor);
+                if (!(error <= precision.Tolerance))
+                {
+                    Assert.Fail(
+                        $"d{arg.Name}[{i}]: generated {analytic:R} (adjoint {(arg.IsWritten ? "entered with upstream" : $"pre-filled with {added}")}) " +
+                        $"vs finite differences {expected:R}: relative error {error:E2} > {precision.Tolerance:E0} " +
+                        $"at {Describe(args)}, seed {seed}");
+                }
+            }
+        }
+    }
+
+    /// <summary>5-point central differences of <paramref name="objective"/> with respect to each sampled element of <paramref name="arg"/>.</summary>
+    public static double[] Gradient(Arg arg, Func<double> objective, bool floatStep)
+    {
+        var result = new double[arg.Length];
+        for (int i = 0; i < arg.Length; i++)
+        {
+            double x = arg.SampledAt(i);
+            double h = floatStep
+                ? FloatStep * Math.Max(1, BitOperations.RoundUpToPowerOf2((uint)Math.Ceiling(Math.Abs(x))))
+                : DoubleStep * Math.Max(0.1, Math.Abs(x));
+            double At(double offset)
+            {
+                arg.SetSampled(i, x + offset);
+                return objective();
+            }
+
+            result[i] = (At(-2 * h) - 8 * At(-h) + 8 * At(h) - At(2 * h)) / (12 * h);
+            arg.SetSampled(i, x);
+        }
+
+        return result;
+    }
+
+    /// <summary>What the check pre-fills the adjoint of read argument <paramref name="k"/> with: exact in float.</summary>
+    public static double Prefill(int k) => 0.25 * (k + 1);
+
+    private static void ResetAll(Arg[] args)
+    {
+        foreach (Arg arg in args) arg.Reset();
+    }
+
+    private static void AssertClose(double expected, double actual, double tolerance, string what)
+    {
+        if (!(Math.Abs(expected - actual) <= tolerance * Math.Max(1, Math.Abs(expected))))
+        {
+            Assert.Fail($"{what}: expected {expected:R}, got {actual:R}");
+        }
+    }
+
+    private static string Describe(Arg[] args) =>
+        string.Join(", ", args.Select(a => $"{a.Name} = [{string.Join(", ", Enumerable.Range(0, a.Length).Select(i => a.SampledAt(i).ToString("G6")))}]"));
+}
+
+/// <summary>Seeded sampling of check points: deterministic, and quantized for float so perturbations are exact.</summary>
+internal static class Sample
+{
+    /// <summary>A seed derived from a test's name (string.GetHashCode is randomized per process).</summary>
+    public static Random For(string name)
+    {
+        uint hash = 2166136261;
+        foreach (char c in name) hash = (hash ^ c) * 16777619;
+        return new Random((int)(hash & 0x7FFFFFFF));
+    }
+
+    public static double Uniform(this Random rng, double low, double high) => low + (high - low) * rng.NextDouble();
+
+    public static double[] Doubles(this Random rng, int count, double low, double high)
+    {
+        var values = new double[count];
+        for (int i = 0; i < count; i++) values[i] = rng.Uniform(low, high);
+        return values;
+    }
+
+    public static float QuantizedFloat(this Random rng, double low, double high) =>
+        (float)(Math.Round(rng.Uniform(low, high) / FiniteDifference.FloatQuantum) * FiniteDifference.FloatQuantum);
+
+    public static float[] Floats(this Random rng, int count, double low, double high)
+    {
+        var values = new float[count];
+        for (int i = 0; i < count; i++) values[i] = rng.QuantizedFloat(low, high);
+        return values;
+    }
+
+    /// <summary>Doubles whose magnitudes are at least <paramref name="margin"/>: away from kinks at zero.</summary>
+    public static double[] DoublesAwayFromZero(this Random rng, int count, double low, double high, double margin)
+    {
+        var values = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            do values[i] = rng.Uniform(low, high);
+            while (Math.Abs(values[i]) < margin);
+        }
+
+        return values;
+    }
+}

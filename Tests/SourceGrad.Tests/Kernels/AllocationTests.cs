@@ -1,0 +1,70 @@
+namespace SourceGrad.Tests.Kernels;
+
+public static partial class KernelModel
+{
+    /// <summary>A one-layer model through the runtime kernels, small enough to stay on one thread.</summary>
+    [Differentiable]
+    public static float Loss(ReadOnlySpan<float> w, ReadOnlySpan<float> bias, [NoGrad] ReadOnlySpan<float> x, ReadOnlySpan<int> labels, int batch, int inputs, int classes)
+    {
+        Span<float> logits = stackalloc float[batch * classes];
+        Linalg.MatMul(x, w, logits, batch, inputs, classes);
+        Linalg.AddBias(logits, bias, batch, classes);
+        return Losses.SoftmaxCrossEntropy(logits, labels, batch, classes);
+    }
+}
+
+public class AllocationTests
+{
+    [Fact]
+    public void Steady_state_matmul_and_generated_gradient_through_kernels_allocate_nothing()
+    {
+        const int batch = 8, inputs = 64, classes = 10;
+        var random = new SeededRandom(3);
+        float[] w = new float[inputs * classes], bias = new float[classes], x = new float[batch * inputs];
+        random.Fill(w);
+        random.Fill(x);
+        int[] labels = new int[batch];
+        for (int i = 0; i < batch; i++) labels[i] = i % classes;
+        float[] dW = new float[w.Length], dBias = new float[bias.Length], c = new float[batch * classes];
+
+        for (int i = 0; i < 5; i++)
+        {
+            Linalg.MatMul(x, w, c, batch, inputs, classes);
+            KernelModel.LossGradient(w, bias, x, labels, batch, inputs, classes, dW, dBias);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            Linalg.MatMul(x, w, c, batch, inputs, classes);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            KernelModel.LossGradient(w, bias, x, labels, batch, inputs, classes, dW, dBias);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Gradient_through_kernels_matches_finite_differences()
+    {
+        const int batch = 3, inputs = 5, classes = 4;
+        var random = new SeededRandom(11);
+        float[] w = new float[inputs * classes], bias = new float[classes], x = new float[batch * inputs];
+        random.Fill(w);
+        random.Fill(bias);
+        random.Fill(x);
+        int[] labels = { 1, 3, 0 };
+        float[] dW = new float[w.Length], dBias = new float[bias.Length];
+        KernelModel.LossGradient(w, bias, x, labels, batch, inputs, classes, dW, dBias);
+        GradCheckResult result = GradCheck.Check(
+            () => KernelModel.Loss(w, bias, x, labels, batch, inputs, classes),
+            new GradCheckInput("w", w, dW),
+            new GradCheckInput("bias", bias, dBias));
+        Assert.True(result.Passed, result.ToString());
+    }
+}
