@@ -51,7 +51,7 @@ internal sealed class InpaintCommand
         DigitData data = _options.Data.Load(parseResult);
         string outputDirectory = _options.OutputDirectory(parseResult);
         _report.Line($"Digits: {data.Description}.");
-        _report.Line($"Mask: {maskSettings}, hidden (set to 0, the background); the network also sees the mask. The test digits' masks are fixed by the seed.");
+        _report.Line($"Mask: {maskSettings} (set to 0, the background); the network also sees the mask. The test digits' masks are fixed by the seed.");
 
         // The test digits get their masks once, so every epoch (and every run with this seed) is scored on the same inputs.
         MaskedDigits test = MaskedDigits.Create(data.Test.Images, new MaskGenerator(maskSettings, Seeds.TestMasks(seed)));
@@ -135,7 +135,7 @@ internal sealed class InpaintCommand
     {
         const int Pixels = MnistDataSet.PixelsPerImage;
         string[] columns = ["masked", "prediction", "inpainted", "truth"];
-        using var grid = new ImageGrid(ExampleRows, columns.Length * ExampleGroups, $"Inpainting held-out digits, {mask} hidden (PSNR below each)",
+        using var grid = new ImageGrid(ExampleRows, columns.Length * ExampleGroups, $"Inpainting held-out digits: {mask} (PSNR below each)",
             Enumerable.Repeat(columns, ExampleGroups).SelectMany(c => c).ToArray());
         int examples = Math.Min(ExampleRows * ExampleGroups, test.Count);
         for (int k = 0; k < examples; k++)

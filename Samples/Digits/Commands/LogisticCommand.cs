@@ -48,8 +48,16 @@ internal sealed class LogisticCommand
         {
             foreach (GeneratedSource source in GeneratedSource.Logistic)
             {
-                _report.Emphasis($"// The code the generator wrote for {source.Method} (from {source.FileName}):");
-                _report.Line(source.Read().TrimEnd());
+                try
+                {
+                    (string path, string text) = source.Read();
+                    _report.Emphasis($"// The code the generator wrote for {source.Method} ({Path.GetFileName(path)}):");
+                    _report.Line(text.TrimEnd());
+                }
+                catch (FileNotFoundException e)
+                {
+                    _report.Line($"(The generated code of {source.Method} cannot be shown: {e.Message})");
+                }
                 _report.Line();
             }
         }

@@ -3,30 +3,40 @@ using System.Reflection;
 namespace SourceGrad.Samples.Digits.Models;
 
 /// <summary>
-/// The source the generator wrote for a [Differentiable] method. The build embeds the generated file itself (see the
-/// EmbedGeneratedSources target in Digits.csproj): the compiler writes the generated files under
-/// <c>$(CompilerGeneratedFilesOutputPath)</c> before it emits the assembly, so the embedded text is the code compiled into it.
+/// The source the generator wrote for a [Differentiable] method, read from the folder the compiler wrote it to
+/// (<c>$(CompilerGeneratedFilesOutputPath)</c>, recorded in the assembly by Digits.csproj) when it compiled this
+/// assembly: the text is the code compiled into it.
 /// </summary>
-internal sealed record GeneratedSource(string Method, string FileName)
+/// <param name="Method">The method, as "Type.Method".</param>
+/// <param name="FilePrefix">How the generated file's name starts (the generator adds the arity and a signature hash).</param>
+internal sealed record GeneratedSource(string Method, string FilePrefix)
 {
+    private const string FolderKey = "SourceGrad.GeneratedFilesFolder";
+
     /// <summary>The lecture's sigmoid and the loss over all points, in the order to read them.</summary>
     public static readonly GeneratedSource[] Logistic =
     [
-        new("Logistic.Probability", "SourceGrad.Samples.Digits.Models.Logistic.Probability.5.Gradient.g.cs"),
-        new("Logistic.Loss", "SourceGrad.Samples.Digits.Models.Logistic.Loss.7.Gradient.g.cs"),
+        new("Logistic.Probability", "SourceGrad.Samples.Digits.Models.Logistic.Probability."),
+        new("Logistic.Loss", "SourceGrad.Samples.Digits.Models.Logistic.Loss."),
     ];
 
-    /// <summary>The resource name the build gives the embedded file.</summary>
-    public string ResourceName => "generated/" + FileName;
+    /// <summary>Where the compiler wrote the generated files when it built this assembly.</summary>
+    public static string? Folder => typeof(GeneratedSource).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .FirstOrDefault(attribute => attribute.Key == FolderKey)?.Value;
 
-    /// <exception cref="InvalidOperationException">The build did not embed the file (its name or the generator changed).</exception>
-    public string Read()
+    /// <summary>The generated file and its text.</summary>
+    /// <exception cref="FileNotFoundException">The folder or the file is not there (the app was copied away from the tree that built it).</exception>
+    public (string Path, string Text) Read()
     {
-        using Stream stream = typeof(GeneratedSource).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException(
-                $"The generated file '{FileName}' is not embedded in {typeof(GeneratedSource).Assembly.GetName().Name}; embedded are: " +
-                string.Join(", ", typeof(GeneratedSource).Assembly.GetManifestResourceNames()) + ".");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        string? folder = Folder;
+        if (folder is null || !Directory.Exists(folder))
+            throw new FileNotFoundException($"The generated files are not where the compiler wrote them ('{folder}'); run the app from the tree that built it.", folder);
+
+        // A rename of the generator's files leaves the old ones behind: the newest is the one this build wrote.
+        string path = Directory.EnumerateFiles(folder, FilePrefix + "*.Gradient.g.cs", SearchOption.AllDirectories)
+            .OrderByDescending(File.GetLastWriteTimeUtc)
+            .FirstOrDefault()
+            ?? throw new FileNotFoundException($"No generated file '{FilePrefix}*.Gradient.g.cs' for {Method} in '{folder}'.", folder);
+        return (path, File.ReadAllText(path));
     }
 }

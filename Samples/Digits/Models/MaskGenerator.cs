@@ -16,8 +16,8 @@ internal enum MaskKind
 internal sealed record MaskSettings(MaskKind Kind, int Size, double Fraction)
 {
     public override string ToString() => Kind == MaskKind.Square
-        ? $"a {Size}×{Size} square at a random place"
-        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{100 * Fraction:0.#}% of the pixels, chosen at random");
+        ? $"a {Size}×{Size} square hidden at a random place"
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{100 * Fraction:0.#}% of the pixels hidden at random");
 }
 
 /// <summary>
