@@ -58,7 +58,7 @@ internal static class GradientEmitter
 
         foreach (int parameter in activity.UnaffectingParameters)
         {
-            warnings.Add(new DiagnosticInfo(DiagnosticDescriptors.InputDoesNotAffectResult.Id, method.Location,
+            warnings.Add(new DiagnosticInfo(DiagnosticDescriptors.InputDoesNotAffectResult.Id, method.Variables[parameter].Location ?? method.Location,
                 new[] { method.Variables[parameter].Name, method.Name }.ToEquatableArray()));
         }
 

@@ -315,7 +315,8 @@ internal sealed class MethodRecognizer
             buffer,
             Types.HasAttribute(parameter, Types.NoGradAttribute),
             typeCode,
-            0));
+            0,
+            LocationInfo.From(parameter.Locations.FirstOrDefault())));
     }
 
     private int AddVariable(ISymbol? symbol, Variable variable)
