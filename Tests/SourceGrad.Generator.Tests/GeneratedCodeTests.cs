@@ -38,7 +38,7 @@ public class GeneratedCodeTests
         }
     }
 
-    [Fact(Skip = "generator bug: generated code calls Math/MathF unqualified, so it needs 'using System' from the user's global usings")]
+    [Fact]
     public void Generated_code_compiles_without_implicit_usings()
     {
         foreach (string source in SnapshotCases.All.Values)
@@ -47,7 +47,7 @@ public class GeneratedCodeTests
         }
     }
 
-    [Fact(Skip = "generator bug: generated code calls Math/MathF unqualified, so a user type named Math captures the call")]
+    [Fact]
     public void Generated_code_is_not_captured_by_a_user_type_named_Math()
     {
         GeneratorRun run = GeneratorRunner.Run("""
