@@ -192,25 +192,14 @@ public static class DiagnosticCases
             }
             """, "'Model'", "'Loss'", "'file'", "internal"),
 
-        ["SG0020"] = new("""
+        ["SG0020"] = new(DiagnosticTests.MethodWithAnError + """
+
             public static partial class Model
             {
                 [Differentiable]
-                public static double Sum(double[] values)
-                {
-                    double sum = 0;
-                    foreach (double value in values)
-                    {
-                        sum += value;
-                    }
-
-                    return sum;
-                }
-
-                [Differentiable]
-                public static double Loss(double[] values) => [|Sum(values)|] * 2;
+                public static double Loss(double[] values) => [|Bad(values)|] * 2;
             }
-            """, "'Sum'", "fix the errors"),
+            """, "'Bad'", "fix the errors"),
 
         ["SG0021"] = new("""
             public static partial class Model

@@ -140,6 +140,10 @@ public class SupportedConstructTests
                 return s;
             }
             """, 0.7, 4),
+        ["CheckFinite"] = InModel("""
+            [Differentiable(CheckFinite = true)]
+            public static double F(double x, int n) { double s = x; for (int i = 0; i < n; i++) { s = Math.Log(1 + s * s) * x; } return s; }
+            """, 0.8, 3),
         ["struct"] = new("""
             public partial struct Model
             {
