@@ -1062,6 +1062,8 @@ internal sealed class MethodRecognizer
                 return new Unary(type, op, RecognizeExpression(unary.Operand));
             }
 
+            case IConversionOperation { Operand: IThrowOperation }:
+                return Unsupported(operation, "validate the arguments before calling the differentiable method");
             case IConversionOperation conversion:
             {
                 ScalarType? to = Types.Scalar(conversion.Type);

@@ -212,5 +212,15 @@ public static class DiagnosticCases
                 }
             }
             """, "scratch[0] = x[0] * 2", "'scratch'", "[NoGrad]"),
+        ["SG0022"] = new("""
+            public static partial class Model
+            {
+                public static double Outer(double y)
+                {
+                    [|[Differentiable] static double Inner(double x) => x * x;|]
+                    return Inner(y);
+                }
+            }
+            """, "'Inner'", "a local function"),
     };
 }
