@@ -10,6 +10,9 @@ internal enum ValueKind
     Double,
     Int,
     Bool,
+
+    /// <summary>A span or array argument (never replaced when shrinking).</summary>
+    Buffer,
 }
 
 /// <summary>

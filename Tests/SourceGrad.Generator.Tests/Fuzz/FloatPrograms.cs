@@ -17,6 +17,20 @@ internal static partial class FloatPrograms
         ExpressionBody = method.ExpressionBody is null ? null : Ast.Map(method.ExpressionBody, Template),
     };
 
+    /// <summary>
+    /// The double reference of a float program: the same code in double, but with its literals rounded to float
+    /// as in the float program, so that comparisons of inactive values with constants (i * 0.3f > 0.3) decide the
+    /// same way in both.
+    /// </summary>
+    public static MethodSpec Reference(MethodSpec method) => method with
+    {
+        Body = Ast.Map(method.Body, FloatLiterals),
+        ExpressionBody = method.ExpressionBody is null ? null : Ast.Map(method.ExpressionBody, FloatLiterals),
+    };
+
+    private static string FloatLiterals(string template) =>
+        DoubleSuffixLiteral().Replace(DecimalLiteral().Replace(template, "$1f"), "$1f");
+
     public static string Template(string template)
     {
         int occurrence = 0;
@@ -32,9 +46,7 @@ internal static partial class FloatPrograms
             bool viaDouble = (StableHash(template) + occurrence++) % 5 == 0 && match.Groups[1].Value != "PI";
             return (viaDouble ? "(float)Math." : "MathF.") + match.Groups[1].Value;
         });
-        converted = DoubleKeyword().Replace(converted, "float");
-        converted = DecimalLiteral().Replace(converted, "$1f");
-        converted = DoubleSuffixLiteral().Replace(converted, "$1f");
+        converted = FloatLiterals(DoubleKeyword().Replace(converted, "float"));
         return converted
             .Replace("FuzzLib.Softplus(", "FuzzLib.SoftplusF(", StringComparison.Ordinal)
             .Replace("FuzzLib.Blend(", "FuzzLib.BlendF(", StringComparison.Ordinal)

@@ -45,6 +45,7 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
     /// <summary>The program's class (what a failure report shows).</summary>
     public string ClassSource() => ClassSource(ClassName, IsFloat, differentiable: true);
 
+    /// <summary>The class's source: as generated, converted to float, or (for a float program's reference) in double with float literals.</summary>
     private string ClassSource(string name, bool asFloat, bool differentiable)
     {
         string real = asFloat ? "float" : "double";
@@ -64,7 +65,8 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
         foreach (MethodSpec method in Methods)
         {
             writer.Line("");
-            (asFloat ? FloatPrograms.Convert(method) : method).Print(writer, differentiable);
+            MethodSpec printed = asFloat ? FloatPrograms.Convert(method) : IsFloat ? FloatPrograms.Reference(method) : method;
+            printed.Print(writer, differentiable);
         }
 
         writer.Indent--;

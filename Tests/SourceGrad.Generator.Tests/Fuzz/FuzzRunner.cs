@@ -51,6 +51,9 @@ internal sealed class FuzzSummary
 
     public int Skipped { get; set; }
 
+    /// <summary>Evaluation points passed over for another because they were near a kink (or a value was out of range).</summary>
+    public int PointsSkipped { get; set; }
+
     public List<FuzzFailure> Failures { get; } = [];
 
     public Dictionary<string, int> SkipReasons { get; } = [];
@@ -65,7 +68,7 @@ internal sealed class FuzzSummary
     {
         string reasons = string.Join("; ", SkipReasons.OrderByDescending(r => r.Value).Select(r => $"{r.Value}× {r.Key}"));
         string kinds = string.Join(", ", Failures.GroupBy(f => f.Kind).Select(g => $"{g.Count()} {g.Key}"));
-        return $"{Generated} programs: {Passed} passed, {Skipped} skipped (every point near a kink: {reasons}), " +
+        return $"{Generated} programs: {Passed} passed, {Skipped} skipped (every point near a kink: {reasons}; {PointsSkipped} points retried), " +
             $"{Failures.Count} failed{(kinds.Length > 0 ? " (" + kinds + ")" : "")}, in {Elapsed.TotalSeconds:F1} s (compiling {CompileTime.TotalSeconds:F1} s, checking {CheckTime.TotalSeconds:F1} s)";
     }
 }
@@ -122,6 +125,7 @@ internal static class FuzzRunner
             {
                 FuzzProgram program = compiled[k].Program;
                 CheckResult? result = k == hung ? new CheckResult(Verdict.Failed, "the gradient did not finish") : results[k];
+                summary.PointsSkipped += result?.PointsSkipped ?? 0;
                 switch (result?.Verdict)
                 {
                     case Verdict.Passed:

@@ -39,6 +39,9 @@ internal enum Verdict
 
 internal sealed record CheckResult(Verdict Verdict, string Detail)
 {
+    /// <summary>Evaluation points passed over (near a kink, or out of range) before this verdict.</summary>
+    public int PointsSkipped { get; init; }
+
     public static readonly CheckResult Passed = new(Verdict.Passed, "");
 }
 
@@ -73,13 +76,13 @@ internal static class GradientChecker
             CheckResult result = CheckAt(compiled, EvaluationPoint.Draw(compiled.Program, rng));
             if (result.Verdict != Verdict.Skipped)
             {
-                return result;
+                return result with { PointsSkipped = attempt };
             }
 
             lastSkip = result.Detail;
         }
 
-        return new CheckResult(Verdict.Skipped, lastSkip);
+        return new CheckResult(Verdict.Skipped, lastSkip) { PointsSkipped = Attempts };
     }
 
     public static CheckResult CheckAt(CompiledProgram compiled, EvaluationPoint point)

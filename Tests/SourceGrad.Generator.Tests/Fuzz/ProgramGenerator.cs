@@ -30,9 +30,15 @@ internal sealed class ProgramGenerator : Gen<FuzzProgram>
         int helperCount = rng.Weighted(5, 4, 2);
         for (int h = 0; h < helperCount; h++)
         {
-            helpers.Add(rng.Chance(0.6) || helpers.Count > 0
-                ? new MethodBuilder(rng, helpers).ScalarHelper("H" + h)
-                : new MethodBuilder(rng, helpers).SpanHelper("S" + h));
+            // At most one span helper (void, writes its span) and one reduction (reads its span).
+            bool hasSpan = helpers.Any(m => m.ReturnsVoid);
+            bool hasReduction = helpers.Any(m => !m.ReturnsVoid && m.Params[0].IsBuffer);
+            helpers.Add(rng.Weighted(6, hasSpan ? 0 : 3, hasReduction ? 0 : 3) switch
+            {
+                0 => new MethodBuilder(rng, helpers).ScalarHelper("H" + h),
+                1 => new MethodBuilder(rng, helpers).SpanHelper("S" + h),
+                _ => new MethodBuilder(rng, helpers).ReductionHelper("R" + h),
+            });
         }
 
         MethodSpec main = new MethodBuilder(rng, helpers).Main("F");
@@ -158,6 +164,15 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
             return new MethodSpec(name, "double", parameters, new Block([]), body);
         }
 
+        _budget = rng.Between(1, 6);
+        return new MethodSpec(name, "double", parameters, Body(scope, localBuffers: 0));
+    }
+
+    /// <summary>double R(ReadOnlySpan&lt;double&gt; b, double s): reads its span.</summary>
+    public MethodSpec ReductionHelper(string name)
+    {
+        Param[] parameters = [new Param("b", "ReadOnlySpan<double>"), new Param("s", "double")];
+        var scope = new Scope { Doubles = [("s", false)], Buffers = [("b", false, false)], Length = "b.Length" };
         _budget = rng.Between(1, 6);
         return new MethodSpec(name, "double", parameters, Body(scope, localBuffers: 0));
     }
@@ -513,15 +528,26 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
             return AssignBounded(scope);
         }
 
+        return LineStmt.Of($"{spanHelper.Name}({Slice(scope, target, isArray)}, {{0}});", scalar);
+    }
+
+    /// <summary>A buffer as a call argument: whole, or its first or second half.</summary>
+    private string Slice(Scope scope, string buffer, bool isArray)
+    {
         string half = $"{scope.Length} / 2";
         string slice = isArray ? "AsSpan" : "Slice";
-        string argument = rng.Next(3) switch
+        return rng.Next(3) switch
         {
-            0 => $"{target}.{slice}({half}, {scope.Length} - {half})",
-            1 => $"{target}.{slice}(0, {half})",
-            _ => target,
+            0 => $"{buffer}.{slice}({half}, {scope.Length} - {half})",
+            1 => $"{buffer}.{slice}(0, {half})",
+            _ => buffer,
         };
-        return LineStmt.Of($"{spanHelper.Name}({argument}, {{0}});", scalar);
+    }
+
+    private Expr BufferArgument(Scope scope)
+    {
+        (string name, _, bool isArray) = rng.Pick(scope.Buffers);
+        return Expr.Leaf(Slice(scope, name, isArray), ValueKind.Buffer, 0);
     }
 
     /// <summary>A runtime kernel with a [DerivativeOf] rule, from one buffer into another (never the same one).</summary>
@@ -563,7 +589,7 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
         }
 
         int d = depth - 1;
-        bool helperCall = calls && helpers.Any(h => !h.ReturnsVoid);
+        bool helperCall = calls && CallableHelpers(scope).Any();
         Expr result = rng.Weighted(
             6, 4, 6, 2, 2,                 // + - * / unary minus
             2,                             // ?:
@@ -817,10 +843,16 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
         return Expr.Op("{0} + {1}", ValueKind.Double, 0, Double(scope, depth, calls), jump).Bounded();
     }
 
+    /// <summary>The helpers an expression here can call: those returning a number (a reduction needs a buffer in scope).</summary>
+    private IEnumerable<MethodSpec> CallableHelpers(Scope scope) =>
+        helpers.Where(h => !h.ReturnsVoid && (scope.Buffers.Count > 0 || !h.Params[0].IsBuffer));
+
     private Expr HelperCall(Scope scope, int depth)
     {
-        MethodSpec helper = rng.Pick(helpers.Where(h => !h.ReturnsVoid).ToList());
-        Expr[] args = helper.Params.Select(_ => Squash(Double(scope, Math.Min(depth, 1), calls: false), VariableBound)).ToArray();
+        MethodSpec helper = rng.Pick(CallableHelpers(scope).ToList());
+        Expr[] args = helper.Params
+            .Select(p => p.IsBuffer ? BufferArgument(scope) : Squash(Double(scope, Math.Min(depth, 1), calls: false), VariableBound))
+            .ToArray();
         string holes = string.Join(", ", Enumerable.Range(0, args.Length).Select(k => "{" + k + "}"));
         return Expr.Call($"{helper.Name}({holes})", ExpressionCap, args);
     }
