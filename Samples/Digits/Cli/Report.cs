@@ -110,4 +110,7 @@ internal static class Format
     public static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s";
 
     public static string Decibels(double value) => value.ToString("F2", CultureInfo.InvariantCulture) + " dB";
+
+    /// <summary>A change in decibels, always with its sign.</summary>
+    public static string DecibelChange(double value) => (value >= 0 ? "+" : "") + Decibels(value);
 }
