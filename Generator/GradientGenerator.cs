@@ -20,10 +20,10 @@ public sealed class GradientGenerator : IIncrementalGenerator
         IncrementalValuesProvider<MethodModel> methods = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 Types.DifferentiableAttribute,
-                static (node, _) => node is MethodDeclarationSyntax,
+                static (_, _) => true,
                 static (syntaxContext, cancellationToken) => MethodRecognizer.Recognize(
-                    (MethodDeclarationSyntax)syntaxContext.TargetNode,
-                    (IMethodSymbol)syntaxContext.TargetSymbol,
+                    syntaxContext.TargetNode,
+                    syntaxContext.TargetSymbol,
                     syntaxContext.SemanticModel,
                     cancellationToken))
             .WithTrackingName(StepNames.Recognition);

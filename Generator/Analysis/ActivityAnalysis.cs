@@ -95,7 +95,9 @@ internal sealed class ActivityAnalysis
         for (int id = 0; id < _method.Variables.Count; id++)
         {
             Variable variable = _method.Variables[id];
-            if (variable.IsDifferentiableType && variable.Kind != VariableKind.Parameter && _varied.Contains(id) && _useful.Contains(id))
+            // Locals, and [NoGrad] scalar parameters the method assigns an active value to, carry gradients inside.
+            bool internalOnly = variable.Kind != VariableKind.Parameter || (!variable.IsBuffer && !AdjointParameters.Contains(id));
+            if (variable.IsDifferentiableType && internalOnly && _varied.Contains(id) && _useful.Contains(id))
             {
                 _hasAdjoint.Add(id);
             }

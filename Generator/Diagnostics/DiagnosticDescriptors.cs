@@ -118,12 +118,17 @@ internal static class DiagnosticDescriptors
         "A value with a gradient is written into a [NoGrad] buffer",
         "'{0}' writes a value that depends on active inputs into the [NoGrad] buffer '{1}': whatever reads it back gets no gradient through it (remove [NoGrad] from '{1}', or use a local buffer)");
 
+    public static readonly DiagnosticDescriptor NotAMethod = Error(
+        "SG0022",
+        "[Differentiable] goes on a method declaration",
+        "'{0}' is {1}: only an ordinary static method can be [Differentiable]; move the computation into one");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new[]
     {
         MethodMustBeStatic, TypeMustBePartial, UnsupportedReturnType, UnsupportedStatement, UnsupportedExpression,
         CallHasNoDerivative, RuleSignatureMismatch, AdjointNameCollision, UnsupportedParameter, GenericMethod,
         LocalBufferPlacement, CallInCondition, RuleTargetNotFound, ResultDoesNotDependOnInputs,
-        InputDoesNotAffectResult, MethodHasNoBody, UnsupportedVariableType, InternalError, FileLocalType, CalleeHasErrors, ActiveValueIntoNoGradBuffer,
+        InputDoesNotAffectResult, MethodHasNoBody, UnsupportedVariableType, InternalError, FileLocalType, CalleeHasErrors, ActiveValueIntoNoGradBuffer, NotAMethod,
     }.ToDictionary(d => d.Id);
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;

@@ -115,10 +115,10 @@ internal sealed class GradientBuilder
             _epilogue.Line($"{final}.Dispose();");
         }
 
-        foreach (int parameter in _method.Parameters)
+        foreach (int parameter in _activity.AdjointParameters)
         {
             Variable variable = _method.Variables[parameter];
-            if (!variable.IsBuffer && _activity.HasAdjoint(parameter))
+            if (!variable.IsBuffer)
             {
                 _epilogue.Line($"{Recognition.Types.AdjointName(variable.Name)} += {_names.Adjoint(parameter)};");
             }

@@ -58,7 +58,7 @@ internal static class GradientEmitter
 
         foreach (int parameter in activity.UnaffectingParameters)
         {
-            warnings.Add(new DiagnosticInfo(DiagnosticDescriptors.InputDoesNotAffectResult.Id, method.Location,
+            warnings.Add(new DiagnosticInfo(DiagnosticDescriptors.InputDoesNotAffectResult.Id, method.Variables[parameter].Location ?? method.Location,
                 new[] { method.Variables[parameter].Name, method.Name }.ToEquatableArray()));
         }
 
@@ -69,6 +69,7 @@ internal static class GradientEmitter
         writer.Line("#pragma warning disable CS0162 // unreachable code after a jump the reverse sweep records");
         writer.Line("#pragma warning disable CS0164 // labels kept for readability");
         writer.Line("#pragma warning disable CS0219 // exit codes and flags the reverse sweep may not need on every path");
+        writer.Line("#pragma warning disable CS1718 // a rule comparing Max(x, x)'s arguments compares a value with itself");
         writer.BlankLine();
         if (method.Namespace is not null)
         {

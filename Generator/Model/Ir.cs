@@ -50,7 +50,8 @@ internal sealed record Variable(
     BufferKind Buffer,
     bool NoGrad,
     string TypeCode,
-    int DeclaringLoopDepth)
+    int DeclaringLoopDepth,
+    LocationInfo? Location = null)
 {
     public bool IsBuffer => Buffer != BufferKind.None;
 

@@ -48,12 +48,45 @@ internal sealed class MethodRecognizer
     /// <summary>How deep calls to [Differentiable] methods of this compilation are checked for getting a gradient.</summary>
     private readonly int _validateCallees;
 
-    private MethodRecognizer(SemanticModel model, IMethodSymbol method, CancellationToken cancellationToken, int validateCallees = 4)
+    private MethodRecognizer(SemanticModel model, IMethodSymbol method, CancellationToken cancellationToken, int validateCallees = 32)
     {
         _model = model;
         _method = method;
         _cancellationToken = cancellationToken;
         _validateCallees = validateCallees;
+    }
+
+    public static MethodModel Recognize(SyntaxNode node, ISymbol symbol, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (node is not MethodDeclarationSyntax syntax || symbol is not IMethodSymbol method)
+        {
+            // Local functions, lambdas, accessors and operators are methods to the attribute, not to the generator.
+            string kind = node switch
+            {
+                LocalFunctionStatementSyntax => "a local function",
+                AnonymousFunctionExpressionSyntax => "a lambda",
+                AccessorDeclarationSyntax => "a property accessor",
+                OperatorDeclarationSyntax or ConversionOperatorDeclarationSyntax => "an operator",
+                _ => "this declaration",
+            };
+            LocationInfo? where = LocationInfo.From(node.GetLocation());
+            var diagnostic = new DiagnosticInfo(DiagnosticDescriptors.NotAMethod.Id, where,
+                new[] { symbol.Name, kind }.ToEquatableArray());
+            return new MethodModel("", null, EquatableArray<ContainingType>.Empty, "", symbol.Name, null,
+                EquatableArray<int>.Empty, EquatableArray<Variable>.Empty, new Block(0, EquatableArray<Statement>.Empty), 0,
+                new[] { diagnostic }.ToEquatableArray(), where);
+        }
+
+        // [Differentiable] on the declaration of a partial method: differentiate its implementation.
+        if (method.PartialImplementationPart is { } implementation
+            && implementation.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is MethodDeclarationSyntax body)
+        {
+            syntax = body;
+            model = body.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(body.SyntaxTree);
+            method = implementation;
+        }
+
+        return Recognize(syntax, method, model, cancellationToken);
     }
 
     public static MethodModel Recognize(
@@ -282,7 +315,8 @@ internal sealed class MethodRecognizer
             buffer,
             Types.HasAttribute(parameter, Types.NoGradAttribute),
             typeCode,
-            0));
+            0,
+            LocationInfo.From(parameter.Locations.FirstOrDefault())));
     }
 
     private int AddVariable(ISymbol? symbol, Variable variable)
@@ -897,7 +931,19 @@ internal sealed class MethodRecognizer
     {
         if (!parameter.IsBuffer)
         {
-            return new Argument(RecognizeExpression(value), -1, null, null);
+            Expr scalar = RecognizeExpression(value);
+            if (scalar is Literal or Opaque or VariableRef || _hoistedCalls is null)
+            {
+                return new Argument(scalar, -1, null, null);
+            }
+
+            // An argument is evaluated once, before the call: kept in a local so that the reverse sweep hands the
+            // callee's reverse the value the call saw, even when the call writes what the argument read.
+            int temp = AddVariable(null, new Variable("_" + parameter.Name, scalar.Type, VariableKind.CallResult, BufferKind.None, false,
+                Types.Keyword(scalar.Type), _loopDepth));
+            _hoistedCalls.Add(new Declaration(_nextStatementId++, $"{Types.Keyword(scalar.Type)} _{parameter.Name} = {FirstLine(value.Syntax.ToString())};",
+                LocationInfo.From(value.Syntax), temp, scalar));
+            return new Argument(new VariableRef(scalar.Type, temp), -1, null, null);
         }
 
         IOperation operand = value;
@@ -1051,6 +1097,8 @@ internal sealed class MethodRecognizer
                 return Unsupported(operation, "pass the value in as a parameter (fields and properties other than constants, static readonly fields and Length are not read)");
             case IAssignmentOperation or IIncrementOrDecrementOperation:
                 return Unsupported(operation, "assign in a statement of its own");
+            case IThrowOperation:
+                return Unsupported(operation, "validate the arguments before calling the differentiable method");
             case IAnonymousFunctionOperation or IDelegateCreationOperation:
                 return Unsupported(operation, "make the lambda a [Differentiable] method of its own");
             case IInterpolatedStringOperation or ILiteralOperation:

@@ -61,6 +61,10 @@ public class LoopMlpBenchmarks
     public float Generated() =>
         LoopMlp.LossGradient(_w1, _b1, _w2, _b2, _x, _labels, Batch, Inputs, Hidden, Classes, _dW1, _dB1, _dW2, _dB2);
 
+    [Benchmark(Description = "hand-written, same indexing")]
+    public float HandWrittenSameIndexing() =>
+        LoopMlp.HandWrittenSameIndexingGradient(_w1, _b1, _w2, _b2, _x, _labels, Batch, Inputs, Hidden, Classes, _dW1, _dB1, _dW2, _dB2);
+
     [Benchmark(Description = "hand-written gradient")]
     public float HandWritten() =>
         LoopMlp.HandWrittenGradient(_w1, _b1, _w2, _b2, _x, _labels, Batch, Inputs, Hidden, Classes, _dW1, _dB1, _dW2, _dB2);
