@@ -1,4 +1,3 @@
-using System.Globalization;
 using Spectre.Console;
 
 namespace SourceGrad.Samples.Digits.Cli;
@@ -98,16 +97,4 @@ internal sealed class Report
         private void Write(string[] cells) =>
             _report.Line(string.Join("  ", cells.Select((cell, i) => cell.PadLeft(_columns[i].Width))));
     }
-}
-
-/// <summary>Number formats shared by every command's output (invariant culture, so logs read the same everywhere).</summary>
-internal static class Format
-{
-    public static string Percent(double fraction) => (100 * fraction).ToString("F2", CultureInfo.InvariantCulture) + "%";
-
-    public static string Number(double value, int decimals = 4) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
-
-    public static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s";
-
-    public static string Decibels(double value) => value.ToString("F2", CultureInfo.InvariantCulture) + " dB";
 }

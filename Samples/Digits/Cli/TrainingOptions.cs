@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using SourceGrad.Samples.Digits.Models;
 using SourceGrad.Samples.Digits.Persistence;
 using SourceGrad.Samples.Digits.Training;
 
@@ -44,7 +45,7 @@ internal sealed class TrainingOptions
     public Option<long> Seed { get; } = Options.Seed();
 
     public Option<int> Threads { get; } = Options.Integer(
-        "--threads", "Threads a large matrix product may use (1 keeps training on one core; the numbers do not depend on it).", Environment.ProcessorCount, max: 1024);
+        "--threads", "Threads a large matrix product may use (default: the processor count; 1 keeps training on one core; the numbers do not depend on it).", Environment.ProcessorCount, max: 1024);
 
     public Option<string> Output { get; }
 
@@ -75,16 +76,22 @@ internal sealed class TrainingOptions
         return adam ? new Adam(schedule) : new Sgd(schedule, Momentum);
     }
 
-    /// <summary>The epochs, batch size and shuffling seed, checked against the size of the training set; also sets the kernels' thread count.</summary>
+    /// <summary>The epochs, batch size and shuffling seed, checked against the size of the training set; also sets the kernels' thread count when --threads is given.</summary>
     public TrainingSettings Settings(ParseResult parseResult, int trainingCount)
     {
-        Linalg.MaxDegreeOfParallelism = parseResult.GetValue(Threads);
+        if (Options.WasGiven(parseResult, Threads))
+            Linalg.MaxDegreeOfParallelism = parseResult.GetValue(Threads);
         int batchSize = parseResult.GetValue(BatchSize);
         if (batchSize > trainingCount)
             throw new UsageException($"--batch-size {batchSize} is larger than the training set ({trainingCount} digits).");
         long seed = parseResult.GetValue(Seed);
         return new TrainingSettings(parseResult.GetValue(Epochs), batchSize, Seeds.Shuffling(seed), parseResult.GetValue(Shift), Seeds.Shifting(seed));
     }
+
+    /// <summary>The line that says what is about to be trained, and how.</summary>
+    public static string Describe(ITrainable model, IOptimizer optimizer, TrainingSettings settings, long seed) =>
+        $"Model: {model.Architecture} ({model.Parameters.TotalLength:N0} parameters); {optimizer}; {settings.Epochs} epochs of minibatches of {settings.BatchSize}" +
+        $"{(settings.MaxShift > 0 ? $", digits shifted by up to {settings.MaxShift} pixels" : "")}; seed {seed}.";
 
     /// <summary>
     /// Reads the model file <paramref name="path"/>, checks that it holds a <paramref name="kind"/> model, and returns it

@@ -67,7 +67,7 @@ internal sealed class ClassifierCommand
         model.Initialize(Seeds.Initialization(seed));
         TrainingSettings settings = _options.Settings(parseResult, data.Training.Count);
         IOptimizer optimizer = _options.CreateOptimizer(parseResult, Trainer.TotalSteps(settings, data.Training.Count));
-        _report.Line($"Model: {model.Architecture} ({model.Parameters.TotalLength:N0} parameters); {optimizer}; {settings.Epochs} epochs of minibatches of {settings.BatchSize}{(settings.MaxShift > 0 ? $", digits shifted by up to {settings.MaxShift} pixels" : "")}; seed {seed}.");
+        _report.Line(TrainingOptions.Describe(model, optimizer, settings, seed));
         _report.Line();
 
         Report.TableWriter table = _report.Table(

@@ -70,7 +70,7 @@ internal sealed class InpaintCommand
             TrainingSettings settings = _options.Settings(parseResult, data.Training.Count);
             IOptimizer optimizer = _options.CreateOptimizer(parseResult, Trainer.TotalSteps(settings, data.Training.Count));
             epochs = settings.Epochs;
-            _report.Line($"Model: {model.Architecture} ({model.Parameters.TotalLength:N0} parameters); {optimizer}; {settings.Epochs} epochs of minibatches of {settings.BatchSize}{(settings.MaxShift > 0 ? $", digits shifted by up to {settings.MaxShift} pixels" : "")}; seed {seed}.");
+            _report.Line(TrainingOptions.Describe(model, optimizer, settings, seed));
             _report.Line();
 
             Report.TableWriter table = _report.Table(new("epoch", 5), new("train loss", 10), new("test loss", 9), new("test PSNR", 9), new("time", 7));
@@ -94,15 +94,15 @@ internal sealed class InpaintCommand
         double predictedPsnr = Psnr.Compute(prediction, data.Test.Images);
         double inpaintedPsnr = Psnr.Compute(inpainted, data.Test.Images);
         _report.Line($"Test PSNR against the true digits: masked input {Format.Decibels(maskedPsnr)}; the network's prediction {Format.Decibels(predictedPsnr)} " +
-                     $"(+{Format.Decibels(predictedPsnr - maskedPsnr)}); inpainted (visible pixels kept, hidden ones predicted) {Format.Decibels(inpaintedPsnr)} (+{Format.Decibels(inpaintedPsnr - maskedPsnr)}).");
+                     $"({Format.DecibelChange(predictedPsnr - maskedPsnr)}); inpainted (visible pixels kept, hidden ones predicted) {Format.Decibels(inpaintedPsnr)} ({Format.DecibelChange(inpaintedPsnr - maskedPsnr)}).");
 
         string examples = Path.Combine(outputDirectory, "inpaint-examples.png");
         SaveExamples(examples, maskSettings, data.Test, test, prediction, inpainted);
         _report.Line($"Wrote {examples}.");
 
         string trained = parseResult.GetValue(_options.Load) is null ? $"{epochs} epochs, trained in {Format.Seconds(trainingTime)}" : "loaded";
-        _report.Emphasis($"inpaint: test PSNR of the prediction {Format.Decibels(predictedPsnr)} against {Format.Decibels(maskedPsnr)} for the masked input (+{Format.Decibels(predictedPsnr - maskedPsnr)}; " +
-                         $"inpainted +{Format.Decibels(inpaintedPsnr - maskedPsnr)}) on {data.Test.Count} held-out digits; {model.Architecture}, {trained}, {Format.Seconds(clock.Elapsed)} in all.");
+        _report.Emphasis($"inpaint: test PSNR of the prediction {Format.Decibels(predictedPsnr)} against {Format.Decibels(maskedPsnr)} for the masked input ({Format.DecibelChange(predictedPsnr - maskedPsnr)}; " +
+                         $"inpainted {Format.DecibelChange(inpaintedPsnr - maskedPsnr)}) on {data.Test.Count} held-out digits; {model.Architecture}, {trained}, {Format.Seconds(clock.Elapsed)} in all.");
         return 0;
     }
 
