@@ -28,15 +28,18 @@ public static class ReportMode
     /// <summary>True under <c>--report quick</c>: suites with many sizes time fewer of them.</summary>
     public static bool IsQuick { get; private set; }
 
+    /// <summary>True when the BenchmarkDotNet arguments name a job (<c>--job</c>, <c>-j</c>).</summary>
+    public static bool ChoosesJob(string[] args) =>
+        args.Any(arg => arg is "--job" or "-j" || arg.StartsWith("--job=", StringComparison.Ordinal));
+
     /// <summary>Removes <c>--report quick|full</c> from <paramref name="args"/> and returns the configuration to run with.</summary>
     public static IConfig Parse(ref string[] args)
     {
         int index = Array.IndexOf(args, "--report");
         if (index < 0)
         {
-            bool jobChosen = args.Any(arg => arg is "--job" or "-j" || arg.StartsWith("--job=", StringComparison.Ordinal));
             ManualConfig interactive = ManualConfig.Create(DefaultConfig.Instance).AddDiagnoser(MemoryDiagnoser.Default);
-            return jobChosen ? interactive : interactive.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithId("short"));
+            return ChoosesJob(args) ? interactive : interactive.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithId("short"));
         }
 
         string mode = index + 1 < args.Length ? args[index + 1] : "";

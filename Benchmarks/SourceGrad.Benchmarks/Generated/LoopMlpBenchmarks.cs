@@ -58,6 +58,7 @@ public class LoopMlpBenchmarks
 
         HandWritten();
         Scalar.GradientAgreement.Check($"loop MLP, batch {Batch}", "hand-written", generated, Gradients(), 1e-5);
+        AllocationCheck.Run($"{nameof(LoopMlpBenchmarks)}.{nameof(Generated)}[Hidden={Hidden}&Batch={Batch}]", () => Generated());
     }
 
     private double[] Gradients() => [.. _dW1, .. _dB1, .. _dW2, .. _dB2];

@@ -30,6 +30,7 @@ public class MlpStepBenchmarks
         agreement.Check("hand-written", _handWritten.LossAndGradients(), _handWritten.Parameters);
         agreement.Check("tensor tape", _tape.LossAndGradients(), _tape.Parameters);
         Console.WriteLine($"// batch {Batch}: gradients agree (max |difference| {agreement.WorstDifference:g3})");
+        AllocationCheck.Run($"{nameof(MlpStepBenchmarks)}.{nameof(Generated)}[Batch={Batch}]", () => Generated());
     }
 
     [Benchmark(Baseline = true)]

@@ -49,6 +49,7 @@ public class SigmoidBenchmarks() : ScalarBenchmark(SigmoidNeuron.Point())
         double[] tape = Copy(Gradient);
         FiniteDifferences();
         GradientAgreement.CheckAll("sigmoid", generated, handWritten, tape, Gradient);
+        AllocationCheck.Run($"{nameof(SigmoidBenchmarks)}.{nameof(Generated)}", () => Generated());
     }
 
     [Benchmark(Baseline = true)]
@@ -90,6 +91,7 @@ public class VectorProblemBenchmarks<TProblem>() : ScalarBenchmark(TProblem.Poin
         double[] tape = Copy(Gradient);
         FiniteDifferences();
         GradientAgreement.CheckAll(TProblem.Name, generated, handWritten, tape, Gradient);
+        AllocationCheck.Run($"VectorProblemBenchmarks<{typeof(TProblem).Name}>.{nameof(Generated)}", () => Generated());
     }
 
     [Benchmark(Baseline = true)]
@@ -129,6 +131,7 @@ public class TanhRecurrenceBenchmarks() : ScalarBenchmark(TanhRecurrence.Point()
         double[] tape = Copy(Gradient);
         FiniteDifferences();
         GradientAgreement.CheckAll("tanh recurrence", generated, handWritten, tape, Gradient);
+        AllocationCheck.Run($"{nameof(TanhRecurrenceBenchmarks)}.{nameof(Generated)}", () => Generated());
     }
 
     [Benchmark(Baseline = true)]
