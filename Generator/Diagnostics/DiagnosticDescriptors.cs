@@ -103,12 +103,27 @@ internal static class DiagnosticDescriptors
         "The generator failed on this method",
         "SourceGrad could not differentiate '{0}' ({1}); the method gets no gradient. Please report this with the method's source.");
 
+    public static readonly DiagnosticDescriptor FileLocalType = Error(
+        "SG0019",
+        "The type of a [Differentiable] method cannot be file-local",
+        "Type '{0}' contains the [Differentiable] method '{1}' but is a 'file' type, which a generated file cannot extend: make it internal instead");
+
+    public static readonly DiagnosticDescriptor CalleeHasErrors = Error(
+        "SG0020",
+        "Called [Differentiable] method has no gradient",
+        "The call to '{0}' cannot be differentiated because '{0}' itself gets no gradient: fix the errors reported on it first");
+
+    public static readonly DiagnosticDescriptor ActiveValueIntoNoGradBuffer = Warning(
+        "SG0021",
+        "A value with a gradient is written into a [NoGrad] buffer",
+        "'{0}' writes a value that depends on active inputs into the [NoGrad] buffer '{1}': whatever reads it back gets no gradient through it (remove [NoGrad] from '{1}', or use a local buffer)");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new[]
     {
         MethodMustBeStatic, TypeMustBePartial, UnsupportedReturnType, UnsupportedStatement, UnsupportedExpression,
         CallHasNoDerivative, RuleSignatureMismatch, AdjointNameCollision, UnsupportedParameter, GenericMethod,
         LocalBufferPlacement, CallInCondition, RuleTargetNotFound, ResultDoesNotDependOnInputs,
-        InputDoesNotAffectResult, MethodHasNoBody, UnsupportedVariableType, InternalError,
+        InputDoesNotAffectResult, MethodHasNoBody, UnsupportedVariableType, InternalError, FileLocalType, CalleeHasErrors, ActiveValueIntoNoGradBuffer,
     }.ToDictionary(d => d.Id);
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;

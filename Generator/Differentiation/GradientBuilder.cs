@@ -30,6 +30,9 @@ internal sealed class GradientBuilder
     private readonly List<object> _frames = new();
     private readonly Dictionary<ScalarType, string> _stacks = new();
     private readonly Dictionary<ScalarType, string> _discards = new();
+
+    /// <summary>The adjoints the statement being differentiated adds into (for CheckFinite).</summary>
+    private readonly List<string> _written = new();
     private Jump? _finalReturn;
     private string? _result;
     private ExitScope _scope = ExitScope.None;
@@ -1064,9 +1067,12 @@ internal sealed class GradientBuilder
         {
             case VariableRef variable:
                 code.Line($"{_names.Adjoint(variable.Variable)} += {adjoint};");
+                _written.Add(_names.Adjoint(variable.Variable));
                 return;
             case ElementRef element:
-                code.Line($"{_names.Adjoint(element.Buffer)}[{_printer.Print(element.Index)}] += {adjoint};");
+                string target = $"{_names.Adjoint(element.Buffer)}[{_printer.Print(element.Index)}]";
+                code.Line($"{target} += {adjoint};");
+                _written.Add(target);
                 return;
             case Conversion conversion:
                 Backprop(conversion.Operand, conversion.Operand.Type == ScalarType.Float && conversion.Type == ScalarType.Double
@@ -1347,18 +1353,33 @@ internal sealed class GradientBuilder
         return name;
     }
 
-    private static CodeBlock Commented(Statement statement, CodeBlock reverse)
+    private CodeBlock Commented(Statement statement, CodeBlock reverse)
     {
         if (reverse.IsEmpty)
         {
+            _written.Clear();
             return reverse;
         }
 
         var commented = new CodeBlock();
         commented.Line("// " + statement.Source);
         commented.Add(reverse);
+        if (_method.CheckFinite)
+        {
+            // Debugging aid: name the first statement whose adjoint is not finite.
+            string source = Literal(statement.Source);
+            foreach (string adjoint in _written.Distinct())
+            {
+                commented.Line($"global::SourceGrad.NonFiniteGradients.Check({adjoint}, {Literal(adjoint)}, {source}, {Literal(_method.Name)});");
+            }
+        }
+
+        _written.Clear();
         return commented;
     }
+
+    private static string Literal(string text) =>
+        Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true);
 
     private static string Negate(string code) =>
         code.StartsWith("-", System.StringComparison.Ordinal) && ExpressionPrinter.IsAtomic(code.Substring(1))

@@ -28,7 +28,7 @@ internal sealed class ExpressionPrinter
 
     /// <summary>The C# for a Math/MathF function on <paramref name="type"/> arguments.</summary>
     public static string Function(string name, ScalarType type) =>
-        type == ScalarType.Float && name != "Clamp" ? "MathF." + name : "Math." + name;
+        type == ScalarType.Float && name != "Clamp" ? "global::System.MathF." + name : "global::System.Math." + name;
 
     public static string TypeName(ScalarType type) => Recognition.Types.Keyword(type);
 

@@ -44,6 +44,18 @@ internal static class GradientEmitter
                 new[] { method.Name }.ToEquatableArray()));
         }
 
+        var statements = new List<Statement>();
+        SavePlan.Flatten(method.Body, statements);
+        foreach (Assignment assignment in statements.OfType<Assignment>())
+        {
+            if (assignment.Target is ElementRef { Buffer: var buffer } && method.Variables[buffer].NoGrad
+                && activity.IsActive(assignment.Value))
+            {
+                warnings.Add(new DiagnosticInfo(DiagnosticDescriptors.ActiveValueIntoNoGradBuffer.Id, assignment.Location,
+                    new[] { assignment.Source, method.Variables[buffer].Name }.ToEquatableArray()));
+            }
+        }
+
         foreach (int parameter in activity.UnaffectingParameters)
         {
             warnings.Add(new DiagnosticInfo(DiagnosticDescriptors.InputDoesNotAffectResult.Id, method.Location,

@@ -95,9 +95,15 @@ internal sealed class Names
         }
 
         Variable v = _method.Variables[variable];
+        string stem = v.Name.TrimStart('_', '@');
+        if (stem.Length == 0)
+        {
+            stem = "value";
+        }
+
         name = v.Kind == VariableKind.Parameter && v.IsBuffer
             ? Types.AdjointName(v.Name)
-            : Fresh("_d" + char.ToUpperInvariant(v.Name.TrimStart('_', '@')[0]) + v.Name.TrimStart('_', '@').Substring(1));
+            : Fresh("_d" + char.ToUpperInvariant(stem[0]) + stem.Substring(1));
         _adjoints[variable] = name;
         return name;
     }

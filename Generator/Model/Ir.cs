@@ -177,7 +177,8 @@ internal sealed record MethodModel(
     Block Body,
     int StatementCount,
     EquatableArray<DiagnosticInfo> Diagnostics,
-    LocationInfo? Location)
+    LocationInfo? Location,
+    bool CheckFinite = false)
 {
     public bool HasErrors
     {

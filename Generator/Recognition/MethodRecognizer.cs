@@ -45,11 +45,15 @@ internal sealed class MethodRecognizer
     /// <summary>Why a call may not be hoisted here, or null where it may.</summary>
     private string? _callRestriction;
 
-    private MethodRecognizer(SemanticModel model, IMethodSymbol method, CancellationToken cancellationToken)
+    /// <summary>How deep calls to [Differentiable] methods of this compilation are checked for getting a gradient.</summary>
+    private readonly int _validateCallees;
+
+    private MethodRecognizer(SemanticModel model, IMethodSymbol method, CancellationToken cancellationToken, int validateCallees = 4)
     {
         _model = model;
         _method = method;
         _cancellationToken = cancellationToken;
+        _validateCallees = validateCallees;
     }
 
     public static MethodModel Recognize(
@@ -117,7 +121,27 @@ internal sealed class MethodRecognizer
             body,
             _nextStatementId,
             _diagnostics.ToEquatableArray(),
-            location);
+            location,
+            CheckFinite());
+    }
+
+    private bool CheckFinite()
+    {
+        foreach (AttributeData attribute in _method.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == Types.DifferentiableAttribute)
+            {
+                foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+                {
+                    if (argument.Key == "CheckFinite" && argument.Value.Value is true)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     // ---- The method's shape -------------------------------------------------------------------------
@@ -146,6 +170,12 @@ internal sealed class MethodRecognizer
 
         for (INamedTypeSymbol? type = _method.ContainingType; type is not null; type = type.ContainingType)
         {
+            if (type.IsFileLocal)
+            {
+                Report(DiagnosticDescriptors.FileLocalType, location, type.Name, _method.Name);
+                continue;
+            }
+
             bool isPartial = type.DeclaringSyntaxReferences
                 .Select(r => r.GetSyntax(_cancellationToken))
                 .OfType<TypeDeclarationSyntax>()
@@ -189,7 +219,16 @@ internal sealed class MethodRecognizer
             .Replace("global::", "");
         string arity = _method.Parameters.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
         string name = Regex.Replace(type + "." + _method.Name, "[^A-Za-z0-9_.]", "_");
-        return $"{name}.{arity}.Gradient.g.cs";
+
+        // Overloads with as many parameters differ by their types: a stable hash of them keeps the names apart.
+        string signature = string.Join(",", _method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)));
+        uint hash = 2166136261;
+        foreach (char c in signature)
+        {
+            hash = (hash ^ c) * 16777619;
+        }
+
+        return $"{name}.{arity}.{hash:x8}.Gradient.g.cs";
     }
 
     private EquatableArray<ContainingType> ContainingTypes()
@@ -788,6 +827,12 @@ internal sealed class MethodRecognizer
             return -1;
         }
 
+        if (!callee.IsRule && _validateCallees > 0 && CalleeHasErrors(method))
+        {
+            Report(DiagnosticDescriptors.CalleeHasErrors, LocationInfo.From(invocation.Syntax), method.Name);
+            return -1;
+        }
+
         var arguments = new Argument?[method.Parameters.Length];
         foreach (IArgumentOperation argument in invocation.Arguments)
         {
@@ -821,6 +866,31 @@ internal sealed class MethodRecognizer
         output.Add(new CallStatement(_nextStatementId++, source, location, callee, arguments.Select(a => a!).ToEquatableArray(), result));
         _ = resultUsed;
         return result;
+    }
+
+    /// <summary>Whether a [Differentiable] method of this compilation gets no gradient (it has SG errors).</summary>
+    private bool CalleeHasErrors(IMethodSymbol callee)
+    {
+        foreach (SyntaxReference reference in callee.OriginalDefinition.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(_cancellationToken) is MethodDeclarationSyntax declaration)
+            {
+                SemanticModel model = declaration.SyntaxTree == _model.SyntaxTree
+                    ? _model
+                    : _model.Compilation.GetSemanticModel(declaration.SyntaxTree);
+                var recognizer = new MethodRecognizer(model, callee.OriginalDefinition, _cancellationToken, validateCallees: _validateCallees - 1);
+                try
+                {
+                    return recognizer.Run(declaration).HasErrors;
+                }
+                catch (System.Exception exception) when (exception is not System.OperationCanceledException)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private Argument? RecognizeArgument(IOperation value, CalleeParameter parameter)
@@ -975,7 +1045,8 @@ internal sealed class MethodRecognizer
             case IInvocationOperation invocation:
                 return RecognizeNestedCall(invocation);
             case IFieldReferenceOperation { Field: { IsStatic: true, IsReadOnly: true } field } when Types.Scalar(field.Type) is ScalarType fieldType:
-                return new Opaque(fieldType, field.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+                return new Opaque(fieldType, field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "."
+                    + Emission.Names.Escape(field.Name));
             case IFieldReferenceOperation or IPropertyReferenceOperation:
                 return Unsupported(operation, "pass the value in as a parameter (fields and properties other than constants, static readonly fields and Length are not read)");
             case IAssignmentOperation or IIncrementOrDecrementOperation:

@@ -10,4 +10,10 @@ namespace SourceGrad;
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 public sealed class DifferentiableAttribute : Attribute
 {
+    /// <summary>
+    /// When set, the generated gradient checks, after each statement's adjoint, that what it wrote is finite, and
+    /// records the first NaN or infinity in <see cref="NonFiniteGradients"/> (named by <see cref="GradCheck"/>).
+    /// For debugging: it costs a check per adjoint update.
+    /// </summary>
+    public bool CheckFinite { get; set; }
 }

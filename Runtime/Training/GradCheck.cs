@@ -283,7 +283,13 @@ public sealed class GradCheckResult
             string which = double.IsFinite(bad.Analytic) ? "numeric" : "analytic";
             double value = double.IsFinite(bad.Analytic) ? bad.Numeric : bad.Analytic;
             text.Append(invariant, $": the {which} gradient of {bad.Parameter}[{bad.Index}] is {value}");
-            text.Append(which == "numeric" ? " (the loss is not finite near this point)" : "").Append(';');
+            text.Append(which == "numeric" ? " (the loss is not finite near this point)" : "");
+            if (which == "analytic" && NonFiniteGradients.First is NonFiniteGradient source)
+            {
+                text.Append(invariant, $", where {source}");
+            }
+
+            text.Append(';');
         }
         else
         {

@@ -1,1 +1,1 @@
-Console.WriteLine("digits: coming soon");
+return SourceGrad.Samples.Digits.DigitsApp.Run(args);

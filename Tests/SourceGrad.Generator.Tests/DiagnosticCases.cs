@@ -1,0 +1,227 @@
+namespace SourceGrad.Generator.Tests;
+
+/// <summary>A snippet that triggers one diagnostic, with its location marked [|...|], and what its message must name.</summary>
+public sealed record DiagnosticCase(string Snippet, params string[] MessageNames);
+
+/// <summary>
+/// One triggering snippet for every SG diagnostic id but SG0018, which reports a failure inside the generator:
+/// no source triggers it once the known failures are fixed (DiagnosticTests injects one instead).
+/// </summary>
+public static class DiagnosticCases
+{
+    public static IReadOnlyDictionary<string, DiagnosticCase> ById { get; } = new Dictionary<string, DiagnosticCase>
+    {
+        ["SG0001"] = new("""
+            public partial class Model
+            {
+                [Differentiable]
+                public double [|Loss|](double x) => x * x;
+            }
+            """, "'Loss'", "static"),
+
+        ["SG0002"] = new("""
+            public static class Model
+            {
+                [Differentiable]
+                public static double [|Loss|](double x) => x * x;
+            }
+            """, "'Model'", "'Loss'", "partial"),
+
+        ["SG0003"] = new("""
+            public static partial class Model
+            {
+                [Differentiable]
+                public static [|int|] Count(double x) => (int)x;
+            }
+            """, "'Count'", "'int'"),
+
+        ["SG0004"] = new("""
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double Sum(double[] values)
+                {
+                    double sum = 0;
+                    [|foreach (double value in values)
+                    {
+                        sum += value;
+                    }|]
+
+                    return sum;
+                }
+            }
+            """, "'foreach'", "for loop"),
+
+        ["SG0005"] = new("""
+            public static partial class Model
+            {
+                private static double s_scale = 2;
+
+                [Differentiable]
+                public static double Scaled(double x) => x * [|s_scale|];
+            }
+            """, "'s_scale'", "parameter"),
+
+        ["SG0006"] = new("""
+            public static partial class Model
+            {
+                public static double Helper(double a) => a + 1;
+
+                [Differentiable]
+                public static double Loss(double x) => [|Helper(x)|] * x;
+            }
+            """, "'Model.Helper(double)'", "[Differentiable]", "[DerivativeOf(nameof(Helper))]"),
+
+        ["SG0007"] = new("""
+            public static partial class Model
+            {
+                public static double Twice(double a) => 2 * a;
+
+                [DerivativeOf(nameof(Twice))]
+                public static void [|TwiceBackward|](double a, double dA, double dReturn)
+                {
+                }
+            }
+            """, "'TwiceBackward'", "'Twice'", "parameter 2 ('dA')", "void TwiceBackward(double a, ref double dA, double dReturn)"),
+
+        ["SG0008"] = new("""
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double Loss(double x, double [|dX|]) => x * dX;
+            }
+            """, "'dX'", "'x'"),
+
+        ["SG0009"] = new("""
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double Loss(ref double [|x|]) => x * x;
+            }
+            """, "'x'", "'ref'"),
+
+        ["SG0010"] = new("""
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double [|Loss|]<T>(double x) => x * x;
+            }
+            """, "'Loss'", "generic"),
+
+        ["SG0011"] = new("""
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double Loss(double x, int n)
+                {
+                    double sum = 0;
+                    for (int i = 0; i < n; i++)
+                    {
+                        Span<double> [|scratch = stackalloc double[2]|];
+                        scratch[0] = x * i;
+                        sum += scratch[0];
+                    }
+
+                    return sum;
+                }
+            }
+            """, "'scratch'", "inside a loop"),
+
+        ["SG0012"] = new("""
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double Square(double a) => a * a;
+
+                [Differentiable]
+                public static double Loss(double x) => x > 0 ? [|Square(x)|] : x;
+            }
+            """, "'Model.Square(double)'", "'?:'"),
+
+        ["SG0013"] = new("""
+            public static partial class Model
+            {
+                [DerivativeOf("Missing")]
+                public static void [|MissingBackward|](double a, ref double dA, double dReturn)
+                {
+                }
+            }
+            """, "'MissingBackward'", "\"Missing\"", "'Model'"),
+
+        ["SG0014"] = new("""
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double [|Constant|]([NoGrad] double x) => 2 * x;
+            }
+            """, "'Constant'"),
+
+        ["SG0015"] = new("""
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double Loss(double x, double [|unused|]) => x * x;
+            }
+            """, "'unused'", "'Loss'", "[NoGrad]"),
+
+        ["SG0016"] = new("""
+            public static partial class Model
+            {
+                [Differentiable]
+                public static extern double [|Loss|](double x);
+            }
+            """, "'Loss'", "body"),
+
+        ["SG0017"] = new("""
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double Loss(double x)
+                {
+                    Span<char> [|letters = stackalloc char[4]|];
+                    return x;
+                }
+            }
+            """, "'letters'", "'System.Span<char>'"),
+
+        ["SG0019"] = new("""
+            file static partial class Model
+            {
+                [Differentiable]
+                public static double [|Loss|](double x) => x * x;
+            }
+            """, "'Model'", "'Loss'", "'file'", "internal"),
+
+        ["SG0020"] = new("""
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double Sum(double[] values)
+                {
+                    double sum = 0;
+                    foreach (double value in values)
+                    {
+                        sum += value;
+                    }
+
+                    return sum;
+                }
+
+                [Differentiable]
+                public static double Loss(double[] values) => [|Sum(values)|] * 2;
+            }
+            """, "'Sum'", "fix the errors"),
+
+        ["SG0021"] = new("""
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double Loss(ReadOnlySpan<double> x, [NoGrad] Span<double> scratch)
+                {
+                    [|scratch[0] = x[0] * 2;|]
+                    return x[1] * scratch[0];
+                }
+            }
+            """, "scratch[0] = x[0] * 2", "'scratch'", "[NoGrad]"),
+    };
+}

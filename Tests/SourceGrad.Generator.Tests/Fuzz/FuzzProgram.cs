@@ -1,0 +1,262 @@
+namespace SourceGrad.Generator.Tests.Fuzz;
+
+/// <summary>
+/// One generated program: a partial class with the method under test (<see cref="Main"/>) and the
+/// [Differentiable] helpers it calls, plus a harness class that calls the method and its gradient through
+/// arrays of doubles, so the checker can invoke every program with the same delegate types.
+/// The main method's parameters are some scalars, at most one buffer (of length n) and the ints n and m.
+/// The methods are kept in double; a float program (<see cref="IsFloat"/>) is printed converted to float,
+/// next to its double original (the reference, without [Differentiable]) whose finite differences it is
+/// checked against.
+/// </summary>
+internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyList<MethodSpec> Helpers, ulong Seed, long Index)
+{
+    public const string Namespace = "Fuzz";
+
+    /// <summary>Hand-written members added to the class (regression cases use them for helpers).</summary>
+    public string ExtraMembers { get; init; } = "";
+
+    /// <summary>The smallest n (the buffer's length) the program is evaluated at.</summary>
+    public int MinimumLength { get; init; }
+
+    /// <summary>Whether the program computes in float (printed converted from its double methods).</summary>
+    public bool IsFloat { get; init; }
+
+    public IEnumerable<MethodSpec> Methods => Helpers.Append(Main);
+
+    public Param[] Scalars => Main.Params.Where(p => p.IsDouble).ToArray();
+
+    public Param? Buffer => Main.Params.FirstOrDefault(p => p.IsBuffer);
+
+    public string HarnessName => ClassName + "Harness";
+
+    /// <summary>The double original of a float program.</summary>
+    public string ReferenceName => ClassName + "Reference";
+
+    public string ReferenceHarnessName => ReferenceName + "Harness";
+
+    public string FileName => ClassName + ".cs";
+
+    /// <summary>How to regenerate this program alone.</summary>
+    public string Origin => $"seed {Seed}, program {Index}";
+
+    public int NodeCount => Methods.Sum(m => Count(m.Body) + (m.ExpressionBody?.Nodes().Count() ?? 0));
+
+    /// <summary>The program's class (what a failure report shows).</summary>
+    public string ClassSource() => ClassSource(ClassName, IsFloat, differentiable: true);
+
+    private string ClassSource(string name, bool asFloat, bool differentiable)
+    {
+        string real = asFloat ? "float" : "double";
+        string suffix = asFloat ? "f" : "";
+        var writer = new CodeWriter();
+        writer.Line($"public static partial class {name}");
+        writer.Line("{");
+        writer.Indent++;
+        writer.Line($"private const {real} Half = 0.5{suffix};");
+        writer.Line($"private static readonly {real} Scale = 0.75{suffix};");
+        writer.Line("private static readonly float Quarter = 0.25f;");
+        foreach (string line in ExtraMembers.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            writer.Line(line);
+        }
+
+        foreach (MethodSpec method in Methods)
+        {
+            writer.Line("");
+            (asFloat ? FloatPrograms.Convert(method) : method).Print(writer, differentiable);
+        }
+
+        writer.Indent--;
+        writer.Line("}");
+        return writer.ToString();
+    }
+
+    /// <summary>The whole file: usings, namespace, the class and its harness (and for a float program its reference).</summary>
+    public string FileSource()
+    {
+        string file = $"using System;\nusing SourceGrad;\n\nnamespace {Namespace};\n\n{ClassSource()}\n{HarnessSource(ClassName, HarnessName, IsFloat, withGradient: true)}";
+        return IsFloat
+            ? file + $"\n{ClassSource(ReferenceName, asFloat: false, differentiable: false)}\n{HarnessSource(ReferenceName, ReferenceHarnessName, asFloat: false, withGradient: false)}"
+            : file;
+    }
+
+    /// <summary>
+    /// Primal(double[] s, double[] a, int n, int m) and Gradient(s, a, n, m, double[] dS, double[] dA, double seed):
+    /// s holds the scalar parameters in order, a the buffer, dS and dA the adjoints (read in, written back); a
+    /// float program's values are converted on the way in and out.
+    /// </summary>
+    private string HarnessSource(string className, string harnessName, bool asFloat, bool withGradient)
+    {
+        string real = asFloat ? "float" : "double";
+        string toReal = asFloat ? "(float)" : "";
+        string buffer = asFloat ? "af" : "a";
+        var primalArgs = new List<string>();
+        var adjointArgs = new List<string>();
+        var load = new List<string>();
+        var store = new List<string>();
+        int scalar = 0;
+        foreach (Param p in Main.Params)
+        {
+            if (p.IsDouble)
+            {
+                primalArgs.Add($"{toReal}s[{scalar}]");
+                if (!p.NoGrad)
+                {
+                    load.Add($"{real} d{scalar} = {toReal}dS[{scalar}];");
+                    store.Add($"dS[{scalar}] = d{scalar};");
+                    adjointArgs.Add($"ref d{scalar}");
+                }
+
+                scalar++;
+            }
+            else if (p.IsBuffer)
+            {
+                primalArgs.Add(buffer);
+                if (!p.NoGrad)
+                {
+                    adjointArgs.Add(asFloat ? "dAf" : "dA");
+                }
+            }
+            else
+            {
+                primalArgs.Add(p.Name);
+            }
+        }
+
+        string call = $"{className}.{Main.Name}({string.Join(", ", primalArgs)})";
+        string gradientArgs = string.Join(", ", primalArgs.Concat(adjointArgs).Concat(Main.ReturnsVoid ? [] : [toReal + "seed"]));
+        string gradientCall = $"{className}.{Main.Name}Gradient({gradientArgs})";
+        var writer = new CodeWriter();
+        writer.Line($"public static class {harnessName}");
+        writer.Line("{");
+        writer.Indent++;
+        writer.Line("public static double Primal(double[] s, double[] a, int n, int m)");
+        writer.Line("{");
+        writer.Indent++;
+        if (asFloat)
+        {
+            writer.Line("float[] af = Array.ConvertAll(a, v => (float)v);");
+        }
+
+        writer.Line(Main.ReturnsVoid ? call + ";" : $"double result = {call};");
+        if (asFloat)
+        {
+            writer.Line("for (int i = 0; i < a.Length; i++) a[i] = af[i];");
+        }
+
+        writer.Line(Main.ReturnsVoid ? "return 0;" : "return result;");
+        writer.Indent--;
+        writer.Line("}");
+        if (withGradient)
+        {
+            writer.Line("");
+            writer.Line("public static double Gradient(double[] s, double[] a, int n, int m, double[] dS, double[] dA, double seed)");
+            writer.Line("{");
+            writer.Indent++;
+            if (asFloat)
+            {
+                writer.Line("float[] af = Array.ConvertAll(a, v => (float)v);");
+                writer.Line("float[] dAf = Array.ConvertAll(dA, v => (float)v);");
+            }
+
+            load.ForEach(writer.Line);
+            writer.Line(Main.ReturnsVoid ? gradientCall + ";" : $"double result = {gradientCall};");
+            store.ForEach(writer.Line);
+            if (asFloat)
+            {
+                writer.Line("for (int i = 0; i < a.Length; i++) { a[i] = af[i]; dA[i] = dAf[i]; }");
+            }
+
+            writer.Line(Main.ReturnsVoid ? "return 0;" : "return result;");
+            writer.Indent--;
+            writer.Line("}");
+        }
+
+        writer.Indent--;
+        writer.Line("}");
+        return writer.ToString();
+    }
+
+    private static int Count(Block block) => block.Statements.Sum(Count);
+
+    private static int Count(Stmt statement) => statement switch
+    {
+        LineStmt line => 1 + line.Args.Sum(a => a.Nodes().Count()),
+        IfStmt branch => 1 + branch.Condition.Nodes().Count() + Count(branch.Then) + (branch.Else is null ? 0 : Count(branch.Else)),
+        LoopStmt loop => 1 + loop.HeaderArgs.Sum(a => a.Nodes().Count()) + Count(loop.Body),
+        _ => 1,
+    };
+}
+
+/// <summary>Code every batch compiles once: hand-written derivative rules and a [Differentiable] method in another type.</summary>
+internal static class FuzzLibrary
+{
+    public const string FileName = "FuzzLib.cs";
+
+    public const string Source = """
+        using System;
+        using SourceGrad;
+
+        namespace Fuzz;
+
+        public static partial class FuzzLib
+        {
+            public static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
+
+            [DerivativeOf(nameof(Softplus))]
+            public static void SoftplusPullback(double x, ref double dX, double dReturn) => dX += dReturn / (1 + Math.Exp(-x));
+
+            /// <summary>y = y/2 + t·x, element-wise, in place.</summary>
+            public static void Blend(Span<double> y, ReadOnlySpan<double> x, double t)
+            {
+                for (int i = 0; i < y.Length; i++)
+                {
+                    y[i] = 0.5 * y[i] + t * x[i];
+                }
+            }
+
+            [DerivativeOf(nameof(Blend))]
+            public static void BlendPullback(Span<double> y, ReadOnlySpan<double> x, double t, Span<double> dY, Span<double> dX, ref double dT)
+            {
+                for (int i = 0; i < y.Length; i++)
+                {
+                    dX[i] += dY[i] * t;
+                    dT += dY[i] * x[i];
+                    dY[i] *= 0.5;
+                }
+            }
+
+            [Differentiable]
+            public static double Bump(double x, double y) => Math.Exp(-x * x) * Math.Sin(y) + 0.25 * x * y;
+
+            // The same in float, under other names (overloads of one [Differentiable] name would share a hint name).
+            public static float SoftplusF(float x) => MathF.Log(1 + MathF.Exp(x));
+
+            [DerivativeOf(nameof(SoftplusF))]
+            public static void SoftplusFPullback(float x, ref float dX, float dReturn) => dX += dReturn / (1 + MathF.Exp(-x));
+
+            public static void BlendF(Span<float> y, ReadOnlySpan<float> x, float t)
+            {
+                for (int i = 0; i < y.Length; i++)
+                {
+                    y[i] = 0.5f * y[i] + t * x[i];
+                }
+            }
+
+            [DerivativeOf(nameof(BlendF))]
+            public static void BlendFPullback(Span<float> y, ReadOnlySpan<float> x, float t, Span<float> dY, Span<float> dX, ref float dT)
+            {
+                for (int i = 0; i < y.Length; i++)
+                {
+                    dX[i] += dY[i] * t;
+                    dT += dY[i] * x[i];
+                    dY[i] *= 0.5f;
+                }
+            }
+
+            [Differentiable]
+            public static float BumpF(float x, float y) => MathF.Exp(-x * x) * MathF.Sin(y) + 0.25f * x * y;
+        }
+        """;
+}

@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+
+namespace SourceGrad.Generator.Tests.Fuzz;
+
+/// <summary>
+/// The harness delegates of one compiled program; for a float program also the double reference, whose finite
+/// differences the float gradient is checked against.
+/// </summary>
+internal sealed record CompiledProgram(
+    FuzzProgram Program,
+    Func<double[], double[], int, int, double> Primal,
+    Func<double[], double[], int, int, double[], double[], double, double> Gradient,
+    Func<double[], double[], int, int, double>? Reference = null)
+{
+    public static CompiledProgram From(FuzzProgram program, Assembly assembly)
+    {
+        Type Harness(string name) => assembly.GetType(FuzzProgram.Namespace + "." + name, throwOnError: true)!;
+        Func<double[], double[], int, int, double> Primal(Type harness) =>
+            harness.GetMethod("Primal")!.CreateDelegate<Func<double[], double[], int, int, double>>();
+        Type harness = Harness(program.HarnessName);
+        return new CompiledProgram(
+            program,
+            Primal(harness),
+            harness.GetMethod("Gradient")!.CreateDelegate<Func<double[], double[], int, int, double[], double[], double, double>>(),
+            program.IsFloat ? Primal(Harness(program.ReferenceHarnessName)) : null);
+    }
+}
+
+internal enum Verdict
+{
+    Passed,
+
+    /// <summary>Every evaluation point tried was at or near a kink or jump (finite differences disagree with themselves).</summary>
+    Skipped,
+    Failed,
+}
+
+internal sealed record CheckResult(Verdict Verdict, string Detail)
+{
+    public static readonly CheckResult Passed = new(Verdict.Passed, "");
+}
+
+/// <summary>
+/// The oracle: runs a program's gradient at random points and compares it with central finite differences in
+/// double. Checked at each point: the gradient returns exactly what the method returns and leaves the buffer
+/// exactly as the method does; scalar adjoints are added to what they held (pre-filled with random values);
+/// the buffer's adjoint, pre-filled with a random upstream gradient u of its final contents, ends as the
+/// gradient of seed·result + u·(final buffer) with respect to the initial buffer (DESIGN.md's contract).
+/// </summary>
+internal static class GradientChecker
+{
+    /// <summary>Finite-difference step; a fourth-order stencil keeps the truncation error near 1e-13.</summary>
+    private const double Step = 1e-3;
+
+    /// <summary>Relative tolerance on each component, with an absolute floor of a tenth of this times the gradient's largest component.</summary>
+    private const double Tolerance = 1e-6;
+
+    /// <summary>The same for a float gradient (compared with its double reference): float rounding, a few ulps per operation.</summary>
+    private const double FloatTolerance = 1e-3;
+
+    /// <summary>Finite differences at Step and Step/2 further apart than this (relative to the gradient's scale) mean a kink is near.</summary>
+    private const double SmoothnessTolerance = 1e-7;
+
+    private const int Attempts = 4;
+
+    public static CheckResult Check(CompiledProgram compiled, Rng rng)
+    {
+        string lastSkip = "";
+        for (int attempt = 0; attempt < Attempts; attempt++)
+        {
+            CheckResult result = CheckAt(compiled, EvaluationPoint.Draw(compiled.Program, rng));
+            if (result.Verdict != Verdict.Skipped)
+            {
+                return result;
+            }
+
+            lastSkip = result.Detail;
+        }
+
+        return new CheckResult(Verdict.Skipped, lastSkip);
+    }
+
+    public static CheckResult CheckAt(CompiledProgram compiled, EvaluationPoint point)
+    {
+        FuzzProgram program = compiled.Program;
+        bool bufferActive = program.Buffer is { NoGrad: false };
+        double[] primalBuffer = (double[])point.Buffer.Clone();
+        double value;
+        try
+        {
+            value = compiled.Primal((double[])point.Scalars.Clone(), primalBuffer, point.N, point.M);
+        }
+        catch (Exception e)
+        {
+            return new CheckResult(Verdict.Failed, $"invalid program: the method itself threw {e.GetType().Name}: {e.Message}\n{point}");
+        }
+
+        if (!IsModerate(value) || !primalBuffer.All(IsModerate))
+        {
+            return new CheckResult(Verdict.Skipped, "a value is not finite or too large");
+        }
+
+        double[] gradientBuffer = (double[])point.Buffer.Clone();
+        double[] dScalars = (double[])point.ScalarAdjoints.Clone();
+        double[] dBuffer = (double[])point.Upstream.Clone();
+        double gradientValue;
+        try
+        {
+            gradientValue = compiled.Gradient((double[])point.Scalars.Clone(), gradientBuffer, point.N, point.M, dScalars, dBuffer, point.Seed);
+        }
+        catch (Exception e)
+        {
+            return new CheckResult(Verdict.Failed, $"the gradient threw {e.GetType().Name}: {e.Message}\n{point}\n{e.StackTrace}");
+        }
+
+        if (BitConverter.DoubleToInt64Bits(gradientValue) != BitConverter.DoubleToInt64Bits(value))
+        {
+            return new CheckResult(Verdict.Failed, $"the gradient returned {R(gradientValue)} but the method returns {R(value)}\n{point}");
+        }
+
+        for (int i = 0; i < primalBuffer.Length; i++)
+        {
+            if (BitConverter.DoubleToInt64Bits(gradientBuffer[i]) != BitConverter.DoubleToInt64Bits(primalBuffer[i]))
+            {
+                return new CheckResult(Verdict.Failed,
+                    $"after the gradient a[{i}] = {R(gradientBuffer[i])}, but the method leaves {R(primalBuffer[i])}\n{point}");
+            }
+        }
+
+        // The objective whose gradient the adjoints hold: seed·result + upstream·(final buffer).
+        double Objective(double[] scalars, double[] buffer)
+        {
+            double[] copy = (double[])buffer.Clone();
+            double result = point.Seed * (compiled.Reference ?? compiled.Primal)(scalars, copy, point.N, point.M);
+            if (bufferActive)
+            {
+                for (int i = 0; i < copy.Length; i++)
+                {
+                    result += point.Upstream[i] * copy[i];
+                }
+            }
+
+            return result;
+        }
+
+        var components = new List<(string Name, double Actual, double Expected, double Noise)>();
+        Param[] scalarParams = program.Scalars;
+        for (int k = 0; k < scalarParams.Length; k++)
+        {
+            if (scalarParams[k].NoGrad)
+            {
+                continue;
+            }
+
+            int index = k;
+            (double fd, double noise) = Derivative(x =>
+            {
+                double[] scalars = (double[])point.Scalars.Clone();
+                scalars[index] = x;
+                return Objective(scalars, point.Buffer);
+            }, point.Scalars[k]);
+            components.Add(($"d{scalarParams[k].Name}", dScalars[k], point.ScalarAdjoints[k] + fd, noise));
+        }
+
+        if (bufferActive)
+        {
+            for (int i = 0; i < point.Buffer.Length; i++)
+            {
+                int index = i;
+                (double fd, double noise) = Derivative(x =>
+                {
+                    double[] buffer = (double[])point.Buffer.Clone();
+                    buffer[index] = x;
+                    return Objective(point.Scalars, buffer);
+                }, point.Buffer[i]);
+                components.Add(($"da[{i}]", dBuffer[i], fd, noise));
+            }
+        }
+
+        if (components.Any(c => !IsModerate(c.Expected)))
+        {
+            return new CheckResult(Verdict.Skipped, "a finite difference is not finite or too large");
+        }
+
+        double scale = Math.Max(1, components.Select(c => Math.Abs(c.Expected)).DefaultIfEmpty(0).Max());
+        if (components.FirstOrDefault(c => c.Noise > SmoothnessTolerance * scale) is { Name: not null } kink)
+        {
+            return new CheckResult(Verdict.Skipped, $"near a kink in {kink.Name} (finite differences differ by {kink.Noise:g3})");
+        }
+
+        double tolerance = program.IsFloat ? FloatTolerance : Tolerance;
+        var failures = components
+            .Where(c => !(Math.Abs(c.Actual - c.Expected) <= tolerance * Math.Max(Math.Abs(c.Actual), Math.Abs(c.Expected)) + tolerance * 0.1 * scale))
+            .ToList();
+        if (failures.Count == 0)
+        {
+            return CheckResult.Passed;
+        }
+
+        var report = new StringBuilder("gradient differs from finite differences:\n");
+        foreach (var c in components)
+        {
+            string mark = failures.Contains(c) ? "  <-- wrong" : "";
+            report.Append(CultureInfo.InvariantCulture, $"  {c.Name}: generated {R(c.Actual)}, expected {R(c.Expected)}{mark}\n");
+        }
+
+        report.Append(point);
+        return new CheckResult(Verdict.Failed, report.ToString());
+    }
+
+    /// <summary>
+    /// The derivative by the fourth-order central stencil at <see cref="Step"/>, and how far it is from the same
+    /// stencil at half the step (large near a kink or a jump).
+    /// </summary>
+    private static (double Derivative, double Noise) Derivative(Func<double, double> f, double x)
+    {
+        double Stencil(double h) => (8 * (f(x + h) - f(x - h)) - (f(x + 2 * h) - f(x - 2 * h))) / (12 * h);
+        double coarse = Stencil(Step);
+        double fine = Stencil(Step / 2);
+        return (coarse, Math.Abs(coarse - fine));
+    }
+
+    private static bool IsModerate(double value) => double.IsFinite(value) && Math.Abs(value) < 1e8;
+
+    internal static string R(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Where a program is evaluated: its inputs, the seed, and the values the adjoints start with.</summary>
+internal sealed record EvaluationPoint(double[] Scalars, double[] Buffer, int N, int M, double Seed, double[] ScalarAdjoints, double[] Upstream)
+{
+    public static EvaluationPoint Draw(FuzzProgram program, Rng rng)
+    {
+        int n = Math.Max(program.MinimumLength, rng.Weighted(1, 2, 3, 4, 4, 3));
+        int m = rng.Between(0, 3);
+        int scalars = program.Scalars.Length;
+        double[] Values(int count, double range) => Enumerable.Range(0, count).Select(_ => Math.Round(rng.Uniform(-range, range), 3)).ToArray();
+        return new EvaluationPoint(
+            Values(scalars, 1.5),
+            Values(n, 1.5),
+            n,
+            m,
+            Math.Round(rng.Uniform(0.5, 2), 2),
+            Values(scalars, 1),
+            Values(n, 1));
+    }
+
+    public override string ToString() =>
+        $"at s = [{string.Join(", ", Scalars.Select(GradientChecker.R))}] (the double parameters in order), " +
+        $"a = [{string.Join(", ", Buffer.Select(GradientChecker.R))}], n = {N}, m = {M}, seed = {GradientChecker.R(Seed)}, " +
+        $"adjoints pre-filled with [{string.Join(", ", ScalarAdjoints.Select(GradientChecker.R))}], " +
+        $"upstream da = [{string.Join(", ", Upstream.Select(GradientChecker.R))}]";
+}

@@ -1,0 +1,137 @@
+namespace SourceGrad.Generator.Tests.Fuzz;
+
+/// <summary>
+/// The oracle itself, on hand-written "gradients" (delegates, no generator): it must pass a right one and catch
+/// each way a generated gradient can be wrong, and skip a point that sits on a kink instead of failing it.
+/// </summary>
+public class OracleTests
+{
+    private static readonly FuzzProgram s_scalar = FuzzCase.Program("double x0, double x1", "double", "return 0;");
+    private static readonly FuzzProgram s_inPlace = FuzzCase.Program("double x0, Span<double> a, int n", "double", "return 0;");
+
+    private static readonly EvaluationPoint s_scalarPoint = new([0.7, -0.4], [], 0, 0, 1.5, [0.25, -0.5], []);
+    private static readonly EvaluationPoint s_bufferPoint = new([0.7], [0.5, -1.25, 0.75], 3, 0, 1.5, [0.25], [1, -2, 0.5]);
+
+    /// <summary>f = sin(x0)·x1.</summary>
+    private static double Scalar(double[] s, double[] a, int n, int m) => Math.Sin(s[0]) * s[1];
+
+    [Fact]
+    public void A_right_gradient_passes()
+    {
+        var compiled = new CompiledProgram(s_scalar, Scalar, (s, a, n, m, dS, dA, seed) =>
+        {
+            dS[0] += seed * Math.Cos(s[0]) * s[1];
+            dS[1] += seed * Math.Sin(s[0]);
+            return Scalar(s, a, n, m);
+        });
+        Assert.Equal(Verdict.Passed, GradientChecker.CheckAt(compiled, s_scalarPoint).Verdict);
+    }
+
+    [Fact]
+    public void A_wrong_component_fails()
+    {
+        var compiled = new CompiledProgram(s_scalar, Scalar, (s, a, n, m, dS, dA, seed) =>
+        {
+            dS[0] += seed * Math.Cos(s[0]) * s[1] * 1.0001;
+            dS[1] += seed * Math.Sin(s[0]);
+            return Scalar(s, a, n, m);
+        });
+        CheckResult result = GradientChecker.CheckAt(compiled, s_scalarPoint);
+        Assert.Equal(Verdict.Failed, result.Verdict);
+        Assert.Contains("dx0", result.Detail);
+    }
+
+    [Fact]
+    public void Assigning_instead_of_adding_fails()
+    {
+        var compiled = new CompiledProgram(s_scalar, Scalar, (s, a, n, m, dS, dA, seed) =>
+        {
+            dS[0] = seed * Math.Cos(s[0]) * s[1];
+            dS[1] = seed * Math.Sin(s[0]);
+            return Scalar(s, a, n, m);
+        });
+        Assert.Equal(Verdict.Failed, GradientChecker.CheckAt(compiled, s_scalarPoint).Verdict);
+    }
+
+    [Fact]
+    public void Ignoring_the_seed_fails()
+    {
+        var compiled = new CompiledProgram(s_scalar, Scalar, (s, a, n, m, dS, dA, seed) =>
+        {
+            dS[0] += Math.Cos(s[0]) * s[1];
+            dS[1] += Math.Sin(s[0]);
+            return Scalar(s, a, n, m);
+        });
+        Assert.Equal(Verdict.Failed, GradientChecker.CheckAt(compiled, s_scalarPoint).Verdict);
+    }
+
+    [Fact]
+    public void Returning_another_value_fails_even_by_one_ulp()
+    {
+        var compiled = new CompiledProgram(s_scalar, Scalar, (s, a, n, m, dS, dA, seed) =>
+        {
+            dS[0] += seed * Math.Cos(s[0]) * s[1];
+            dS[1] += seed * Math.Sin(s[0]);
+            return Math.BitIncrement(Scalar(s, a, n, m));
+        });
+        CheckResult result = GradientChecker.CheckAt(compiled, s_scalarPoint);
+        Assert.Equal(Verdict.Failed, result.Verdict);
+        Assert.Contains("returned", result.Detail);
+    }
+
+    [Fact]
+    public void A_point_on_a_kink_is_skipped_not_failed()
+    {
+        static double Kinked(double[] s, double[] a, int n, int m) => Math.Abs(s[0] - 0.7001) * s[1];
+        var compiled = new CompiledProgram(s_scalar, Kinked, (s, a, n, m, dS, dA, seed) =>
+        {
+            dS[0] += seed * Math.Sign(s[0] - 0.7001) * s[1];
+            dS[1] += seed * Math.Abs(s[0] - 0.7001);
+            return Kinked(s, a, n, m);
+        });
+        CheckResult result = GradientChecker.CheckAt(compiled, s_scalarPoint);
+        Assert.Equal(Verdict.Skipped, result.Verdict);
+        Assert.Contains("kink", result.Detail);
+    }
+
+    /// <summary>a[i] = a[i]²·x0 in place, and the result Σ a[i].</summary>
+    private static double InPlace(double[] s, double[] a, int n, int m)
+    {
+        double total = 0;
+        for (int i = 0; i < n; i++)
+        {
+            a[i] = a[i] * a[i] * s[0];
+            total += a[i];
+        }
+
+        return total;
+    }
+
+    [Fact]
+    public void An_in_place_buffer_gradient_that_follows_the_contract_passes()
+    {
+        Assert.Equal(Verdict.Passed, GradientChecker.CheckAt(InPlaceGradient(addUpstream: false), s_bufferPoint).Verdict);
+    }
+
+    [Fact]
+    public void An_in_place_buffer_gradient_that_keeps_the_upstream_gradient_fails()
+    {
+        // dA on exit must be the gradient with respect to the initial contents, not upstream + that.
+        Assert.Equal(Verdict.Failed, GradientChecker.CheckAt(InPlaceGradient(addUpstream: true), s_bufferPoint).Verdict);
+    }
+
+    private static CompiledProgram InPlaceGradient(bool addUpstream) => new(s_inPlace, InPlace, (s, a, n, m, dS, dA, seed) =>
+    {
+        double[] initial = (double[])a.Clone();
+        double result = InPlace(s, a, n, m);
+        for (int i = 0; i < n; i++)
+        {
+            // d(final a[i])/d(initial a[i]) = 2·a[i]·x0, and the result reads each final a[i] once.
+            double upstream = dA[i] + seed;
+            dS[0] += upstream * initial[i] * initial[i];
+            dA[i] = (addUpstream ? dA[i] : 0) + upstream * 2 * initial[i] * s[0];
+        }
+
+        return result;
+    });
+}

@@ -1,0 +1,156 @@
+namespace SourceGrad.Generator.Tests;
+
+/// <summary>The representative methods whose generated gradients are kept as snapshot files.</summary>
+public static class SnapshotCases
+{
+    public const string LectureLoss = """
+        public static partial class Lecture
+        {
+            // L = 0.5 * (w2 * max(0, w1 * x) - y)^2
+            [Differentiable]
+            public static double Loss(double w1, double w2, [NoGrad] double x, [NoGrad] double y)
+            {
+                double h = Math.Max(0, w1 * x);
+                double prediction = w2 * h;
+                double error = prediction - y;
+                return 0.5 * error * error;
+            }
+        }
+        """;
+
+    public const string Sigmoid = """
+        namespace Demo.Activations
+        {
+            public static partial class Scalar
+            {
+                [Differentiable]
+                public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
+            }
+        }
+        """;
+
+    public const string OverwrittenScalarInLoop = """
+        public static partial class Polynomials
+        {
+            // Horner's rule: p is overwritten every iteration and its old value is read by the reverse sweep.
+            [Differentiable]
+            public static double Horner(ReadOnlySpan<double> coefficients, double x)
+            {
+                double p = 0;
+                for (int i = coefficients.Length - 1; i >= 0; i--)
+                {
+                    p = p * x + coefficients[i];
+                }
+
+                return p;
+            }
+        }
+        """;
+
+    public const string SpanMlpLayer = """
+        public static partial class Layers
+        {
+            // y = relu(W x + b), W stored row-major (outputs × inputs).
+            [Differentiable]
+            public static void Dense(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, int inputs, int outputs)
+            {
+                for (int o = 0; o < outputs; o++)
+                {
+                    float sum = b[o];
+                    for (int i = 0; i < inputs; i++)
+                    {
+                        sum += w[o * inputs + i] * x[i];
+                    }
+
+                    y[o] = sum > 0 ? sum : 0;
+                }
+            }
+        }
+        """;
+
+    public const string EarlyReturnInLoop = """
+        public static partial class ControlFlow
+        {
+            [Differentiable]
+            public static double FirstAbove(double x, [NoGrad] double threshold, int n)
+            {
+                double acc = 1;
+                for (int i = 0; i < n; i++)
+                {
+                    acc = acc * x + 1;
+                    if (acc > threshold)
+                    {
+                        return Math.Log(acc);
+                    }
+                }
+
+                return acc;
+            }
+        }
+        """;
+
+    public const string CallToDifferentiable = """
+        public static partial class Composite
+        {
+            [Differentiable]
+            public static double Square(double a) => a * a;
+
+            [Differentiable]
+            public static double SumOfSquares(double x, double y)
+            {
+                double s = Square(x) + Square(y);
+                return Math.Sqrt(s);
+            }
+        }
+        """;
+
+    public const string CallToRule = """
+        public static partial class Lecture
+        {
+            // The lecture's Multiply with save_for_backward, as a hand-written rule.
+            public static double Multiply(double a, double b) => a * b;
+
+            [DerivativeOf(nameof(Multiply))]
+            public static void MultiplyBackward(double a, double b, ref double dA, ref double dB, double dReturn)
+            {
+                dA += dReturn * b;
+                dB += dReturn * a;
+            }
+
+            [Differentiable]
+            public static double Area(double width, double height)
+            {
+                double area = Multiply(width, height);
+                return area + Multiply(width, width);
+            }
+        }
+        """;
+
+    public const string VoidOutputSpan = """
+        public static partial class Elementwise
+        {
+            // out[i] = log(1 + exp(scale * in[i]))
+            [Differentiable]
+            public static void Softplus(ReadOnlySpan<double> input, Span<double> output, double scale)
+            {
+                for (int i = 0; i < input.Length; i++)
+                {
+                    output[i] = Math.Log(1 + Math.Exp(scale * input[i]));
+                }
+            }
+        }
+        """;
+
+    /// <summary>Every case by name; the name is only for test output (the snapshot files are named by hint name).</summary>
+    public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>
+    {
+        [nameof(LectureLoss)] = LectureLoss,
+        [nameof(Sigmoid)] = Sigmoid,
+        [nameof(OverwrittenScalarInLoop)] = OverwrittenScalarInLoop,
+        [nameof(SpanMlpLayer)] = SpanMlpLayer,
+        [nameof(EarlyReturnInLoop)] = EarlyReturnInLoop,
+        [nameof(CallToDifferentiable)] = CallToDifferentiable,
+        [nameof(CallToRule)] = CallToRule,
+        [nameof(VoidOutputSpan)] = VoidOutputSpan,
+    };
+}
