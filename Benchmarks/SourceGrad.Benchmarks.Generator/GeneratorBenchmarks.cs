@@ -1,22 +1,22 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using BenchmarkDotNet.Running;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
+using SourceGrad.Benchmarks;
 using SourceGrad.Generator;
 
-BenchmarkSwitcher.FromAssembly(typeof(GeneratorBenchmarks).Assembly).Run(args);
+// Benchmarks/report.sh adds --report quick|full (see ReportMode).
+IConfig config = ReportMode.Parse(ref args);
+BenchmarkSwitcher.FromAssembly(typeof(GeneratorBenchmarks).Assembly).Run(args, config);
 
 /// <summary>
 /// The generator's cost: a first run over a file with 1, 10 and 100 differentiable methods, and the re-run
 /// after an edit to another file (which must leave every output cached, so it should cost next to nothing).
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(Config))]
 public class GeneratorBenchmarks
 {
     private CSharpCompilation _compilation = null!;
@@ -99,10 +99,5 @@ public class GeneratorBenchmarks
                 static (c, token) => c.SemanticModel.GetOperation(c.TargetNode, token)?.Descendants().Count() ?? 0);
             context.RegisterSourceOutput(bodies, static (_, _) => { });
         }
-    }
-
-    private sealed class Config : ManualConfig
-    {
-        public Config() => AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithId("short"));
     }
 }

@@ -1,11 +1,14 @@
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
+using SourceGrad.Benchmarks;
 using SourceGrad.Benchmarks.Torch;
 using SourceGrad.Tape;
 using TorchSharp;
 
-// check: load TorchSharp, run one MLP step, compare the 784-128-10 gradients with the tape's.
+// check: load TorchSharp, run one MLP step, compare the 784-128-10 gradients of every contender with the generated ones.
 // quick: interleaved Stopwatch timing, min and median of many steps (robust on a busy machine).
-// anything else: the BenchmarkDotNet run (arguments go to BenchmarkSwitcher, e.g. --filter '*' --job short).
+// anything else: the BenchmarkDotNet run (arguments go to BenchmarkSwitcher, e.g. --filter '*' --job short;
+// Benchmarks/report.sh adds --report quick|full, see ReportMode).
 if (args is ["check"])
 {
     return Check();
@@ -18,8 +21,10 @@ if (args is ["quick"])
 }
 
 // Always in-process: BenchmarkDotNet's own build of a host project would copy an unpatched libLibTorchSharp.so.
-string[] benchmarkArgs = args.Contains("--inProcess") || args.Contains("-i") ? args : [.. args, "--inProcess"];
-BenchmarkSwitcher.FromAssembly(typeof(MlpStepBenchmark).Assembly).Run(benchmarkArgs);
+// ReportMode's jobs are in-process; a job chosen on the command line (--job) is made so by --inProcess.
+IConfig config = ReportMode.Parse(ref args);
+string[] benchmarkArgs = !ReportMode.ChoosesJob(args) || args.Contains("--inProcess") || args.Contains("-i") ? args : [.. args, "--inProcess"];
+BenchmarkSwitcher.FromAssembly(typeof(MlpStepBenchmark).Assembly).Run(benchmarkArgs, config);
 return 0;
 
 static int Check()
@@ -38,7 +43,7 @@ static int Check()
     foreach (int batch in new[] { 1, 64, 256 })
     {
         double difference = GradientAgreement.Check(new MlpProblem(batch));
-        Console.WriteLine($"batch {batch,3}: TorchSharp and tape gradients agree, max |difference| {difference:g3}");
+        Console.WriteLine($"batch {batch,3}: TorchSharp, tape, hand-written and generated gradients agree, max |difference| {difference:g3}");
     }
 
     return 0;

@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using SourceGrad.Benchmarks.Mlp;
 using SourceGrad.Tape;
 using TorchSharp;
 
 namespace SourceGrad.Benchmarks.Torch;
 
 /// <summary>
-/// A quick side-by-side without BenchmarkDotNet: the contenders' steps alternate, so both see the same machine,
+/// A quick side-by-side without BenchmarkDotNet: the contenders' steps alternate, so all see the same machine,
 /// and the minimum over many steps is the least disturbed one.
 /// </summary>
 public static class QuickTiming
@@ -16,31 +17,32 @@ public static class QuickTiming
     {
         torch.set_num_threads(1);
         Linalg.MaxDegreeOfParallelism = 1;
-        Console.WriteLine("batch | TorchSharp min / median (us) | tensor tape min / median (us) | tape/torch (min)");
+        Console.WriteLine("batch | min / median of each step (us): generated | TorchSharp | tensor tape | torch/generated (min)");
         foreach (int batch in new[] { 1, 64, 256 })
         {
             var problem = new MlpProblem(batch);
             GradientAgreement.Check(problem);
             using var torchMlp = new TorchMlp(problem);
-            var tapeMlp = new TapeMlp(problem);
-            var torchTimes = new double[Steps];
-            var tapeTimes = new double[Steps];
+            var generated = new GeneratedMlp(problem);
+            var tape = new TapeMlp(problem);
+            Action[] steps = [() => generated.Step(), torchMlp.Step, () => tape.Step()];
+            double[][] times = [new double[Steps], new double[Steps], new double[Steps]];
             for (int i = 0; i < Warmup; i++)
             {
-                torchMlp.Step();
-                tapeMlp.Step();
+                Array.ForEach(steps, step => step());
             }
 
             for (int i = 0; i < Steps; i++)
             {
-                torchTimes[i] = Time(torchMlp.Step);
-                tapeTimes[i] = Time(() => tapeMlp.Step());
+                for (int contender = 0; contender < steps.Length; contender++)
+                {
+                    times[contender][i] = Time(steps[contender]);
+                }
             }
 
-            Array.Sort(torchTimes);
-            Array.Sort(tapeTimes);
-            Console.WriteLine(
-                $"{batch,5} | {torchTimes[0],8:F1} / {torchTimes[Steps / 2],8:F1} | {tapeTimes[0],8:F1} / {tapeTimes[Steps / 2],8:F1} | {tapeTimes[0] / torchTimes[0]:F2}");
+            Array.ForEach(times, Array.Sort);
+            string cells = string.Join(" | ", times.Select(t => $"{t[0],8:F1} / {t[Steps / 2],8:F1}"));
+            Console.WriteLine($"{batch,5} | {cells} | {times[1][0] / times[0][0]:F2}");
         }
     }
 

@@ -32,6 +32,16 @@ public sealed class TorchMlp : IDisposable
 
     public TorchSharp.Modules.Parameter B2 { get; }
 
+    /// <summary>W1, B1, W2 or B2 by the <see cref="MlpProblem"/> parameter name (w1, b1, w2, b2).</summary>
+    public TorchSharp.Modules.Parameter ParameterNamed(string name) => name switch
+    {
+        "w1" => W1,
+        "b1" => B1,
+        "w2" => W2,
+        "b2" => B2,
+        _ => throw new ArgumentException($"The MLP has parameters w1, b1, w2 and b2, not '{name}'.", nameof(name)),
+    };
+
     /// <summary>Loss and gradients at the current weights, without updating them.</summary>
     public float LossAndGradients()
     {

@@ -27,6 +27,9 @@ internal unsafe interface ISimd<TVector, T>
     static abstract TVector Add(TVector a, TVector b);
 
     static abstract void Store(TVector value, T* destination);
+
+    /// <summary>The sum of the lanes.</summary>
+    static abstract T Sum(TVector value);
 }
 
 internal readonly unsafe struct Simd512<T> : ISimd<Vector512<T>, T>
@@ -59,6 +62,9 @@ internal readonly unsafe struct Simd512<T> : ISimd<Vector512<T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector512<T> value, T* destination) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector512<T> value) => Vector512.Sum(value);
 }
 
 internal readonly unsafe struct Simd256<T> : ISimd<Vector256<T>, T>
@@ -91,6 +97,9 @@ internal readonly unsafe struct Simd256<T> : ISimd<Vector256<T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<T> value, T* destination) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector256<T> value) => Vector256.Sum(value);
 }
 
 internal readonly unsafe struct Simd128<T> : ISimd<Vector128<T>, T>
@@ -122,4 +131,7 @@ internal readonly unsafe struct Simd128<T> : ISimd<Vector128<T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector128<T> value, T* destination) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector128<T> value) => Vector128.Sum(value);
 }

@@ -52,9 +52,17 @@ internal static unsafe class Gemm<T>
             return;
         }
 
+        GemmPath path = GemmPaths.Current;
+        if ((m == 1 || n == 1) && path != GemmPath.Scalar)
+        {
+            // A matrix times a vector is memory-bound: no packing, and one thread (a second one would share the bandwidth).
+            MatrixVector<T>.Multiply(a, b, c, m, k, n, transposeA, transposeB, accumulate, path);
+            return;
+        }
+
         var problem = new Problem(a, b, c, m, k, n, transposeA, transposeB, accumulate);
         int threads = (long)m * n * k >= ParallelThreshold ? Math.Max(1, maxThreads) : 1;
-        switch (GemmPaths.Current)
+        switch (path)
         {
             case GemmPath.Vector512:
                 Run<Vector512<T>, Simd512<T>>(problem, threads, TileShape512);

@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
@@ -17,11 +16,17 @@ public unsafe class MatMulBenchmarks
 {
     private float[] _a = [], _b = [], _c = [];
 
-    [Params(64, 128, 256, 512, 1024)]
+    [ParamsSource(nameof(Sizes))]
     public int Size { get; set; }
 
-    [Params(1, 2)]
+    /// <summary>Every size interactively; two in the quick report (the small-product overhead and the compute-bound case).</summary>
+    public static IEnumerable<int> Sizes => ReportMode.IsQuick ? [128, 512] : [64, 128, 256, 512, 1024];
+
+    [ParamsSource(nameof(ThreadCounts))]
     public int Threads { get; set; }
+
+    /// <summary>One and two threads interactively; one in the report, whose clock counts one thread's CPU time.</summary>
+    public static IEnumerable<int> ThreadCounts => ReportMode.IsActive ? [1] : [1, 2];
 
     [GlobalSetup]
     public void Setup()
@@ -51,8 +56,7 @@ public unsafe class MatMulBenchmarks
     {
         public Config()
         {
-            // Short: the machine is shared and noisy; compare the two side by side in one run, as ratios.
-            AddJob(Job.ShortRun);
+            // The job comes from Program (ReportMode): a short one unless the command line chooses.
             AddColumn(new GigaflopsColumn());
             HideColumns(Column.Error, Column.StdDev);
             WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));

@@ -85,6 +85,38 @@ internal static class KernelTestData
     public static void AssertClose(ReadOnlySpan<double> expected, ReadOnlySpan<float> actual, double absolute, double relative, string context)
         => AssertClose(expected, ToDouble(actual.ToArray()), absolute, relative, context);
 
+    /// <summary>Checks MatMulAdd (onto seeded values) and MatMul in float against the naive product, on the current GEMM path.</summary>
+    public static void CheckFloat(int m, int k, int n, bool transposeA, bool transposeB, int seed)
+    {
+        double[] a = Uniform(seed, m * k), b = Uniform(seed + 1, k * n), initial = Uniform(seed + 2, m * n);
+        float[] c = ToSingle(initial);
+        string context = $"float {m}x{k}x{n} transposeA={transposeA} transposeB={transposeB} path={GemmPaths.Current}";
+        double[] product = NaiveProduct(a, b, m, k, n, transposeA, transposeB);
+        double tolerance = 2e-6 * (k + 1);
+
+        Linalg.MatMulAdd(ToSingle(a), ToSingle(b), c, m, k, n, transposeA, transposeB);
+        AssertClose(product.Select((value, i) => value + initial[i]).ToArray(), c, tolerance, 1e-6, "MatMulAdd " + context);
+
+        Linalg.MatMul(ToSingle(a), ToSingle(b), c, m, k, n, transposeA, transposeB);
+        AssertClose(product, c, tolerance, 1e-6, "MatMul " + context);
+    }
+
+    /// <summary>The same as <see cref="CheckFloat"/> in double.</summary>
+    public static void CheckDouble(int m, int k, int n, bool transposeA, bool transposeB, int seed)
+    {
+        double[] a = Uniform(seed, m * k), b = Uniform(seed + 1, k * n), initial = Uniform(seed + 2, m * n);
+        double[] c = (double[])initial.Clone();
+        string context = $"double {m}x{k}x{n} transposeA={transposeA} transposeB={transposeB} path={GemmPaths.Current}";
+        double[] product = NaiveProduct(a, b, m, k, n, transposeA, transposeB);
+        double tolerance = 1e-14 * (k + 1);
+
+        Linalg.MatMulAdd(a, b, c, m, k, n, transposeA, transposeB);
+        AssertClose(product.Select((value, i) => value + initial[i]).ToArray(), c, tolerance, 1e-14, "MatMulAdd " + context);
+
+        Linalg.MatMul(a, b, c, m, k, n, transposeA, transposeB);
+        AssertClose(product, c, tolerance, 1e-14, "MatMul " + context);
+    }
+
     /// <summary>Every GEMM path this machine can run, by name (the tests force each in turn).</summary>
     public static TheoryData<string> GemmPathsHere()
     {

@@ -1,0 +1,56 @@
+namespace SourceGrad.Benchmarks.Report;
+
+/// <summary>A row of a suite: one problem (a benchmark class, or one parameter combination of it).</summary>
+public sealed record Problem(string Title, string Type, string Parameters = "", bool HasPrimal = true, bool HasTape = true);
+
+/// <summary>What the suites time and how the report names it: the benchmark classes, methods and parameters.</summary>
+public static class Suites
+{
+    public const string Generated = "Generated";
+
+    /// <summary>Suite 1 contenders, by benchmark method name.</summary>
+    public static readonly (string Method, string Label)[] ScalarContenders =
+    [
+        (Generated, "generated"),
+        ("Primal", "primal (no gradient)"),
+        ("HandWritten", "hand-written adjoint"),
+        ("HandWrittenSameIndexing", "hand-written, same indexing as generated"),
+        ("ScalarTape", "scalar tape"),
+        ("FiniteDifferences", "central differences"),
+    ];
+
+    public static readonly Problem[] ScalarProblems =
+    [
+        new("sigmoid neuron (5 inputs)", "SigmoidBenchmarks"),
+        new("Rosenbrock (1,000 variables)", "VectorProblemBenchmarks<Rosenbrock>"),
+        new("tanh recurrence (100 steps, 103 inputs)", "TanhRecurrenceBenchmarks"),
+        new("log-sum-exp (1,000 elements)", "VectorProblemBenchmarks<LogSumExp>"),
+        new("loop-written MLP 784-32-10, batch 1", "LoopMlpBenchmarks", "Hidden=32&Batch=1", HasTape: false),
+        new("loop-written MLP 784-32-10, batch 16", "LoopMlpBenchmarks", "Hidden=32&Batch=16", HasTape: false),
+    ];
+
+    public const string MlpType = "MlpStepBenchmarks";
+    public const string TorchType = "MlpStepBenchmark";
+    public static readonly int[] MlpBatches = [1, 64, 256];
+
+    /// <summary>Suite 2 contenders in the main run.</summary>
+    public static readonly (string Method, string Label)[] MlpContenders =
+    [
+        (Generated, "generated"),
+        ("HandWritten", "hand-written backward (same kernels)"),
+        ("TensorTape", "tensor tape"),
+    ];
+
+    public const int Inputs = 784, Hidden = 128, Classes = 10;
+
+    /// <summary>
+    /// Floating-point operations of one step's matrix products: forward x·W1 and h·W2, backward dW1 = xᵀ·dZ1,
+    /// dW2 = hᵀ·dZ2 and dH = dZ2·W2ᵀ (x needs no gradient), at 2 per multiply-add.
+    /// </summary>
+    public static double MlpStepFlops(int batch) => 2.0 * batch * (Inputs * Hidden * 2 + Hidden * Classes * 3);
+
+    public const int SgemmSize = 512;
+    public const string MatMulType = "MatMulBenchmarks";
+    public const string GeneratorType = "GeneratorBenchmarks";
+    public static readonly int[] GeneratorMethodCounts = [1, 10, 100];
+}

@@ -1,0 +1,182 @@
+using System.Globalization;
+
+namespace SourceGrad.Benchmarks.Report;
+
+public enum TargetStatus
+{
+    Met,
+    Missed,
+    NotMeasured,
+}
+
+/// <summary>One DESIGN.md target and what this run measured for it.</summary>
+public sealed record TargetVerdict(string Id, string Target, string Measured, TargetStatus Status, string Verdict);
+
+/// <summary>The DESIGN.md targets ("Targets"), judged from one result set.</summary>
+public static class Targets
+{
+    public static List<TargetVerdict> Judge(ResultSet results)
+    {
+        Measurements m = new(results);
+        var verdicts = new List<TargetVerdict>();
+
+        // Generated vs hand-written: every problem that has both, the MLP steps included.
+        // For the loop MLP the hand-written adjoint with the same indexing is "the same code"; the sliced one is faster.
+        var handWritten = Suites.ScalarProblems
+            .Select(problem => (problem.Title, m.ScalarRatio(problem, "HandWrittenSameIndexing") ?? m.ScalarRatio(problem, "HandWritten")))
+            .Concat(Suites.MlpBatches.Select(batch => ($"MLP step, batch {batch}", m.MlpRatio("HandWritten", batch))))
+            .Where(pair => pair.Item2 is not null)
+            .Select(pair => (pair.Item1, Generated: 1 / pair.Item2!.Value))
+            .ToList();
+        verdicts.Add(AtMost("hand-written", "A generated gradient costs at most 1.2× a hand-written adjoint of the same code",
+            handWritten, 1.2, "generated ÷ hand-written"));
+
+        var primal = m.ScalarRatios("Primal").Where(pair => pair.Item2 is not null)
+            .Select(pair => (pair.Item1, Generated: 1 / pair.Item2!.Value)).ToList();
+        verdicts.Add(AtMost("primal", "… and at most 3× the primal", primal, 3, "generated ÷ primal"));
+
+        verdicts.Add(ZeroAllocations(results));
+
+        var tape = m.ScalarRatios("ScalarTape").Where(pair => pair.Item2 is not null)
+            .Select(pair => (pair.Item1, Speedup: pair.Item2!.Value)).ToList();
+        verdicts.Add(AtLeast("tape", "On scalar and loop code, at least 10× faster than the scalar tape", tape, 10, "tape ÷ generated"));
+
+        double? torch = m.TorchRatio(64);
+        verdicts.Add(torch is null
+            ? new TargetVerdict("torch", "MLP step at batch 64, one thread: at least 2.5× faster than TorchSharp", "not run", TargetStatus.NotMeasured,
+                results.Skipped.FirstOrDefault(s => s.Suite == "TorchSharp").Reason ?? "the TorchSharp suite did not run")
+            : AtLeast("torch", "MLP step at batch 64, one thread: at least 2.5× faster than TorchSharp", [("batch 64", torch.Value)], 2.5, "TorchSharp ÷ generated"));
+
+        double? floor = m.FloorTimeNs(64), generated64 = m.Mlp(Suites.Generated, 64)?.MinNs;
+        verdicts.Add(floor is null || generated64 is null
+            ? new TargetVerdict("floor", "… and within 1.5× of the FLOP floor", "not run", TargetStatus.NotMeasured, "the MLP or sgemm suite did not run")
+            : AtMost("floor", $"… and within 1.5× of the FLOP floor ({Suites.MlpStepFlops(64) / 1e6:F1} MFLOP at the best measured sgemm rate)",
+                [("batch 64", generated64.Value / floor.Value)], 1.5, "generated ÷ floor"));
+
+        verdicts.Add(MatMulVersusOpenBlas(m, results.OpenBlasCore));
+        verdicts.Add(new TargetVerdict("threads", "Matmul: two threads scale ≥ 1.8×", "not measured by the report",
+            TargetStatus.NotMeasured, "the report's clock counts one thread's CPU time; run the MatMul suite interactively on a quiet machine (docs/matmul.md)"));
+        verdicts.Add(GeneratorPerMethod(results));
+        verdicts.Add(GeneratorRerun(results));
+        return verdicts;
+    }
+
+    private static TargetVerdict AtMost(string id, string target, IReadOnlyList<(string Where, double Value)> values, double limit, string what)
+    {
+        if (values.Count == 0)
+        {
+            return new TargetVerdict(id, target, "not run", TargetStatus.NotMeasured, "no measurements");
+        }
+
+        (string where, double worst) = values.MaxBy(v => v.Value);
+        string measured = $"{what}: " + string.Join(", ", values.Select(v => $"{v.Where} {Ratio(v.Value)}"));
+        return worst <= limit
+            ? new TargetVerdict(id, target, measured, TargetStatus.Met, $"met: worst {Ratio(worst)} ({where}) ≤ {Ratio(limit)}")
+            : new TargetVerdict(id, target, measured, TargetStatus.Missed,
+                $"missed by {Percent(worst / limit - 1)}: worst {Ratio(worst)} ({where}) > {Ratio(limit)}; "
+                + $"{values.Count(v => v.Value > limit)} of {values.Count} over");
+    }
+
+    private static TargetVerdict AtLeast(string id, string target, IReadOnlyList<(string Where, double Value)> values, double limit, string what)
+    {
+        if (values.Count == 0)
+        {
+            return new TargetVerdict(id, target, "not run", TargetStatus.NotMeasured, "no measurements");
+        }
+
+        (string where, double worst) = values.MinBy(v => v.Value);
+        string measured = $"{what}: " + string.Join(", ", values.Select(v => $"{v.Where} {Ratio(v.Value)}"));
+        return worst >= limit
+            ? new TargetVerdict(id, target, measured, TargetStatus.Met, $"met: least {Ratio(worst)} ({where}) ≥ {Ratio(limit)}")
+            : new TargetVerdict(id, target, measured, TargetStatus.Missed,
+                $"missed by {Percent(1 - worst / limit)}: least {Ratio(worst)} ({where}) < {Ratio(limit)}; "
+                + $"{values.Count(v => v.Value < limit)} of {values.Count} under");
+    }
+
+    private static TargetVerdict ZeroAllocations(ResultSet results)
+    {
+        const string Target = "0 bytes allocated per generated call in steady state";
+        if (results.ThreadAllocations.Count == 0)
+        {
+            return new TargetVerdict("allocations", Target, "not run", TargetStatus.NotMeasured, "no allocation checks in the logs");
+        }
+
+        var allocating = results.ThreadAllocations.Where(pair => pair.Value.Bytes > 0).ToList();
+        string measured = $"{results.ThreadAllocations.Count} generated benchmarks, bytes on the calling thread over 64 warm calls each";
+        return allocating.Count == 0
+            ? new TargetVerdict("allocations", Target, measured, TargetStatus.Met, "met: 0 B in every one")
+            : new TargetVerdict("allocations", Target, measured, TargetStatus.Missed,
+                "missed: " + string.Join(", ", allocating.Select(pair => $"{pair.Key} {(double)pair.Value.Bytes / pair.Value.Calls:F1} B/call")));
+    }
+
+    private static TargetVerdict MatMulVersusOpenBlas(Measurements m, string? core)
+    {
+        const string Target = "Matmul (float, one thread, 512³): at least 90% of OpenBLAS";
+        double? ours = m.MatMulRate("SourceGradMatMul", Suites.SgemmSize), theirs = m.MatMulRate("OpenBlasSgemm", Suites.SgemmSize);
+        if (ours is null || theirs is null)
+        {
+            return new TargetVerdict("matmul", Target, "not run", TargetStatus.NotMeasured, "the MatMul suite did not run (is OpenBLAS installed?)");
+        }
+
+        double share = ours.Value / theirs.Value;
+        string measured = $"SourceGrad {ours:F1} GFLOP/s, OpenBLAS ({core ?? "kernel unknown"}) {theirs:F1} GFLOP/s: {Percent(share)}";
+        return share >= 0.9
+            ? new TargetVerdict("matmul", Target, measured, TargetStatus.Met, $"met: {Percent(share)} ≥ 90%")
+            : new TargetVerdict("matmul", Target, measured, TargetStatus.Missed, $"missed by {Percent(0.9 - share)} points: {Percent(share)} < 90%");
+    }
+
+    private static TargetVerdict GeneratorPerMethod(ResultSet results)
+    {
+        const string Target = "The generator: under 5 ms per differentiable method";
+        var perMethod = Suites.GeneratorMethodCounts
+            .Select(count => (count, results.Find(Suites.GeneratorType, "FirstRun", $"Methods={count}")))
+            .Where(pair => pair.Item2 is not null)
+            .Select(pair => ($"{pair.count} method{(pair.count == 1 ? "" : "s")}", pair.Item2!.MinNs / pair.count / 1e6))
+            .ToList();
+        if (perMethod.Count == 0)
+        {
+            return new TargetVerdict("generator", Target, "not run", TargetStatus.NotMeasured, "the generator suite did not run");
+        }
+
+        (string where, double worst) = perMethod.MaxBy(v => v.Item2);
+        string measured = "first run ÷ methods: " + string.Join(", ", perMethod.Select(v => $"{v.Item1} {v.Item2:F2} ms"));
+        return worst < 5
+            ? new TargetVerdict("generator", Target, measured, TargetStatus.Met, $"met: worst {worst:F2} ms ({where}) < 5 ms")
+            : new TargetVerdict("generator", Target, measured, TargetStatus.Missed, $"missed: {worst:F2} ms ({where}) ≥ 5 ms");
+    }
+
+    private static TargetVerdict GeneratorRerun(ResultSet results)
+    {
+        const string Target = "… and an unrelated edit leaves every output cached";
+        BenchmarkResult? rerun = results.Find(Suites.GeneratorType, "RerunAfterUnrelatedEdit", "Methods=100");
+        BenchmarkResult? first = results.Find(Suites.GeneratorType, "FirstRun", "Methods=100");
+        if (rerun is null || first is null)
+        {
+            return new TargetVerdict("cached", Target, "not run", TargetStatus.NotMeasured, "the generator suite did not run");
+        }
+
+        double share = rerun.MinNs / first.MinNs;
+        string measured = $"100 methods: re-run after an unrelated edit {Time(rerun.MinNs)}, first run {Time(first.MinNs)} ({Percent(share)})";
+        return share < 0.05
+            ? new TargetVerdict("cached", Target, measured, TargetStatus.Met,
+                "met in time (no body is differentiated again); that every step reports Cached/Unchanged is asserted by Tests/SourceGrad.Generator.Tests/IncrementalCachingTests.cs")
+            : new TargetVerdict("cached", Target, measured, TargetStatus.Missed, $"missed: the re-run costs {Percent(share)} of a first run");
+    }
+
+    public static string Ratio(double value) => value.ToString(value >= 100 ? "F0" : value >= 10 ? "F1" : "F2", CultureInfo.InvariantCulture) + "×";
+
+    public static string Percent(double share) => (100 * share).ToString("F0", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>Nanoseconds as ns, µs, ms or s, three significant digits.</summary>
+    public static string Time(double nanoseconds)
+    {
+        (double value, string unit) = nanoseconds switch
+        {
+            < 1e3 => (nanoseconds, "ns"),
+            < 1e6 => (nanoseconds / 1e3, "µs"),
+            < 1e9 => (nanoseconds / 1e6, "ms"),
+            _ => (nanoseconds / 1e9, "s"),
+        };
+        return value.ToString(value >= 100 ? "F0" : value >= 10 ? "F1" : "F2", CultureInfo.InvariantCulture) + " " + unit;
+    }
+}

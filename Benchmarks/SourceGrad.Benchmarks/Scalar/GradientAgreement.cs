@@ -1,0 +1,41 @@
+namespace SourceGrad.Benchmarks.Scalar;
+
+/// <summary>Stops a benchmark before it times anything when two contenders' gradients disagree.</summary>
+public static class GradientAgreement
+{
+    /// <summary>Exact methods (generated, hand-written, tape) differ only by rounding.</summary>
+    public const double ExactTolerance = 1e-9;
+
+    /// <summary>Central differences are accurate to about h² and ε/h.</summary>
+    public const double FiniteDifferenceTolerance = 1e-5;
+
+    /// <summary>Checks the hand-written, tape and finite-difference gradients against the generated one.</summary>
+    public static void CheckAll(string problem, double[] generated, double[] handWritten, double[] tape, double[] finiteDifferences)
+    {
+        Check(problem, "hand-written", generated, handWritten, ExactTolerance);
+        Check(problem, "scalar tape", generated, tape, ExactTolerance);
+        Check(problem, "finite-difference", generated, finiteDifferences, FiniteDifferenceTolerance);
+    }
+
+    /// <summary>
+    /// Throws unless |actual[i] − expected[i]| ≤ tolerance·max(1, |expected[i]|) for every i, naming the problem,
+    /// the contender and the first element that differs.
+    /// </summary>
+    public static void Check(string problem, string contender, ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, double tolerance)
+    {
+        if (actual.Length != expected.Length)
+        {
+            throw new InvalidOperationException(
+                $"{problem}: the {contender} gradient has {actual.Length} entries, the generated one {expected.Length}.");
+        }
+
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (!(Math.Abs(actual[i] - expected[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i]))))
+            {
+                throw new InvalidOperationException(
+                    $"{problem}: the {contender} gradient differs from the generated one at [{i}]: {actual[i]:R} vs {expected[i]:R}.");
+            }
+        }
+    }
+}

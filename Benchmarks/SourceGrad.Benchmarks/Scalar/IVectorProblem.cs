@@ -1,0 +1,24 @@
+namespace SourceGrad.Benchmarks.Scalar;
+
+using SourceGrad.Tape;
+
+/// <summary>
+/// A scalar function of one vector, with every contender of suite 1: the primal, the generated gradient, a hand-written
+/// adjoint and the scalar tape. Implemented by structs, so <see cref="VectorProblemBenchmarks{TProblem}"/> is
+/// specialised for each and calls them directly.
+/// </summary>
+public interface IVectorProblem : IObjective
+{
+    static abstract string Name { get; }
+
+    static abstract double[] Point();
+
+    static abstract double F(ReadOnlySpan<double> x);
+
+    /// <summary>Generated from <see cref="F"/>.</summary>
+    static abstract double FGradient(ReadOnlySpan<double> x, Span<double> dX, double seed);
+
+    static abstract double HandWrittenGradient(ReadOnlySpan<double> x, Span<double> dX);
+
+    static abstract double TapeGradient(Tape tape, ReadOnlySpan<double> point, Span<Var> variables, Span<double> gradient);
+}

@@ -1,0 +1,151 @@
+using BenchmarkDotNet.Attributes;
+
+namespace SourceGrad.Benchmarks.Scalar;
+
+using SourceGrad.Tape;
+
+// Suite 1: scalar and loop code. Every class times the same five contenders on one problem: the generated gradient
+// (the baseline), the primal alone, a hand-written adjoint, the scalar tape and central finite differences. Each
+// GlobalSetup stops the run if the gradients disagree. Gradients accumulate across calls (as generated code's do);
+// nobody clears them inside the timed call.
+
+/// <summary>The inputs, gradient buffers and tape every scalar problem needs.</summary>
+public abstract class ScalarBenchmark
+{
+    protected ScalarBenchmark(double[] point)
+    {
+        Point = point;
+        Gradient = new double[point.Length];
+        Variables = new Var[point.Length];
+    }
+
+    protected double[] Point { get; }
+
+    protected double[] Gradient { get; }
+
+    protected Var[] Variables { get; }
+
+    protected Tape Tape { get; } = new();
+
+    protected static double[] Copy(double[] values) => (double[])values.Clone();
+}
+
+[MemoryDiagnoser]
+public class SigmoidBenchmarks() : ScalarBenchmark(SigmoidNeuron.Point())
+{
+    private double _w0, _w1, _w2, _x1, _x2;
+    private double _dW0, _dW1, _dW2, _dX1, _dX2;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        (_w0, _w1, _w2, _x1, _x2) = (Point[0], Point[1], Point[2], Point[3], Point[4]);
+        Generated();
+        double[] generated = [_dW0, _dW1, _dW2, _dX1, _dX2];
+        (_dW0, _dW1, _dW2, _dX1, _dX2) = (0, 0, 0, 0, 0);
+        HandWritten();
+        double[] handWritten = [_dW0, _dW1, _dW2, _dX1, _dX2];
+        ScalarTape();
+        double[] tape = Copy(Gradient);
+        FiniteDifferences();
+        GradientAgreement.CheckAll("sigmoid", generated, handWritten, tape, Gradient);
+        AllocationCheck.Run($"{nameof(SigmoidBenchmarks)}.{nameof(Generated)}", () => Generated());
+    }
+
+    [Benchmark(Baseline = true)]
+    public double Generated() =>
+        SigmoidNeuron.FGradient(_w0, _w1, _w2, _x1, _x2, ref _dW0, ref _dW1, ref _dW2, ref _dX1, ref _dX2);
+
+    [Benchmark]
+    public double Primal() => SigmoidNeuron.F(_w0, _w1, _w2, _x1, _x2);
+
+    [Benchmark]
+    public double HandWritten() =>
+        SigmoidNeuron.HandWrittenGradient(_w0, _w1, _w2, _x1, _x2, ref _dW0, ref _dW1, ref _dW2, ref _dX1, ref _dX2);
+
+    [Benchmark]
+    public double ScalarTape() => SigmoidNeuron.TapeGradient(Tape, Point, Variables, Gradient);
+
+    [Benchmark]
+    public double FiniteDifferences() => CentralDifferences.Gradient(default(SigmoidNeuron.Objective), Point, Gradient);
+}
+
+/// <summary>Suite 1 on a function of one vector (Rosenbrock, log-sum-exp).</summary>
+[MemoryDiagnoser]
+[GenericTypeArguments(typeof(Rosenbrock))]
+[GenericTypeArguments(typeof(LogSumExp))]
+public class VectorProblemBenchmarks<TProblem>() : ScalarBenchmark(TProblem.Point())
+    where TProblem : struct, IVectorProblem
+{
+    private readonly double[] _dX = new double[TProblem.Point().Length];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Generated();
+        double[] generated = Copy(_dX);
+        Array.Clear(_dX);
+        HandWritten();
+        double[] handWritten = Copy(_dX);
+        ScalarTape();
+        double[] tape = Copy(Gradient);
+        FiniteDifferences();
+        GradientAgreement.CheckAll(TProblem.Name, generated, handWritten, tape, Gradient);
+        AllocationCheck.Run($"VectorProblemBenchmarks<{typeof(TProblem).Name}>.{nameof(Generated)}", () => Generated());
+    }
+
+    [Benchmark(Baseline = true)]
+    public double Generated() => TProblem.FGradient(Point, _dX, 1);
+
+    [Benchmark]
+    public double Primal() => TProblem.F(Point);
+
+    [Benchmark]
+    public double HandWritten() => TProblem.HandWrittenGradient(Point, _dX);
+
+    [Benchmark]
+    public double ScalarTape() => TProblem.TapeGradient(Tape, Point, Variables, Gradient);
+
+    [Benchmark]
+    public double FiniteDifferences() => CentralDifferences.Gradient(default(TProblem), Point, Gradient);
+}
+
+[MemoryDiagnoser]
+public class TanhRecurrenceBenchmarks() : ScalarBenchmark(TanhRecurrence.Point())
+{
+    private readonly double[] _dX = new double[TanhRecurrence.Steps];
+    private double _w, _u, _b, _dW, _dU, _dB;
+    private double[] _x = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        (_w, _u, _b, _x) = (Point[0], Point[1], Point[2], Point[3..]);
+        Generated();
+        double[] generated = [_dW, _dU, _dB, .. _dX];
+        (_dW, _dU, _dB) = (0, 0, 0);
+        Array.Clear(_dX);
+        HandWritten();
+        double[] handWritten = [_dW, _dU, _dB, .. _dX];
+        ScalarTape();
+        double[] tape = Copy(Gradient);
+        FiniteDifferences();
+        GradientAgreement.CheckAll("tanh recurrence", generated, handWritten, tape, Gradient);
+        AllocationCheck.Run($"{nameof(TanhRecurrenceBenchmarks)}.{nameof(Generated)}", () => Generated());
+    }
+
+    [Benchmark(Baseline = true)]
+    public double Generated() => TanhRecurrence.FGradient(_w, _u, _b, _x, ref _dW, ref _dU, ref _dB, _dX);
+
+    [Benchmark]
+    public double Primal() => TanhRecurrence.F(_w, _u, _b, _x);
+
+    [Benchmark]
+    public double HandWritten() => TanhRecurrence.HandWrittenGradient(_w, _u, _b, _x, ref _dW, ref _dU, ref _dB, _dX);
+
+    [Benchmark]
+    public double ScalarTape() => TanhRecurrence.TapeGradient(Tape, Point, Variables, Gradient);
+
+    [Benchmark]
+    public double FiniteDifferences() => CentralDifferences.Gradient(default(TanhRecurrence.Objective), Point, Gradient);
+}

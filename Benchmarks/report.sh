@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs every benchmark suite, then writes docs/benchmarks.md and docs/images/benchmarks.png from the results.
+#
+#   bash Benchmarks/report.sh           # full job: more, longer iterations
+#   bash Benchmarks/report.sh --quick   # quick job: a few short iterations per benchmark
+#
+# Suites: 1 scalar and loop code, 2 the MLP step (and the sgemm rate of its FLOP floor), 3 MatMul against OpenBLAS
+# (SourceGrad alone when OpenBLAS is missing), 4 the generator; TorchSharp joins suite 2 when its opt-in project
+# builds. Each runs in-process with the settings of Benchmarks/Shared/ReportMode.cs; BenchmarkDotNet's results stay in
+# BenchmarkDotNet.Artifacts/report-<mode>/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=full
+case "${1:-}" in
+    --quick) mode=quick ;;
+    "") ;;
+    *) echo "usage: bash Benchmarks/report.sh [--quick]" >&2; exit 2 ;;
+esac
+
+results="BenchmarkDotNet.Artifacts/report-$mode"
+rm -rf "$results"
+mkdir -p "$results"
+
+# The load average before each suite goes into the report: on a shared machine it says how noisy the run was.
+record_load() { printf '%s\t%s\n' "$1" "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)" >> "$results/load.tsv"; }
+skip() { printf '%s\t%s\n' "$1" "$2" >> "$results/skipped.tsv"; echo "report.sh: skipping $1: $2" >&2; }
+run_suite() {
+    local project=$1
+    shift
+    # Without OpenBLAS's kernel overrides, so it picks its best kernel (docs/matmul.md); nothing else reads them.
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE dotnet run --no-build -c Release --project "Benchmarks/$project" -- \
+        --report "$mode" --artifacts "$results/$project" "$@"
+}
+
+echo "report.sh: building the benchmark projects"
+for project in SourceGrad.Benchmarks SourceGrad.Benchmarks.Generator SourceGrad.Benchmarks.Report; do
+    dotnet build -c Release "Benchmarks/$project" -nologo -v quiet
+done
+
+record_load "start"
+main_filters=('*Scalar*' '*LoopMlp*' '*MlpStep*' '*SgemmRate*')
+if ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so\.0'; then
+    main_filters+=('*MatMulBenchmarks*')
+else
+    main_filters+=('*MatMulBenchmarks.SourceGradMatMul*')
+    skip "OpenBLAS" "libopenblas.so.0 is not installed (Benchmarks/SourceGrad.Benchmarks/MatMul/install-openblas.sh)"
+fi
+run_suite SourceGrad.Benchmarks --filter "${main_filters[@]}"
+
+record_load "before the generator suite"
+run_suite SourceGrad.Benchmarks.Generator --filter '*'
+
+record_load "before the TorchSharp suite"
+if dotnet build -c Release Benchmarks/SourceGrad.Benchmarks.Torch -nologo -v quiet > "$results/torch-build.log" 2>&1; then
+    run_suite SourceGrad.Benchmarks.Torch --filter '*'
+else
+    skip "TorchSharp" "Benchmarks/SourceGrad.Benchmarks.Torch did not build (its log: $results/torch-build.log)"
+fi
+
+record_load "end"
+dotnet run --no-build -c Release --project Benchmarks/SourceGrad.Benchmarks.Report -- \
+    --results "$results" --mode "$mode" --output docs/benchmarks.md --chart docs/images/benchmarks.png
