@@ -4,6 +4,7 @@
 #pragma warning disable CS0162 // unreachable code after a jump the reverse sweep records
 #pragma warning disable CS0164 // labels kept for readability
 #pragma warning disable CS0219 // exit codes and flags the reverse sweep may not need on every path
+#pragma warning disable CS1718 // a rule comparing Max(x, x)'s arguments compares a value with itself
 
 partial class Elementwise
 {
