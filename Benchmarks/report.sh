@@ -29,8 +29,9 @@ run_suite() {
     local project=$1
     shift
     # Without OpenBLAS's kernel overrides, so it picks its best kernel (docs/matmul.md); nothing else reads them.
+    # The console output is kept too: the suites print their allocation checks and OpenBLAS's kernel there.
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE dotnet run --no-build -c Release --project "Benchmarks/$project" -- \
-        --report "$mode" --artifacts "$results/$project" "$@"
+        --report "$mode" --artifacts "$results/$project" "$@" | tee "$results/$project-console.log"
 }
 
 echo "report.sh: building the benchmark projects"

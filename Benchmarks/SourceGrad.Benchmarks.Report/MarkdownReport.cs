@@ -111,7 +111,7 @@ public sealed class MarkdownReport(ResultSet results, Notes notes, string mode, 
 
     private static string StripStatus(string verdict) =>
         verdict.StartsWith("met: ", StringComparison.Ordinal) ? verdict[5..]
-        : verdict.StartsWith("missed", StringComparison.Ordinal) ? verdict[(verdict.IndexOf(' ') + 1)..]
+        : verdict.StartsWith("missed: ", StringComparison.Ordinal) ? verdict[8..]
         : verdict;
 
     private void WriteScalarSuite()

@@ -31,6 +31,7 @@ public static class RatioChart
             .ToList();
 
         var plot = new Plot();
+        plot.Font.Set("DejaVu Sans");
         var bars = new List<Bar>();
         var groupPositions = new List<double>();
         var groupLabels = new List<string>();
@@ -68,14 +69,15 @@ public static class RatioChart
         barPlot.ValueLabelStyle.FontSize = 10;
         plot.Add.VerticalLine(0, 1.5f, Colors.Black);
 
-        double[] decades = [-2, -1, 0, 1, 2, 3, 4, 5];
+        // Whole decades around the bars, with room on the right for the value labels.
+        double low = Math.Min(-1, Math.Floor(bars.Min(b => b.Value) - 0.15));
+        double high = Math.Max(1, Math.Ceiling(bars.Max(b => b.Value) + 0.35));
+        double[] decades = Enumerable.Range((int)low, (int)(high - low) + 1).Select(d => (double)d).ToArray();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             decades, decades.Select(d => d < 0 ? $"{Math.Pow(10, d)}×" : $"{Math.Pow(10, d):N0}×").ToArray());
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(groupPositions.ToArray(), groupLabels.ToArray());
         plot.Axes.Left.MajorTickStyle.Length = 0;
-        double low = Math.Min(-1, Math.Floor(bars.Min(b => b.Value) - 0.3));
-        double high = Math.Max(1, Math.Ceiling(bars.Max(b => b.Value) + 0.5));
-        plot.Axes.SetLimits(low, high, -1, position);
+        plot.Axes.SetLimits(low, high + 0.2, -1, position);
         plot.Title("Time relative to the generated gradient (log scale; < 1× is faster than generated)");
         plot.XLabel("contender time ÷ generated time (minimum over iterations)");
         plot.Grid.YAxisStyle.MajorLineStyle.Width = 0;
