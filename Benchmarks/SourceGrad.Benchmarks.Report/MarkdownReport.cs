@@ -14,7 +14,7 @@ public sealed class MarkdownReport(ResultSet results, Notes notes, string mode, 
         List<TargetVerdict> verdicts = Targets.Judge(results);
         Line("# Benchmarks");
         Line();
-        Line($"Written by `bash Benchmarks/report.sh{(mode == "quick" ? " --quick" : "")}` ({mode} run) on {date:yyyy-MM-dd HH:mm} UTC; "
+        Line($"Written by `bash Benchmarks/report.sh{(mode == "quick" ? " --quick" : "")}` ({mode} run) from measurements of {date:yyyy-MM-dd HH:mm} UTC; "
             + "regenerate it rather than editing it (the explanations come from `Benchmarks/SourceGrad.Benchmarks.Report/Notes.md`).");
         Line();
         WriteConditions();

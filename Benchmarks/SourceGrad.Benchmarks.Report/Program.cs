@@ -18,7 +18,7 @@ if (results.Results.Count == 0)
 
 RatioChart.Save(results, chart);
 string chartLink = Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(output))!, Path.GetFullPath(chart)).Replace('\\', '/');
-string markdown = new MarkdownReport(results, Notes.Load(notesPath), mode, DateTimeOffset.UtcNow, chartLink).Write();
+string markdown = new MarkdownReport(results, Notes.Load(notesPath), mode, results.MeasuredAt, chartLink).Write();
 File.WriteAllText(output, markdown);
 Console.WriteLine($"Wrote {output} and {chart} from {results.Results.Count} benchmark cases.");
 return 0;

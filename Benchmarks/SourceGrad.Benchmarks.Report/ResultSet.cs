@@ -33,6 +33,9 @@ public sealed partial class ResultSet
 
     public HostInfo? Host { get; private set; }
 
+    /// <summary>When the last suite finished: the newest JSON report's time.</summary>
+    public DateTimeOffset MeasuredAt { get; private set; }
+
     public IReadOnlyCollection<BenchmarkResult> Results => _results.Values;
 
     /// <summary>Bytes each generated call allocated on its own thread (AllocationCheck), by benchmark key.</summary>
@@ -75,6 +78,8 @@ public sealed partial class ResultSet
 
     private void ReadJson(string file)
     {
+        DateTimeOffset written = File.GetLastWriteTimeUtc(file);
+        MeasuredAt = written > MeasuredAt ? written : MeasuredAt;
         using JsonDocument document = JsonDocument.Parse(File.ReadAllText(file));
         JsonElement root = document.RootElement;
         JsonElement host = root.GetProperty("HostEnvironmentInfo");

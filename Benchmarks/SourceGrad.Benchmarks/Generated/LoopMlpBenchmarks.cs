@@ -48,20 +48,27 @@ public class LoopMlpBenchmarks
         _dW2 = new float[_w2.Length];
         _dB2 = new float[_b2.Length];
 
-        // Stop before timing if the two gradients differ.
+        // Stop before timing if the gradients differ.
         Generated();
         double[] generated = Gradients();
-        foreach (float[] gradient in new[] { _dW1, _dB1, _dW2, _dB2 })
-        {
-            Array.Clear(gradient);
-        }
-
+        ClearGradients();
         HandWritten();
         Scalar.GradientAgreement.Check($"loop MLP, batch {Batch}", "hand-written", generated, Gradients(), 1e-5);
+        ClearGradients();
+        HandWrittenSameIndexing();
+        Scalar.GradientAgreement.Check($"loop MLP, batch {Batch}", "hand-written (same indexing)", generated, Gradients(), 1e-5);
         AllocationCheck.Run($"{nameof(LoopMlpBenchmarks)}.{nameof(Generated)}[Hidden={Hidden}&Batch={Batch}]", () => Generated());
     }
 
     private double[] Gradients() => [.. _dW1, .. _dB1, .. _dW2, .. _dB2];
+
+    private void ClearGradients()
+    {
+        foreach (float[] gradient in new[] { _dW1, _dB1, _dW2, _dB2 })
+        {
+            Array.Clear(gradient);
+        }
+    }
 
     [Benchmark(Baseline = true)]
     public float Generated() =>
