@@ -48,12 +48,17 @@ internal sealed class MethodRecognizer
     /// <summary>How deep calls to [Differentiable] methods of this compilation are checked for getting a gradient.</summary>
     private readonly int _validateCallees;
 
-    private MethodRecognizer(SemanticModel model, IMethodSymbol method, CancellationToken cancellationToken, int validateCallees = 32)
+    /// <summary>Callees already checked by this recognition, shared with the recognizers it starts.</summary>
+    private readonly CalleeChecks _calleeChecks;
+
+    private MethodRecognizer(SemanticModel model, IMethodSymbol method, CancellationToken cancellationToken, int validateCallees = 32,
+        CalleeChecks? calleeChecks = null)
     {
         _model = model;
         _method = method;
         _cancellationToken = cancellationToken;
         _validateCallees = validateCallees;
+        _calleeChecks = calleeChecks ?? new CalleeChecks(method);
     }
 
     public static MethodModel Recognize(SyntaxNode node, ISymbol symbol, SemanticModel model, CancellationToken cancellationToken)
@@ -905,6 +910,20 @@ internal sealed class MethodRecognizer
     /// <summary>Whether a [Differentiable] method of this compilation gets no gradient (it has SG errors).</summary>
     private bool CalleeHasErrors(IMethodSymbol callee)
     {
+        IMethodSymbol definition = callee.OriginalDefinition;
+        if (_calleeChecks.TryGetKnown(definition, out bool known))
+        {
+            return known;
+        }
+
+        _calleeChecks.Begin(definition);
+        bool hasErrors = RecognizeCalleeHasErrors(callee);
+        _calleeChecks.End(definition, hasErrors);
+        return hasErrors;
+    }
+
+    private bool RecognizeCalleeHasErrors(IMethodSymbol callee)
+    {
         foreach (SyntaxReference reference in callee.OriginalDefinition.DeclaringSyntaxReferences)
         {
             if (reference.GetSyntax(_cancellationToken) is MethodDeclarationSyntax declaration)
@@ -912,7 +931,7 @@ internal sealed class MethodRecognizer
                 SemanticModel model = declaration.SyntaxTree == _model.SyntaxTree
                     ? _model
                     : _model.Compilation.GetSemanticModel(declaration.SyntaxTree);
-                var recognizer = new MethodRecognizer(model, callee.OriginalDefinition, _cancellationToken, validateCallees: _validateCallees - 1);
+                var recognizer = new MethodRecognizer(model, callee.OriginalDefinition, _cancellationToken, validateCallees: _validateCallees - 1, _calleeChecks);
                 try
                 {
                     return recognizer.Run(declaration).HasErrors;

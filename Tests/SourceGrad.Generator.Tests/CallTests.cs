@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using SourceGrad.Generator.Tests.Infrastructure;
 
 namespace SourceGrad.Generator.Tests;
@@ -112,5 +113,98 @@ public class CallTests
     public void Gradient_through_runtime_kernels_matches_finite_differences(string source, string type, string method, object[] arguments)
     {
         SpanGradientCheck.AssertGeneratedGradientMatches(source, type, method, arguments);
+    }
+
+    /// <summary>A method that calls itself: its gradient calls its own gradient.</summary>
+    private const string SelfRecursive = """
+        public static partial class Recursion
+        {
+            [Differentiable]
+            public static double Power(double x, int n)
+            {
+                if (n == 0)
+                {
+                    return 1;
+                }
+
+                double rest = Power(x, n - 1);
+                return x * rest;
+            }
+
+            [Differentiable]
+            public static double Fibonacci(double x, int n)
+            {
+                if (n < 2)
+                {
+                    return x * x;
+                }
+
+                double a = Fibonacci(x, n - 1);
+                double b = Fibonacci(x * 0.5, n - 2);
+                return a + b;
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("Power", 1.3, 5)]
+    [InlineData("Fibonacci", 0.7, 30)]
+    public void Recursive_calls_are_recognized_once_and_differentiated(string method, double x, int n)
+    {
+        // Fibonacci(30) recognized naively would recognize its callees about 2^30 times; the run must be quick.
+        // (At run time the gradient of Fibonacci(30) makes about 1.6 million calls: still fast.)
+        SpanGradientCheck.AssertGeneratedGradientMatches(SelfRecursive, "Recursion", method, [x, n]);
+    }
+
+    [Fact]
+    public void A_cycle_of_calls_with_an_error_reports_every_caller_and_still_compiles()
+    {
+        // Entry checks A first; A checks C, which calls A back while A is still being checked. A's own error must
+        // then reach C too, or Entry would call C's gradient, which is never generated.
+        GeneratorRun run = GeneratorRunner.Run("""
+            public static partial class Cycle
+            {
+                [Differentiable]
+                public static double Entry(double x)
+                {
+                    double a = A(x, 3);
+                    double c = C(x, 3);
+                    return a * c;
+                }
+
+                [Differentiable]
+                public static double A(double x, int depth)
+                {
+                    double total = C(x, depth);
+                    foreach (double v in new[] { x })
+                    {
+                        total += v;
+                    }
+
+                    return total;
+                }
+
+                [Differentiable]
+                public static double C(double x, int depth)
+                {
+                    if (depth == 0)
+                    {
+                        return x;
+                    }
+
+                    double back = A(x, depth - 1);
+                    return back * 2;
+                }
+            }
+            """);
+        foreach (string callee in new[] { "'A'", "'C'" })
+        {
+            // Reported in Entry's body (lines 8 and 9, counted from 0 with the prelude's three lines).
+            Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SG0020" && d.GetMessage().Contains(callee) &&
+                d.Location.GetLineSpan().StartLinePosition.Line is 8 or 9);
+        }
+
+        Assert.Empty(run.Sources.Where(s => s.HintName.Contains("Entry")));
+        Assert.Empty(run.CompilationDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && !d.Id.StartsWith("SG", StringComparison.Ordinal)));
     }
 }
