@@ -26,6 +26,8 @@ public sealed class GradientGenerator : IIncrementalGenerator
                     syntaxContext.TargetSymbol,
                     syntaxContext.SemanticModel,
                     cancellationToken))
+            .Where(static method => method is not null)
+            .Select(static (method, _) => method!)
             .WithTrackingName(StepNames.Recognition);
 
         IncrementalValuesProvider<GeneratedGradient?> gradients = methods

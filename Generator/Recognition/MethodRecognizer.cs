@@ -61,7 +61,8 @@ internal sealed class MethodRecognizer
         _calleeChecks = calleeChecks ?? new CalleeChecks(method);
     }
 
-    public static MethodModel Recognize(SyntaxNode node, ISymbol symbol, SemanticModel model, CancellationToken cancellationToken)
+    /// <returns>The model, or null when another [Differentiable] part of the same partial method stands for it.</returns>
+    public static MethodModel? Recognize(SyntaxNode node, ISymbol symbol, SemanticModel model, CancellationToken cancellationToken)
     {
         if (node is not MethodDeclarationSyntax syntax || symbol is not IMethodSymbol method)
         {
@@ -86,6 +87,12 @@ internal sealed class MethodRecognizer
         if (method.PartialImplementationPart is { } implementation
             && implementation.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is MethodDeclarationSyntax body)
         {
+            if (HasOwnDifferentiableAttribute(implementation, body))
+            {
+                // The implementation carries the attribute too and is found on its own: one gradient, not two.
+                return null;
+            }
+
             syntax = body;
             model = body.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(body.SyntaxTree);
             method = implementation;
@@ -93,6 +100,14 @@ internal sealed class MethodRecognizer
 
         return Recognize(syntax, method, model, cancellationToken);
     }
+
+    /// <summary>Whether [Differentiable] is written on this declaration itself (a partial method merges both parts' attributes).</summary>
+    private static bool HasOwnDifferentiableAttribute(IMethodSymbol method, MethodDeclarationSyntax declaration) =>
+        method.GetAttributes().Any(attribute =>
+            attribute.AttributeClass?.ToDisplayString() == Types.DifferentiableAttribute
+            && attribute.ApplicationSyntaxReference is { } reference
+            && reference.SyntaxTree == declaration.SyntaxTree
+            && declaration.Span.Contains(reference.Span));
 
     public static MethodModel Recognize(
         MethodDeclarationSyntax syntax,

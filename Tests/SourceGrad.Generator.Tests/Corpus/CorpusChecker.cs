@@ -39,9 +39,16 @@ internal static class CorpusChecker
             .ToList();
         CSharpCompilation input = InMemoryCompilation.Create(trees, references, assemblyName);
         var inputErrors = input.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(Key).ToHashSet();
-        GeneratorRun run = InMemoryCompilation.RunGenerator(input);
-
         var problems = new List<string>();
+        (bool finished, GeneratorRun? finishedRun) = Deadline.Run(() => InMemoryCompilation.RunGenerator(input), s_generatorLimit, "corpus generator run");
+        if (!finished)
+        {
+            problems.Add($"the generator did not finish within {s_generatorLimit.TotalSeconds} s");
+            problems.AddRange(HangingMethods(assemblyName, files, references));
+            return new CorpusResult(problems, 0, 0, 0, 0);
+        }
+
+        GeneratorRun run = finishedRun!;
         if (Crashed(run))
         {
             // A crash names no method: find the methods that cause it, one at a time.
@@ -95,25 +102,48 @@ internal static class CorpusChecker
         return method?.ToString() ?? "";
     }
 
+    /// <summary>How long one generator run over a project may take (it takes seconds) before it counts as hanging.</summary>
+    private static readonly TimeSpan s_generatorLimit = TimeSpan.FromSeconds(120);
+
+    /// <summary>The methods on which the generator, given that method alone, does not finish within a few seconds.</summary>
+    private static IEnumerable<string> HangingMethods(string assemblyName, IReadOnlyList<(string Path, string Source)> files, ImmutableArray<MetadataReference> references) =>
+        MethodsWhere(assemblyName, files, references, run => run is null, TimeSpan.FromSeconds(20))
+            .Select(m => $"the generator does not finish on this method alone ({m.Path}):\n{m.Method}");
+
     private static bool Crashed(GeneratorRun run) =>
         run.Exception is not null || run.GeneratorDiagnostics.Any(d => d.Id is "CS8785" or "CS8784");
 
-    private static IEnumerable<string> CrashingMethods(string assemblyName, IReadOnlyList<(string Path, string Source)> files, ImmutableArray<MetadataReference> references)
+    private static IEnumerable<string> CrashingMethods(string assemblyName, IReadOnlyList<(string Path, string Source)> files, ImmutableArray<MetadataReference> references) =>
+        MethodsWhere(assemblyName, files, references, run => run is not null && Crashed(run), s_generatorLimit)
+            .Select(m => $"the generator crashes on this method alone ({m.Path}):\n{m.Method}");
+
+    /// <summary>
+    /// The methods that, given [Differentiable] alone, make a generator run fit <paramref name="bad"/> (which sees
+    /// null for a run that did not finish in <paramref name="limit"/>): files first, then the methods of a bad file.
+    /// </summary>
+    private static IEnumerable<(string Path, SyntaxNode Method)> MethodsWhere(
+        string assemblyName,
+        IReadOnlyList<(string Path, string Source)> files,
+        ImmutableArray<MetadataReference> references,
+        Func<GeneratorRun?, bool> bad,
+        TimeSpan limit)
     {
         List<SyntaxTree> parsed = files.Select(f => InMemoryCompilation.Parse(f.Source, f.Path)).ToList();
-        bool CrashesWith(Func<SyntaxNode, bool> only)
+        bool IsBad(Func<SyntaxNode, bool> only)
         {
             List<SyntaxTree> trees = parsed.Select(t => DifferentiableEverywhere.Rewrite(t, only))
                 .Append(InMemoryCompilation.Parse(InMemoryCompilation.ImplicitUsings, "GlobalUsings.g.cs")).ToList();
-            return Crashed(InMemoryCompilation.RunGenerator(InMemoryCompilation.Create(trees, references, assemblyName)));
+            CSharpCompilation compilation = InMemoryCompilation.Create(trees, references, assemblyName);
+            (bool finished, GeneratorRun? run) = Deadline.Run(() => InMemoryCompilation.RunGenerator(compilation), limit, "corpus isolation");
+            return bad(finished ? run : null);
         }
 
-        foreach (SyntaxTree tree in parsed.Where(t => CrashesWith(node => node.SyntaxTree == t)))
+        foreach (SyntaxTree tree in parsed.Where(t => IsBad(node => node.SyntaxTree == t)))
         {
             IEnumerable<SyntaxNode> methods = tree.GetRoot().DescendantNodes().Where(n => n is MethodDeclarationSyntax or LocalFunctionStatementSyntax);
-            foreach (SyntaxNode method in methods.Where(m => CrashesWith(node => node == m)))
+            foreach (SyntaxNode method in methods.Where(m => IsBad(node => node == m)))
             {
-                yield return $"the generator crashes on this method alone ({tree.FilePath}):\n{method}";
+                yield return (tree.FilePath, method);
             }
         }
     }

@@ -1,9 +1,9 @@
 namespace SourceGrad.Generator.Tests.Corpus;
 
 /// <summary>
-/// Minimal inputs for the generator crashes and compile errors the corpus test found. A skipped test is a bug
-/// still open; its input is left out of <see cref="TrickyInputs"/> until it is fixed (then un-skip the test and
-/// put the input back).
+/// Minimal inputs for the generator crashes and compile errors the corpus test found (all fixed; see
+/// docs/fuzzing.md). A bug found later gets a skipped test here while it is open, and its input stays out of
+/// <see cref="TrickyInputs"/> until it is fixed.
 /// </summary>
 public class CorpusRegressions
 {
@@ -105,6 +105,18 @@ public class CorpusRegressions
 
             [SourceGrad.Differentiable]
             public static double F(double x) => System.Math.Sin(x) * _v1 + _d1 * x * x;
+        }
+        """);
+
+    [Fact]
+    public void Partial_method_with_the_attribute_on_both_parts() => AssertHandled("""
+        public static partial class C
+        {
+            [SourceGrad.Differentiable]
+            public static partial double F(double x);
+
+            [SourceGrad.Differentiable]
+            public static partial double F(double x) => x * x;
         }
         """);
 

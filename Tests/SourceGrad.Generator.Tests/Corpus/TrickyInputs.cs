@@ -226,6 +226,10 @@ internal static class TrickyInputs
 
                 public static double SelfRecursiveInBranch(double x, int n) => n <= 0 ? x : SelfRecursiveInBranch(x + 1, n - 1);
 
+                public static double MutuallyRecursive(double x, int n) => n <= 0 ? x : Other(x, n - 1);
+
+                public static double Other(double x, int n) => MutuallyRecursive(x + 1, n);
+
                 public static double Fibonacci(double x, int n)
                 {
                     if (n < 2)
@@ -766,6 +770,15 @@ internal static class TrickyInputs
 
             public static class GeneratorNames
             {
+                private static readonly double _v1 = 2;
+                private static readonly double _d1 = 3;
+                private static readonly double _t1 = 4;
+                private static readonly double _result1 = 5;
+                private static readonly double seed = 6;
+                private static readonly double dX = 7;
+
+                public static double FieldsNamedLikeTemporaries(double x) => Math.Sin(x) * _v1 + _d1 * x * x + _t1 * Math.Exp(x) + _result1 + seed * dX * x;
+
                 public static double LocalsNamedLikeTemporaries(double x, int n)
                 {
                     double _v1 = x * 2;
@@ -787,6 +800,21 @@ internal static class TrickyInputs
                 }
 
                 public static double ParameterNamedLikeTemporary(double _dX, double _v1, double _result1) => _dX * _v1 * _result1;
+
+                public static double LocalNamedSeed(double x)
+                {
+                    double seed = x * 2;
+                    return seed * seed;
+                }
+
+                public static double Underscores(double _, double __) => _ * __;
+            }
+
+            public static class MathMember
+            {
+                public static double Math = 3;
+
+                public static double UsesSystemMath(double x) => System.Math.Sin(x) * System.Math.Exp(x) * Math;
             }
 
             public static class Shadowing
@@ -800,7 +828,26 @@ internal static class TrickyInputs
             {
                 public static double Twice(double x) => 2 * x;
 
+                public static float Twice(float x) => 2 * x;
+
                 public static double Twice(double x, double y) => 2 * x * y;
+            }
+            """),
+        ("MathNamespace.cs", """
+            namespace Tricky.Math
+            {
+                public static class Calculus
+                {
+                    public static double InsideMathNamespace(double x) => System.Math.Sin(x) * x;
+                }
+            }
+
+            namespace Tricky.Other
+            {
+                public static class Plain
+                {
+                    public static double Uses(double x) => System.Math.Exp(x) + System.MathF.Sqrt(2f);
+                }
             }
             """),
         ("Types.cs", """
@@ -930,6 +977,11 @@ internal static class TrickyInputs
             }
 
             public enum Kind { A, B }
+
+            file static class FileLocal
+            {
+                public static double InFileType(double x) => x;
+            }
 
             public delegate double Map(double x);
 

@@ -18,7 +18,7 @@ internal static class FuzzCase
             })
             .ToArray();
         var main = new MethodSpec("F", returnType, parsed, new Block([new RawStmt(body.Trim('\n'))]));
-        return new FuzzProgram("Case", main, [], 0, 0) { ExtraMembers = members, MinimumLength = minimumLength };
+        return new FuzzProgram("Case", main, [], 0, 0) { ExtraMembers = members, MinimumLength = minimumLength, HasClashingFields = false };
     }
 
     /// <summary>Fails with the report when the generator mishandles the program.</summary>

@@ -13,11 +13,17 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
 {
     public const string Namespace = "Fuzz";
 
+    /// <summary>Fields every class has whose names the generator also uses in a gradient.</summary>
+    public static readonly (string Name, string Value)[] ClashingFields = [("seed", "0.625"), ("dX1", "0.375"), ("_v2", "1.25"), ("_t2", "0.5")];
+
     /// <summary>Hand-written members added to the class (regression cases use them for helpers).</summary>
     public string ExtraMembers { get; init; } = "";
 
     /// <summary>The smallest n (the buffer's length) the program is evaluated at.</summary>
     public int MinimumLength { get; init; }
+
+    /// <summary>Whether the class declares <see cref="ClashingFields"/> (hand-written regression cases declare their own).</summary>
+    public bool HasClashingFields { get; init; } = true;
 
     /// <summary>Whether the program computes in float (printed converted from its double methods).</summary>
     public bool IsFloat { get; init; }
@@ -57,6 +63,15 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
         writer.Line($"private const {real} Half = 0.5{suffix};");
         writer.Line($"private static readonly {real} Scale = 0.75{suffix};");
         writer.Line("private static readonly float Quarter = 0.25f;");
+        if (HasClashingFields && !KnownBugs.FieldsNamedLikeGeneratedNames)
+        {
+            // Named like the gradient's seed, an adjoint parameter (of x1) and its temporaries.
+            foreach ((string field, string value) in ClashingFields)
+            {
+                writer.Line($"private static readonly {real} {field} = {value}{suffix};");
+            }
+        }
+
         foreach (string line in ExtraMembers.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             writer.Line(line);

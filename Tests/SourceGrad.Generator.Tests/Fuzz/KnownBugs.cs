@@ -8,11 +8,18 @@ namespace SourceGrad.Generator.Tests.Fuzz;
 internal static class KnownBugs
 {
     /// <summary><see cref="Regressions.NoGrad_parameter_overwritten_with_an_active_value"/>.</summary>
-    public const bool NoGradParameterAssigned = true;
+    public static readonly bool NoGradParameterAssigned = false;
 
     /// <summary><see cref="Regressions.Continue_in_a_loop_with_a_saved_counter"/>.</summary>
-    public const bool ContinueInLoopWithSavedCounter = false;
+    public static readonly bool ContinueInLoopWithSavedCounter = false;
 
     /// <summary><see cref="Regressions.Argument_reading_the_span_the_call_writes"/>.</summary>
-    public const bool ArgumentReadsTheSpanTheCallWrites = true;
+    public static readonly bool ArgumentReadsTheSpanTheCallWrites = false;
+
+    /// <summary>
+    /// <see cref="Regressions.Field_named_seed"/> and
+    /// <see cref="Corpus.CorpusRegressions.Fields_named_like_generated_temporaries"/>: fields named like the
+    /// gradient's parameters and temporaries.
+    /// </summary>
+    public static readonly bool FieldsNamedLikeGeneratedNames = false;
 }

@@ -647,6 +647,12 @@ internal sealed class MethodBuilder(Rng rng, IReadOnlyList<MethodSpec> helpers)
             }
 
             default:
+                if (!KnownBugs.FieldsNamedLikeGeneratedNames && rng.Chance(0.3))
+                {
+                    (string field, string value) = rng.Pick(FuzzProgram.ClashingFields);
+                    return Expr.Leaf(field, ValueKind.Double, double.Parse(value, System.Globalization.CultureInfo.InvariantCulture));
+                }
+
                 return rng.Next(4) switch
                 {
                     0 => Expr.Leaf("Scale", ValueKind.Double, 0.75),

@@ -105,6 +105,8 @@ public class ProgramGeneratorTests
     [InlineData("static readonly field", @"\bScale\b")]
     [InlineData("const field", @"\bHalf\b")]
     [InlineData("float field", @"\bQuarter\b")]
+    [InlineData("field named like the gradient's seed", @"[^\w]seed\b[^=]*;")]
+    [InlineData("field named like an adjoint", @"[^\w]dX1\b[^=]*;")]
     [InlineData("bool local", @"bool f\d+ = ")]
     [InlineData("float program", @"public static float F\(")]
     [InlineData("float program with a double call cast back", @"\(float\)Math\.")]
