@@ -61,4 +61,4 @@ fi
 
 record_load "end"
 dotnet run --no-build -c Release --project Benchmarks/SourceGrad.Benchmarks.Report -- \
-    --results "$results" --mode "$mode" --output docs/benchmarks.md --chart docs/images/benchmarks.png
+    --results "$results" --mode "$mode" --output docs/benchmarks.md --chart docs/images/benchmarks.png --readme README.md

@@ -109,7 +109,7 @@ public sealed class MarkdownReport(ResultSet results, Notes notes, string mode, 
         Line();
     }
 
-    private static string StripStatus(string verdict) =>
+    public static string StripStatus(string verdict) =>
         verdict.StartsWith("met: ", StringComparison.Ordinal) ? verdict[5..]
         : verdict.StartsWith("missed: ", StringComparison.Ordinal) ? verdict[8..]
         : verdict;

@@ -1,7 +1,7 @@
 using SourceGrad.Benchmarks.Report;
 
 // Reads a results directory left by Benchmarks/report.sh and writes docs/benchmarks.md and its chart.
-// Arguments: --results DIR --mode quick|full --output FILE.md --chart FILE.png
+// Arguments: --results DIR --mode quick|full --output FILE.md --chart FILE.png [--readme README.md]
 Dictionary<string, string> options = ParseOptions(args);
 string resultsDirectory = Required(options, "results");
 string output = Required(options, "output");
@@ -20,6 +20,14 @@ RatioChart.Save(results, chart);
 string chartLink = Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(output))!, Path.GetFullPath(chart)).Replace('\\', '/');
 string markdown = new MarkdownReport(results, Notes.Load(notesPath), mode, results.MeasuredAt, chartLink).Write();
 File.WriteAllText(output, markdown);
+if (options.TryGetValue("readme", out string? readme))
+{
+    // The README links the report: relative to the README's folder.
+    string reportLink = Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(readme))!, Path.GetFullPath(output)).Replace('\\', '/');
+    File.WriteAllText(readme, ReadmeHeadline.Replace(File.ReadAllText(readme), Targets.Judge(results), results.MeasuredAt, reportLink));
+    Console.WriteLine($"Wrote the headline into {readme}.");
+}
+
 Console.WriteLine($"Wrote {output} and {chart} from {results.Results.Count} benchmark cases.");
 return 0;
 

@@ -10,12 +10,6 @@ namespace SourceGrad.Generator.Tests;
 /// <summary>Every SG diagnostic: what triggers it, where it points, how severe it is and what it says.</summary>
 public class DiagnosticTests
 {
-    private const string Sg0015Location =
-        "generator bug: SG0015 (an active parameter cannot affect the result) is reported at the method's name, not at the parameter it names";
-
-    private const string InternalErrorHasNoSource =
-        "SG0018 reports a failure inside the generator, which no source triggers once the known ones are fixed: A_failure_inside_emission_becomes_SG0018_on_the_method injects one";
-
     /// <summary>A [Differentiable] method with one error (SG0004, foreach) in a partial class Model.</summary>
     internal const string MethodWithAnError = """
         public static partial class Model
@@ -52,7 +46,6 @@ public class DiagnosticTests
     [InlineData("SG0015")]
     [InlineData("SG0016")]
     [InlineData("SG0017")]
-    [InlineData("SG0018", Skip = InternalErrorHasNoSource)]
     [InlineData("SG0019")]
     [InlineData("SG0020")]
     [InlineData("SG0021")]
@@ -73,8 +66,11 @@ public class DiagnosticTests
             .Order(StringComparer.Ordinal);
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).Order(StringComparer.Ordinal).ToList();
 
-        Assert.Equal(ids, tested);
-        Assert.Equal(ids.Where(id => id != DiagnosticDescriptors.InternalError.Id), DiagnosticCases.ById.Keys.Order(StringComparer.Ordinal));
+        // SG0018 reports a failure inside the generator, which no source triggers once the known ones are fixed:
+        // A_failure_inside_emission_becomes_SG0018_on_the_method injects one instead.
+        List<string> fromSource = ids.Where(id => id != DiagnosticDescriptors.InternalError.Id).ToList();
+        Assert.Equal(fromSource, tested);
+        Assert.Equal(fromSource, DiagnosticCases.ById.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
