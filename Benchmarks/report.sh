@@ -26,12 +26,15 @@ mkdir -p "$results"
 record_load() { printf '%s\t%s\n' "$1" "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)" >> "$results/load.tsv"; }
 skip() { printf '%s\t%s\n' "$1" "$2" >> "$results/skipped.tsv"; echo "report.sh: skipping $1: $2" >&2; }
 run_suite() {
-    local project=$1
+    local project=$1 artifacts=$1
     shift
+    if [ "${1:-}" = "--wall-clock" ]; then
+        artifacts="wallclock-$project"
+    fi
     # Without OpenBLAS's kernel overrides, so it picks its best kernel (docs/matmul.md); nothing else reads them.
     # The console output is kept too: the suites print their allocation checks and OpenBLAS's kernel there.
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE dotnet run --no-build -c Release --project "Benchmarks/$project" -- \
-        --report "$mode" --artifacts "$results/$project" "$@" | tee "$results/$project-console.log"
+        --report "$mode" --artifacts "$results/$artifacts" "$@" | tee "$results/$artifacts-console.log"
 }
 
 echo "report.sh: building the benchmark projects"
@@ -41,13 +44,17 @@ done
 
 record_load "start"
 main_filters=('*Scalar*' '*LoopMlp*' '*MlpStep*' '*SgemmRate*')
-if ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so\.0'; then
-    main_filters+=('*MatMulBenchmarks*')
-else
-    main_filters+=('*MatMulBenchmarks.SourceGradMatMul*')
+matmul_filter='*MatMulBenchmarks*'
+if ! ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so\.0'; then
+    matmul_filter='*MatMulBenchmarks.SourceGradMatMul*'
     skip "OpenBLAS" "libopenblas.so.0 is not installed (Benchmarks/SourceGrad.Benchmarks/MatMul/install-openblas.sh)"
 fi
+main_filters+=("$matmul_filter")
 run_suite SourceGrad.Benchmarks --filter "${main_filters[@]}"
+
+# Two-thread scaling needs the wall clock (the CPU-time clock counts one thread), so the matrix products run again.
+record_load "before the wall-clock MatMul suite"
+run_suite SourceGrad.Benchmarks --wall-clock --filter "$matmul_filter"
 
 record_load "before the generator suite"
 run_suite SourceGrad.Benchmarks.Generator --filter '*'

@@ -18,12 +18,24 @@ namespace SourceGrad.Benchmarks;
 /// BenchmarkDotNet's full JSON report, which Benchmarks/SourceGrad.Benchmarks.Report turns into docs/benchmarks.md.
 /// Quick: a few short iterations per benchmark; full: more and longer ones. Multi-threaded cases are left out
 /// (their CPU time is not their duration).</item>
+/// <item><c>--report quick|full --wall-clock</c>: the same job timed by the wall clock (job id <c>quick-wallclock</c> or
+/// <c>full-wallclock</c>), for the multi-threaded cases: report.sh runs the matrix-product suite this way too, on one
+/// and two threads, to measure how it scales.</item>
 /// </list>
 /// </summary>
 public static class ReportMode
 {
     /// <summary>True under <c>--report</c>: only single-threaded cases run.</summary>
     public static bool IsActive { get; private set; }
+
+    /// <summary>True under <c>--report … --wall-clock</c>: multi-threaded cases run, timed by the wall clock.</summary>
+    public static bool UsesWallClock { get; private set; }
+
+    /// <summary>True when the clock counts only the benchmark thread's CPU time: then only single-threaded cases mean anything.</summary>
+    public static bool CountsThreadTime => IsActive && !UsesWallClock;
+
+    /// <summary>The suffix of the wall-clock job's id, which the report reads to tell the two runs apart.</summary>
+    public const string WallClockJobSuffix = "-wallclock";
 
     /// <summary>True under <c>--report quick</c>: suites with many sizes time fewer of them.</summary>
     public static bool IsQuick { get; private set; }
@@ -51,13 +63,15 @@ public static class ReportMode
         IsActive = true;
         IsQuick = mode == "quick";
         args = [.. args[..index], .. args[(index + 2)..]];
-        Job job = new Job(mode)
+        UsesWallClock = args.Contains("--wall-clock");
+        args = [.. args.Where(arg => arg != "--wall-clock")];
+        Job job = new Job(UsesWallClock ? mode + WallClockJobSuffix : mode)
             .WithLaunchCount(1)
             .WithWarmupCount(IsQuick ? 2 : 3)
             .WithIterationCount(IsQuick ? 5 : 15)
             .WithIterationTime(TimeInterval.FromMilliseconds(IsQuick ? 50 : 200))
             .WithToolchain(InProcessEmitToolchain.Instance);
-        if (ThreadCpuClock.Instance.IsAvailable)
+        if (!UsesWallClock && ThreadCpuClock.Instance.IsAvailable)
         {
             job = job.WithClock(ThreadCpuClock.Instance);
         }

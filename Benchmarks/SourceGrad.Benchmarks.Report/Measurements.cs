@@ -52,6 +52,13 @@ public sealed class Measurements(ResultSet results)
     public double? MatMulRate(string method, int size) =>
         results.Find(Suites.MatMulType, method, $"Size={size}&Threads=1") is { } result ? Gflops(size, result.MinNs) : null;
 
+    /// <summary>GFLOP/s of a square product on two threads ÷ on one, both from the wall-clock run of the MatMul suite.</summary>
+    public double? TwoThreadScaling(string method, int size) =>
+        results.Find(Suites.MatMulType + ResultSet.WallClockTypeSuffix, method, $"Size={size}&Threads=1") is { } one
+        && results.Find(Suites.MatMulType + ResultSet.WallClockTypeSuffix, method, $"Size={size}&Threads=2") is { } two
+            ? one.MinNs / two.MinNs
+            : null;
+
     public static double Gflops(int size, double nanoseconds) => 2.0 * size * size * size / nanoseconds;
 
     private static double? RatioOf(BenchmarkResult? contender, BenchmarkResult? generated) =>

@@ -73,6 +73,11 @@ public sealed partial class ResultSet
         return set;
     }
 
+    /// <summary>Added to the type of a benchmark from the wall-clock run (see Benchmarks/Shared/ReportMode.cs).</summary>
+    public const string WallClockTypeSuffix = " (wall clock)";
+
+    private const string WallClockJobSuffix = "-wallclock";
+
     public BenchmarkResult? Find(string type, string method, string parameters = "") =>
         _results.GetValueOrDefault(BenchmarkResult.BenchmarkKey(type, method, parameters));
 
@@ -90,11 +95,19 @@ public sealed partial class ResultSet
                 continue; // a benchmark that failed has no statistics
             }
 
+            // The wall-clock run of a suite (its multi-threaded cases) is kept apart from its CPU-time run.
+            string job = JobOf(benchmark.GetProperty("DisplayInfo").GetString() ?? "");
+            string type = benchmark.GetProperty("Type").GetString()!;
+            if (job.Split('(')[0].EndsWith(WallClockJobSuffix, StringComparison.Ordinal))
+            {
+                type += WallClockTypeSuffix;
+            }
+
             long? bytes = benchmark.TryGetProperty("Memory", out JsonElement memory) && memory.ValueKind == JsonValueKind.Object
                 ? memory.GetProperty("BytesAllocatedPerOperation").GetInt64()
                 : null;
             var result = new BenchmarkResult(
-                benchmark.GetProperty("Type").GetString()!,
+                type,
                 benchmark.GetProperty("Method").GetString()!,
                 benchmark.GetProperty("Parameters").GetString() ?? "",
                 statistics.GetProperty("Min").GetDouble(),
@@ -111,7 +124,7 @@ public sealed partial class ResultSet
                 host.GetProperty("RuntimeVersion").GetString() ?? "unknown",
                 host.GetProperty("DotNetCliVersion").GetString() ?? "unknown",
                 host.GetProperty("BenchmarkDotNetVersion").GetString() ?? "unknown",
-                JobOf(benchmark.GetProperty("DisplayInfo").GetString() ?? ""));
+                job);
         }
     }
 

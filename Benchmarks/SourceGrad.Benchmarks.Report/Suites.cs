@@ -51,6 +51,9 @@ public static class Suites
 
     public const int SgemmSize = 512;
     public const string MatMulType = "MatMulBenchmarks";
+
+    /// <summary>The sizes whose two-thread scaling the wall-clock run measures (MatMulBenchmarks.Sizes under --wall-clock).</summary>
+    public static readonly int[] ScalingSizes = [512, 1024];
     public const string GeneratorType = "GeneratorBenchmarks";
     public static readonly int[] GeneratorMethodCounts = [1, 10, 100];
 }
