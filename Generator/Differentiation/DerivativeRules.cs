@@ -63,6 +63,10 @@ internal static class DerivativeRules
     /// <summary>The rule for an operator or function, or null when there is none.</summary>
     public static string?[]? For(string operation) => s_rules.TryGetValue(operation, out string?[]? rule) ? rule : null;
 
+    /// <summary>Whether some argument's rule reads the result y.</summary>
+    public static bool ReadsResult(string operation) =>
+        For(operation) is { } rule && System.Array.Exists(rule, r => r is not null && System.Text.RegularExpressions.Regex.IsMatch(r, @"\by\b"));
+
     /// <summary>Functions a rule may call, which become MathF.* or Math.*.</summary>
     public static readonly HashSet<string> Functions = new()
     {

@@ -39,6 +39,9 @@ internal sealed class GradientBuilder
     private bool _usesReverseLabel;
     private string? _functionExit;
 
+    /// <summary>The statement's value whose result the reverse sweep already holds (see <see cref="BuildWrite"/>), and where.</summary>
+    private (Expr Value, string Code)? _knownResult;
+
     private GradientBuilder(MethodModel method, StatementIndex index, ActivityAnalysis activity, SavePlan plan)
     {
         _method = method;
@@ -149,6 +152,7 @@ internal sealed class GradientBuilder
         }
 
         body.Add(_afterForward);
+        reverse.FuseAccumulations(() => _names.Numbered("_g"));
         body.Line("// Reverse sweep: adjoints in reverse order, each below the statement it differentiates.");
         body.Add(reverse);
         if (!_epilogue.IsEmpty)
@@ -280,6 +284,20 @@ internal sealed class GradientBuilder
             StatementIndex.Reads(written.Index, ReverseReads[statement.Id]);
         }
 
+        // v = f(...) leaves f's result in v until the reverse sweep puts v's old value back: a rule that reads the
+        // result (d tanh = 1 − y²) takes it from there instead of evaluating f again.
+        if (active && op.Length == 0 && target is VariableRef && value is Intrinsic intrinsic && value.Type == target.Type
+            && DerivativeRules.ReadsResult(intrinsic.Name))
+        {
+            string result = _printer.Print(target);
+            if (restore is not null)
+            {
+                result = Temp(target.Type, result, reverse, "_y");
+            }
+
+            _knownResult = (value, result);
+        }
+
         foreach (string pop in pops)
         {
             reverse.Line(pop);
@@ -294,6 +312,7 @@ internal sealed class GradientBuilder
         {
             var adjoint = new CodeBlock();
             WriteAdjoint(target, op, value, zeroAdjoint, adjoint);
+            _knownResult = null;
             if (!adjoint.IsEmpty)
             {
                 OwnReverseWork.Add(statement.Id);
@@ -1070,9 +1089,9 @@ internal sealed class GradientBuilder
                 _written.Add(_names.Adjoint(variable.Variable));
                 return;
             case ElementRef element:
-                string target = $"{_names.Adjoint(element.Buffer)}[{_printer.Print(element.Index)}]";
-                code.Line($"{target} += {adjoint};");
-                _written.Add(target);
+                string index = _printer.Print(element.Index);
+                code.Accumulate(_names.Adjoint(element.Buffer), index, adjoint, TypeName(element.Type));
+                _written.Add($"{_names.Adjoint(element.Buffer)}[{index}]");
                 return;
             case Conversion conversion:
                 Backprop(conversion.Operand, conversion.Operand.Type == ScalarType.Float && conversion.Type == ScalarType.Double
@@ -1132,6 +1151,11 @@ internal sealed class GradientBuilder
         }
 
         var values = new Dictionary<string, string>();
+        if (_knownResult is { } known && ReferenceEquals(known.Value, result))
+        {
+            values["y"] = known.Code;
+        }
+
         string ValueOf(string placeholder) => values.TryGetValue(placeholder, out string? value)
             ? value
             : values[placeholder] = Value(placeholder switch
@@ -1164,7 +1188,8 @@ internal sealed class GradientBuilder
     private string Value(Expr expr, CodeBlock code)
     {
         string printed = _printer.Print(expr);
-        return ExpressionPrinter.IsAtomic(printed) ? printed : Temp(expr.Type, printed, code, "_v");
+        // A call is evaluated once even when the rule reads its value twice (Tanh: 1 − y·y).
+        return ExpressionPrinter.IsAtomic(printed) && expr is not Intrinsic ? printed : Temp(expr.Type, printed, code, "_v");
     }
 
     private string AdjointOf(Expr target, CodeBlock code)

@@ -15,6 +15,13 @@ internal sealed class CodeBlock
 
     public void Line(string line) => _items.Add(line);
 
+    /// <summary>
+    /// <c>buffer[index] += value;</c>, kept apart from plain lines so that <see cref="FuseAccumulations"/> can
+    /// merge several contributions to one element.
+    /// </summary>
+    public void Accumulate(string buffer, string index, string value, string type) =>
+        _items.Add(new Accumulation(buffer, index, value, type));
+
     public void Add(CodeBlock other) => _items.AddRange(other._items);
 
     /// <summary>Adds <c>header { body } footer</c> and returns the body to fill.</summary>
@@ -58,6 +65,10 @@ internal sealed class CodeBlock
             {
                 inline.WriteTo(writer);
             }
+            else if (item is Accumulation accumulation)
+            {
+                writer.Line(accumulation.ToString());
+            }
             else if (item is Nested nested)
             {
                 writer.Line(nested.Header);
@@ -68,6 +79,132 @@ internal sealed class CodeBlock
                 writer.Line(nested.Footer is null ? "}" : "} " + nested.Footer);
             }
         }
+    }
+
+    /// <summary>
+    /// Merges the contributions a straight run of statements adds into one buffer element: the element is read and
+    /// written once, the contributions summed in a local before it (<c>double _g1 = a; … dX[i] += _g1 + b;</c>).
+    /// Store-to-load chains on one element dominate cheap loops such as Rosenbrock's. Only where nothing between
+    /// the first and the last contribution can touch the element: no other line names the buffer, other
+    /// accumulations into it are at provably different indices (i and i + 1), and the index's variables are not
+    /// assigned.
+    /// </summary>
+    public void FuseAccumulations(System.Func<string> freshName)
+    {
+        Flatten();
+        for (int first = 0; first < _items.Count; first++)
+        {
+            if (_items[first] is Nested nested)
+            {
+                nested.Body.FuseAccumulations(freshName);
+                continue;
+            }
+
+            if (_items[first] is not Accumulation start)
+            {
+                continue;
+            }
+
+            var same = new List<int> { first };
+            for (int next = first + 1; next < _items.Count && !Touches(_items[next], start); next++)
+            {
+                if (_items[next] is Accumulation other && other.Buffer == start.Buffer && other.Index == start.Index)
+                {
+                    same.Add(next);
+                }
+            }
+
+            if (same.Count < 2)
+            {
+                continue;
+            }
+
+            string sum = freshName();
+            _items[first] = $"{start.Type} {sum} = {start.Value};";
+            for (int k = 1; k < same.Count - 1; k++)
+            {
+                _items[same[k]] = $"{sum} += {((Accumulation)_items[same[k]]).Value};";
+            }
+
+            var last = (Accumulation)_items[same[same.Count - 1]];
+            _items[same[same.Count - 1]] = last with { Value = $"{sum} + {last.Value}" };
+        }
+    }
+
+    /// <summary>Splices inline blocks into this one, so that fusion sees one straight run of items.</summary>
+    private void Flatten()
+    {
+        for (int i = 0; i < _items.Count; i++)
+        {
+            if (_items[i] is CodeBlock inline)
+            {
+                inline.Flatten();
+                _items.RemoveAt(i);
+                _items.InsertRange(i, inline._items);
+                i--;
+            }
+        }
+    }
+
+    /// <summary>Whether an item may read or write <paramref name="accumulation"/>'s element, or change its index.</summary>
+    private static bool Touches(object item, Accumulation accumulation)
+    {
+        if (item is Accumulation other)
+        {
+            return (other.Buffer == accumulation.Buffer && other.Index != accumulation.Index && !Disjoint(other.Index, accumulation.Index))
+                || Mentions(other.Value, accumulation.Buffer);
+        }
+
+        if (item is not string line)
+        {
+            return true;
+        }
+
+        if (line.StartsWith("//", System.StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        // A label or a jump between the contributions could skip the local's declaration or the final write.
+        if (line.EndsWith(":", System.StringComparison.Ordinal)
+            || System.Text.RegularExpressions.Regex.IsMatch(line, @"\b(goto|return|break|continue|throw)\b")
+            || Mentions(line, accumulation.Buffer))
+        {
+            return true;
+        }
+
+        foreach (System.Text.RegularExpressions.Match name in System.Text.RegularExpressions.Regex.Matches(accumulation.Index, @"[A-Za-z_]\w*"))
+        {
+            string n = System.Text.RegularExpressions.Regex.Escape(name.Value);
+            if (System.Text.RegularExpressions.Regex.IsMatch(line, $@"(?<![\w.])({n}\s*([-+*/%&|^]|<<|>>)?=(?!=)|{n}\s*(\+\+|--)|(\+\+|--)\s*{n}\b)"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Mentions(string code, string name) =>
+        System.Text.RegularExpressions.Regex.IsMatch(code, $@"(?<![\w.]){System.Text.RegularExpressions.Regex.Escape(name)}\b");
+
+    /// <summary>i + 1 and i (or i − 2): the same base plus different constants never meet.</summary>
+    private static bool Disjoint(string left, string right)
+    {
+        (string Base, long Offset) Split(string index)
+        {
+            System.Text.RegularExpressions.Match m = System.Text.RegularExpressions.Regex.Match(index, @"^(.*?) ([+-]) (\d{1,9})$");
+            return m.Success && System.Text.RegularExpressions.Regex.IsMatch(m.Groups[1].Value, @"^[\w\s.+\-*/%()\[\]]+$") ? (m.Groups[1].Value, (m.Groups[2].Value == "-" ? -1 : 1) * long.Parse(m.Groups[3].Value)) : (index, 0);
+        }
+
+        (string leftBase, long leftOffset) = Split(left);
+        (string rightBase, long rightOffset) = Split(right);
+        return leftBase == rightBase && leftOffset != rightOffset;
+    }
+
+    private sealed record Accumulation(string Buffer, string Index, string Value, string Type)
+    {
+        public override string ToString() => $"{Buffer}[{Index}] += {Value};";
     }
 
     private sealed class Nested

@@ -33,7 +33,8 @@ partial class Composite
 
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // return Math.Sqrt(s);
-        _dS += seed / (2 * global::System.Math.Sqrt(s));
+        double _v1 = global::System.Math.Sqrt(s);
+        _dS += seed / (2 * _v1);
         // double s = Square(x) + Square(y);
         _dSquare += _dS;
         _dSquare_2 += _dS;

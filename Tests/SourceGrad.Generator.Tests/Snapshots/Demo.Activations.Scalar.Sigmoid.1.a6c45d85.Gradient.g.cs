@@ -27,7 +27,8 @@ namespace Demo.Activations
             // 1f / (1f + MathF.Exp(-x))
             float _v1 = 1f + global::System.MathF.Exp(-x);
             float _d1 = -seed * 1f / (_v1 * _v1);
-            float _d2 = _d1 * global::System.MathF.Exp(-x);
+            float _v2 = global::System.MathF.Exp(-x);
+            float _d2 = _d1 * _v2;
             _dX += -_d2;
 
             dX += _dX;

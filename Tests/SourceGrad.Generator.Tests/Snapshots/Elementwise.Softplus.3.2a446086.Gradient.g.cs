@@ -33,7 +33,8 @@ partial class Elementwise
             // output[i] = Math.Log(1 + Math.Exp(scale * input[i]));
             double _v1 = 1d + global::System.Math.Exp(scale * input[i]);
             double _d1 = dOutput[i] / _v1;
-            double _d2 = _d1 * global::System.Math.Exp(scale * input[i]);
+            double _v2 = global::System.Math.Exp(scale * input[i]);
+            double _d2 = _d1 * _v2;
             _dScale += _d2 * input[i];
             dInput[i] += _d2 * scale;
             dOutput[i] = 0;
