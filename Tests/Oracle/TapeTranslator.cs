@@ -61,6 +61,7 @@ internal sealed class TapeTranslator
     private readonly Compilation _compilation;
     private readonly TapeOutput _output;
     private readonly HashSet<IMethodSymbol> _methods = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<IMethodSymbol> _elsewhere = new(SymbolEqualityComparer.Default);
 
     private TapeTranslator(Compilation compilation, TapeOutput output)
     {
@@ -70,11 +71,13 @@ internal sealed class TapeTranslator
 
     /// <summary>
     /// The tape versions of <paramref name="methods"/> and of every method with source they call (transitively), as
-    /// one C# file. Throws <see cref="TapeTranslationException"/> on the first construct it cannot translate.
+    /// one C# file; calls to <paramref name="translatedElsewhere"/> go to their tape versions, which are not written
+    /// here. Throws <see cref="TapeTranslationException"/> on the first construct it cannot translate.
     /// </summary>
-    public static string Translate(Compilation compilation, IEnumerable<IMethodSymbol> methods, TapeOutput output)
+    public static string Translate(Compilation compilation, IEnumerable<IMethodSymbol> methods, TapeOutput output, IEnumerable<IMethodSymbol>? translatedElsewhere = null)
     {
         var translator = new TapeTranslator(compilation, output);
+        foreach (IMethodSymbol method in translatedElsewhere ?? []) translator._elsewhere.Add(method.OriginalDefinition);
         foreach (IMethodSymbol method in methods) translator.Include(method);
         return translator.Write();
     }
@@ -103,7 +106,7 @@ internal sealed class TapeTranslator
     private void Include(IMethodSymbol method)
     {
         method = method.OriginalDefinition;
-        if (!_methods.Add(method)) return;
+        if (_elsewhere.Contains(method) || !_methods.Add(method)) return;
         foreach (IMethodSymbol callee in Callees(method)) Include(callee);
     }
 
@@ -125,6 +128,8 @@ internal sealed class TapeTranslator
             }
         }
     }
+
+    private bool IsTranslated(IMethodSymbol method) => _methods.Contains(method.OriginalDefinition) || _elsewhere.Contains(method.OriginalDefinition);
 
     private static bool IsKernel(IMethodSymbol method) =>
         s_kernelTypes.Contains(method.ContainingType.Name) && method.ContainingNamespace.ToDisplayString() == "SourceGrad";
@@ -298,7 +303,7 @@ internal sealed class TapeTranslator
             ConditionalExpressionSyntax conditional => IsReal(model.GetTypeInfo(conditional).Type) && (IsActive(conditional.WhenTrue) || IsActive(conditional.WhenFalse)),
             AssignmentExpressionSyntax assignment => IsActive(assignment.Left),
             InvocationExpressionSyntax call => IsReal(model.GetTypeInfo(call).Type) && model.GetSymbolInfo(call).Symbol is IMethodSymbol callee
-                && (translator._methods.Contains(callee.OriginalDefinition) || IsKernel(callee) || (IsMath(callee) && call.ArgumentList.Arguments.Any(a => IsActive(a.Expression)))),
+                && (translator.IsTranslated(callee) || IsKernel(callee) || (IsMath(callee) && call.ArgumentList.Arguments.Any(a => IsActive(a.Expression)))),
             CheckedExpressionSyntax checkedExpression => IsActive(checkedExpression.Expression),
             _ => false,
         };
@@ -449,7 +454,7 @@ internal sealed class TapeTranslator
 
             callee = callee.OriginalDefinition;
             var call = (IInvocationOperation)model.GetOperation(node)!;
-            if (translator._methods.Contains(callee))
+            if (translator.IsTranslated(callee))
             {
                 return Parse($"{TapeName(callee, translator._output)}({string.Join(", ", new[] { TapeParameter }.Concat(Arguments(call, detachNoGrad: true)))})");
             }
