@@ -78,6 +78,43 @@ public sealed class Tape
     }
 
     /// <summary>
+    /// Records a constant: a leaf like <see cref="Variable"/>, named for the reader. Code translated to the tape
+    /// turns literals and inactive values into constants where a <see cref="Var"/> is needed.
+    /// </summary>
+    public Var Constant(double value) => Variable(value);
+
+    /// <summary>
+    /// A new array of <paramref name="length"/> constants 0: what <c>new double[n]</c> and <c>stackalloc double[n]</c>
+    /// become on the tape (a default <see cref="Var"/> is not recorded, so an array of them cannot be read).
+    /// </summary>
+    public Var[] Zeros(int length)
+    {
+        if (length < 0)
+        {
+            throw new ArgumentException($"The length must not be negative, but was {length}.", nameof(length));
+        }
+
+        var zeros = new Var[length];
+        zeros.AsSpan().Fill(Constant(0));
+        return zeros;
+    }
+
+    /// <summary>
+    /// Constants holding the values of <paramref name="values"/>: what a [NoGrad] argument becomes, since no
+    /// gradient may flow through it back to the variables it came from.
+    /// </summary>
+    public Var[] Detached(ReadOnlySpan<Var> values)
+    {
+        var detached = new Var[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            detached[i] = Constant(values[i].Value);
+        }
+
+        return detached;
+    }
+
+    /// <summary>
     /// Forgets every recorded node and keeps the storage: the next recording starts at the beginning and
     /// allocates nothing unless it outgrows the largest recording so far. Every <see cref="Var"/> of this tape
     /// becomes invalid.

@@ -24,6 +24,12 @@ internal enum FailureKind
 
     /// <summary>The fuzzer wrote a program that is not valid (a bug in the fuzzer, not in the generator).</summary>
     InvalidProgram,
+
+    /// <summary>The generated gradient passes finite differences but differs from the tape's (TapeOracle): a generator or a translator bug.</summary>
+    DisagreesWithTape,
+
+    /// <summary>The tape oracle's translator cannot translate the program, or its translation does not compile (a bug in the oracle).</summary>
+    TapeTranslationFailed,
 }
 
 internal sealed record FuzzFailure(FuzzProgram Program, FailureKind Kind, string Detail, string GeneratedSource)
@@ -139,6 +145,7 @@ internal static class FuzzRunner
                     case Verdict.Failed:
                         FailureKind kind = k == hung ? FailureKind.Hang
                             : result.Detail.StartsWith("invalid program", StringComparison.Ordinal) ? FailureKind.InvalidProgram
+                            : result.Detail.StartsWith(TapeOracle.MismatchHeading, StringComparison.Ordinal) ? FailureKind.DisagreesWithTape
                             : FailureKind.WrongGradient;
                         summary.Failures.Add(new FuzzFailure(program, kind, result.Detail, GeneratedSource(run!, program)));
                         break;
@@ -162,8 +169,16 @@ internal static class FuzzRunner
         while (remaining.Count > 0)
         {
             GeneratorRun run = RunGenerator(remaining);
+            // The second oracle: the programs translated to the tape, compiled into the same assembly.
+            (List<SyntaxTree> tapeTrees, var untranslatable) = TapeOracle.Translate(run.Output, remaining);
+            run = run with { Output = run.Output.AddSyntaxTrees(tapeTrees) };
             (LoadedAssembly? assembly, ImmutableArray<Diagnostic> errors) = run.Emit();
             List<FuzzFailure> found = Problems(remaining, run, errors);
+            foreach ((FuzzProgram program, string message) in untranslatable.Where(u => found.All(f => f.Program != u.Program)))
+            {
+                found.Add(new FuzzFailure(program, FailureKind.TapeTranslationFailed, message, GeneratedSource(run, program)));
+            }
+
             if (found.Count == 0 && assembly is not null)
             {
                 return (assembly, run);
@@ -228,7 +243,7 @@ internal static class FuzzRunner
         }
 
         // An error in the program's own code that is not about its gradient means the program is not valid C#.
-        foreach (Diagnostic error in errors.Where(e => !InGeneratedCode(e) && !e.GetMessage().Contains("Gradient", StringComparison.Ordinal)))
+        foreach (Diagnostic error in errors.Where(e => !InGeneratedCode(e) && !InTapeCode(e) && !e.GetMessage().Contains("Gradient", StringComparison.Ordinal)))
         {
             Add(Owner(programs, error), FailureKind.InvalidProgram, error.ToString());
         }
@@ -237,6 +252,11 @@ internal static class FuzzRunner
         foreach (Diagnostic diagnostic in run.GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error))
         {
             Add(Owner(programs, diagnostic), diagnostic.Id == InternalFailure ? FailureKind.GeneratorCrashed : FailureKind.UnexpectedDiagnostic, diagnostic.ToString());
+        }
+
+        foreach (Diagnostic error in errors.Where(InTapeCode))
+        {
+            Add(Owner(programs, error), FailureKind.TapeTranslationFailed, "the translation to the tape does not compile: " + error + "\n  " + LineAt(error));
         }
 
         foreach (Diagnostic error in errors)
@@ -249,6 +269,8 @@ internal static class FuzzRunner
 
     private static bool InGeneratedCode(Diagnostic diagnostic) =>
         diagnostic.Location.GetLineSpan().Path?.EndsWith(".g.cs", StringComparison.Ordinal) == true;
+
+    private static bool InTapeCode(Diagnostic diagnostic) => TapeOracle.IsTapeFile(diagnostic.Location.GetLineSpan().Path ?? "");
 
     private static FuzzProgram Owner(IReadOnlyList<FuzzProgram> programs, Diagnostic diagnostic)
     {

@@ -12,7 +12,8 @@ internal sealed record CompiledProgram(
     FuzzProgram Program,
     Func<double[], double[], int, int, double> Primal,
     Func<double[], double[], int, int, double[], double[], double, double> Gradient,
-    Func<double[], double[], int, int, double>? Reference = null)
+    Func<double[], double[], int, int, double>? Reference = null,
+    SourceGrad.Oracle.TapeHarness.Call? TapeGradient = null)
 {
     public static CompiledProgram From(FuzzProgram program, Assembly assembly)
     {
@@ -24,7 +25,8 @@ internal sealed record CompiledProgram(
             program,
             Primal(harness),
             harness.GetMethod("Gradient")!.CreateDelegate<Func<double[], double[], int, int, double[], double[], double, double>>(),
-            program.IsFloat ? Primal(Harness(program.ReferenceHarnessName)) : null);
+            program.IsFloat ? Primal(Harness(program.ReferenceHarnessName)) : null,
+            TapeOracle.Load(program, assembly));
     }
 }
 
@@ -199,7 +201,9 @@ internal static class GradientChecker
             .ToList();
         if (failures.Count == 0)
         {
-            return CheckResult.Passed;
+            // The second oracle, at the same point: exact AD on the tape must agree to rounding.
+            string? mismatch = compiled.TapeGradient is null ? null : TapeOracle.Compare(compiled, point, gradientValue, gradientBuffer, dScalars, dBuffer);
+            return mismatch is null ? CheckResult.Passed : new CheckResult(Verdict.Failed, mismatch);
         }
 
         var report = new StringBuilder("gradient differs from finite differences:\n");

@@ -34,9 +34,13 @@ internal static class InMemoryCompilation
     public static MetadataReference RuntimeReference { get; } =
         MetadataReference.CreateFromFile(typeof(DifferentiableAttribute).Assembly.Location);
 
-    /// <summary>The .NET 10 reference assemblies and the SourceGrad runtime.</summary>
+    /// <summary>The scalar tape, which the tape oracle's translations of the programs run on.</summary>
+    public static MetadataReference TapeReference { get; } =
+        MetadataReference.CreateFromFile(typeof(SourceGrad.Tape.Tape).Assembly.Location);
+
+    /// <summary>The .NET 10 reference assemblies, the SourceGrad runtime and the tape.</summary>
     public static ImmutableArray<MetadataReference> DefaultReferences { get; } =
-        [.. Basic.Reference.Assemblies.Net100.References.All, RuntimeReference];
+        [.. Basic.Reference.Assemblies.Net100.References.All, RuntimeReference, TapeReference];
 
     public static SyntaxTree Parse(string source, string path) =>
         CSharpSyntaxTree.ParseText(source, ParseOptions, path);

@@ -25,6 +25,12 @@ public class ScalarTapeTests
         ["logarithms"] = ((_, x) => Var.Log(x[0]) + Var.Log2(x[1]) + Var.Log10(x[2]) + Var.Exp(-x[0]), [1.3, 0.4, 7.0]),
         ["roots"] = ((_, x) => Var.Sqrt(x[0]) + Var.Cbrt(x[1]) * x[0], [2.5, -3.0]),
         ["piecewise"] = ((_, x) => Var.Abs(x[0]) * Var.Max(x[1], x[2]) + Var.Min(x[0], 0.5) + Var.Relu(x[2]) - Var.Clamp(x[1], -1, 1), [-0.8, 0.3, 1.4]),
+        ["piecewise constant and modulo"] = ((_, x) => Var.Floor(x[0]) * x[1] + Var.Ceiling(x[1]) + Var.Round(x[0]) * x[0] + Var.Truncate(x[1]) * x[1]
+            + Var.Sign(x[0]) * x[1] + x[0] % x[1] + x[1] % 0.4 + 2.5 % x[1], [1.3, 0.7]),
+        ["log with a base"] = ((_, x) => Var.Log(x[0], x[1]) + Var.Log(x[0], 3) + Var.Log(5, x[1]), [2.5, 1.7]),
+        ["constant on either side"] = ((_, x) => Var.Max(0.1, x[0]) * Var.Min(2, x[1]) + Var.Atan2(x[0], 0.5) + Var.Atan2(-0.3, x[1]) + (+x[0]), [0.4, 1.2]),
+        ["clamp with active bounds"] = ((_, x) => Var.Clamp(x[0], x[1], x[2]) * x[0] + Var.Clamp(x[1] * 3, x[1], x[2]), [0.5, -0.4, 1.1]),
+        ["fused multiply-add rounded once"] = ((_, x) => Var.FusedMultiplyAddRoundedOnce(x[0], x[1], x[2]) * x[2], [0.6, -1.3, 0.8]),
         ["unary minus and constants"] = ((_, x) => -x[0] + (2 - x[1]) * 3 - (x[0] + 1) * (x[1] - 1) + 1 / (x[0] + 5), [0.6, -0.2]),
     };
 
@@ -39,6 +45,37 @@ public class ScalarTapeTests
         double[] numeric = FiniteDifferences.Gradient(x => Evaluate(new Tape(), function, x), (double[])point.Clone());
 
         FiniteDifferences.AssertClose(numeric, tapeGradient, 1e-6, name);
+    }
+
+    [Fact]
+    public void Constants_zeros_and_detached_values_get_no_gradient()
+    {
+        var tape = new Tape();
+        Var x = tape.Variable(1.5);
+        Var[] zeros = tape.Zeros(3);
+        Var[] detached = tape.Detached([x * 2]);
+        Var y = x * tape.Constant(4) + zeros[2] * x + detached[0] * x;
+
+        tape.Backward(y);
+
+        Assert.Equal(4 + 0 + 3, x.Gradient);
+        Assert.Equal(3, detached[0].Value);
+        Assert.Equal(0, zeros[0].Value);
+        Assert.Throws<ArgumentException>("length", () => tape.Zeros(-1));
+    }
+
+    /// <summary>(float)x as the generator differentiates it: the value rounded, the derivative 1 (finite differences see steps).</summary>
+    [Fact]
+    public void Rounding_to_float_rounds_the_value_and_passes_the_gradient()
+    {
+        var tape = new Tape();
+        Var x = tape.Variable(0.1);
+        Var y = Var.RoundToFloat(x) * 3;
+
+        tape.Backward(y);
+
+        Assert.Equal((double)0.1f * 3, y.Value);
+        Assert.Equal(3, x.Gradient);
     }
 
     [Fact]
