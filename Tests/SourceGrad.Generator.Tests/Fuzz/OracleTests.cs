@@ -94,6 +94,24 @@ public class OracleTests
         Assert.Contains("kink", result.Detail);
     }
 
+    [Fact]
+    public void A_float_program_whose_branch_float_rounding_decides_is_skipped_not_failed()
+    {
+        // Program 3064 of the 20,000-program run, shrunk: 1.5f·(2·0.1f) rounds to 0.3f in float, so the comparison is
+        // false there, while the double reference (its literals rounded to float) finds it true and returns the other
+        // input. The float gradient is right for the float program; the reference's finite differences are not.
+        static double Float(double[] s, double[] a, int n, int m) => 1.5f * (2 * 0.1f) < 0.3f ? s[1] : s[0];
+        static double Reference(double[] s, double[] a, int n, int m) => 1.5 * (2 * (double)0.1f) < (double)0.3f ? s[1] : s[0];
+        var compiled = new CompiledProgram(s_scalar with { IsFloat = true }, Float, (s, a, n, m, dS, dA, seed) =>
+        {
+            dS[0] += seed;
+            return Float(s, a, n, m);
+        }, Reference);
+        CheckResult result = GradientChecker.CheckAt(compiled, s_scalarPoint);
+        Assert.Equal(Verdict.Skipped, result.Verdict);
+        Assert.Contains("part ways", result.Detail);
+    }
+
     /// <summary>a[i] = a[i]²·x0 in place, and the result Σ a[i].</summary>
     private static double InPlace(double[] s, double[] a, int n, int m)
     {
