@@ -288,11 +288,7 @@ internal static unsafe class Gemm<T>
 
                 if (rest > 0)
                 {
-                    T* last = source + fullPanels * width;
-                    for (int j = 0; j < width; j++)
-                    {
-                        target[j] = j < rest ? last[j] : T.Zero;
-                    }
+                    CopyPadded(source + fullPanels * width, target, rest, width);
                 }
             }
         }
@@ -308,15 +304,38 @@ internal static unsafe class Gemm<T>
         }
     }
 
+    /// <summary>Copies <paramref name="count"/> values and zeros the rest of the <paramref name="width"/> after them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyPadded(T* source, T* target, int count, int width)
+    {
+        new ReadOnlySpan<T>(source, count).CopyTo(new Span<T>(target, count));
+        if (count < width)
+        {
+            new Span<T>(target + count, width - count).Clear();
+        }
+    }
+
     /// <summary>
     /// Writes a contiguous run of <paramref name="depth"/> values into one lane of a packed panel (every
     /// <paramref name="stride"/>-th element), or zeros when <paramref name="source"/> is null (padding past the edge).
     /// </summary>
-    private static void CopyToLane(T* source, T* lane, int depth, int stride)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyToLane(T* source, T* lane, int depth, nint stride)
     {
-        for (int step = 0; step < depth; step++)
+        T* end = source + depth;
+        if (source is null)
         {
-            lane[(nint)step * stride] = source is null ? T.Zero : source[step];
+            for (int step = 0; step < depth; step++, lane += stride)
+            {
+                *lane = T.Zero;
+            }
+
+            return;
+        }
+
+        for (; source < end; source++, lane += stride)
+        {
+            *lane = *source;
         }
     }
 
@@ -329,42 +348,33 @@ internal static unsafe class Gemm<T>
         int paddedRows = (rows + tileRows - 1) / tileRows * tileRows;
         if (!p.TransposeA)
         {
-            // A is m×k: step by step, gather the panel's rows (each step's values are then written contiguously,
-            // and the rows' cache lines each serve many steps).
+            // A is m×k: row by row, read along the row (in memory order) and deal the values out to the row's lane.
             for (int panelStart = 0; panelStart < paddedRows; panelStart += tileRows, destination += panelSize)
             {
                 int panelRows = Math.Min(tileRows, rows - panelStart);
-                T* source = p.A + (nint)(row0 + panelStart) * p.StrideA + block.DepthStart;
-                nint rowStride = p.StrideA;
-                T* target = destination;
-                for (int step = 0; step < depth; step++, source++, target += tileRows)
+                for (int lane = 0; lane < tileRows; lane++)
                 {
-                    T* value = source;
-                    for (int lane = 0; lane < panelRows; lane++, value += rowStride)
-                    {
-                        target[lane] = *value;
-                    }
-
-                    for (int lane = panelRows; lane < tileRows; lane++)
-                    {
-                        target[lane] = T.Zero;
-                    }
+                    T* source = lane < panelRows ? p.A + (nint)(row0 + panelStart + lane) * p.StrideA + block.DepthStart : null;
+                    CopyToLane(source, destination + lane, depth, tileRows);
                 }
             }
         }
         else
         {
-            // A is k×m: walk its rows in order, dealing each row's segment out to the panels.
+            // A is k×m: each step's values for a panel are contiguous: copy them whole.
             T* source = p.A + (nint)block.DepthStart * p.StrideA + row0;
+            int fullPanels = rows / tileRows, rest = rows - fullPanels * tileRows;
             for (int step = 0; step < depth; step++, source += p.StrideA)
             {
                 T* target = destination + (nint)step * tileRows;
-                for (int r = 0; r < paddedRows; r += tileRows, target += panelSize)
+                for (int panel = 0; panel < fullPanels; panel++, target += panelSize)
                 {
-                    for (int lane = 0; lane < tileRows; lane++)
-                    {
-                        target[lane] = r + lane < rows ? source[r + lane] : T.Zero;
-                    }
+                    CopyPadded(source + panel * tileRows, target, tileRows, tileRows);
+                }
+
+                if (rest > 0)
+                {
+                    CopyPadded(source + fullPanels * tileRows, target, rest, tileRows);
                 }
             }
         }
