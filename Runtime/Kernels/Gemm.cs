@@ -25,6 +25,12 @@ internal static unsafe class Gemm<T>
     /// <summary>Column panels swept per row panel: DepthBlock × ColumnBlock of packed B stays in L2.</summary>
     private const int ColumnBlockPanels = 16;
 
+    /// <summary>
+    /// Up to this many column panels, a transposed A (stored k×m, so each step's MR values already lie side by side)
+    /// is read in place rather than packed: with so few panels to share it, packing cost as much as the product.
+    /// </summary>
+    private const int InPlaceTransposedAPanels = 4;
+
     /// <summary>At most this many columns of B are packed at once, which bounds the packing buffer.</summary>
     private const int ColumnGroup = 4096;
 
@@ -393,17 +399,30 @@ internal static unsafe class Gemm<T>
 
         // The first depth block of an overwriting product stores; every later block adds.
         bool accumulate = p.Accumulate || block.DepthStart > 0;
+        bool aInPlace = p.TransposeA && block.GroupPanels <= InPlaceTransposedAPanels;
         T* edgeTile = stackalloc T[12 * 4 * Vector512<T>.Count];
         for (int blockStart = 0; blockStart < p.M; blockStart += RowBlock)
         {
             int blockRows = Math.Min(RowBlock, p.M - blockStart);
-            PackA(p, tileRows, block, blockStart, blockRows, packedA);
+            int fullTileRows = blockRows - blockRows % tileRows;
+            if (!aInPlace)
+            {
+                PackA(p, tileRows, block, blockStart, blockRows, packedA);
+            }
+            else if (fullTileRows < blockRows)
+            {
+                // Only the ragged last panel: read in place, its last step would run past the end of A.
+                PackA(p, tileRows, block, blockStart + fullTileRows, blockRows - fullTileRows, packedA + (nint)fullTileRows * depth);
+            }
+
             for (int sweepStart = 0; sweepStart < block.GroupPanels; sweepStart += ColumnBlockPanels)
             {
                 int sweepEnd = Math.Min(block.GroupPanels, sweepStart + ColumnBlockPanels);
                 for (int tileRow = 0; tileRow < blockRows; tileRow += tileRows)
                 {
-                    T* panelA = packedA + (nint)tileRow * depth;
+                    bool inPlace = aInPlace && tileRow < fullTileRows;
+                    T* panelA = inPlace ? p.A + (nint)block.DepthStart * p.StrideA + blockStart + tileRow : packedA + (nint)tileRow * depth;
+                    nint aStep = inPlace ? p.StrideA : tileRows;
                     int rows = Math.Min(tileRows, blockRows - tileRow);
                     T* rowOfC = p.C + (nint)(blockStart + tileRow) * p.StrideC;
                     for (int panel = sweepStart; panel < sweepEnd; panel++)
@@ -413,12 +432,12 @@ internal static unsafe class Gemm<T>
                         int columns = Math.Min(width, p.N - column0);
                         if (rows == tileRows && columns == width)
                         {
-                            Kernel<TVector, TSimd>(blocking.Shape, depth, panelA, panelB, rowOfC + column0, p.StrideC, accumulate);
+                            Kernel<TVector, TSimd>(blocking.Shape, depth, panelA, aStep, panelB, rowOfC + column0, p.StrideC, accumulate);
                         }
                         else
                         {
                             // A ragged edge: compute the whole tile aside, then merge the part inside C.
-                            Kernel<TVector, TSimd>(blocking.Shape, depth, panelA, panelB, edgeTile, width, accumulate: false);
+                            Kernel<TVector, TSimd>(blocking.Shape, depth, panelA, aStep, panelB, edgeTile, width, accumulate: false);
                             MergeEdge(edgeTile, width, rowOfC + column0, p.StrideC, rows, columns, accumulate);
                         }
                     }
@@ -428,20 +447,20 @@ internal static unsafe class Gemm<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel<TVector, TSimd>(TileShape shape, int depth, T* panelA, T* panelB, T* c, nint ldc, bool accumulate)
+    private static void Kernel<TVector, TSimd>(TileShape shape, int depth, T* panelA, nint aStep, T* panelB, T* c, nint ldc, bool accumulate)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
         switch (shape)
         {
             case TileShape.Rows12x2:
-                MicroKernel<T>.Rows12x2<TVector, TSimd>(depth, panelA, panelB, c, ldc, accumulate);
+                MicroKernel<T>.Rows12x2<TVector, TSimd>(depth, panelA, aStep, panelB, c, ldc, accumulate);
                 break;
             case TileShape.Rows6x4:
-                MicroKernel<T>.Rows6x4<TVector, TSimd>(depth, panelA, panelB, c, ldc, accumulate);
+                MicroKernel<T>.Rows6x4<TVector, TSimd>(depth, panelA, aStep, panelB, c, ldc, accumulate);
                 break;
             default:
-                MicroKernel<T>.Rows6x2<TVector, TSimd>(depth, panelA, panelB, c, ldc, accumulate);
+                MicroKernel<T>.Rows6x2<TVector, TSimd>(depth, panelA, aStep, panelB, c, ldc, accumulate);
                 break;
         }
     }
