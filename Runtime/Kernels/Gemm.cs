@@ -9,8 +9,9 @@ namespace SourceGrad.Kernels;
 /// <summary>
 /// C (+)= op(A)·op(B) for row-major matrices, in the Goto/BLIS scheme: B is packed a depth block at a time into
 /// panels two vectors wide (kept in L2), A into panels of MR rows (one panel sits in L1 while the B panels stream
-/// past it), and a register-blocked micro-kernel computes each MR × 2V tile of C. Large products are split over
-/// threads by rows (or by columns when there are too few rows), all threads sharing the packed B.
+/// past it), and a register-blocked micro-kernel computes each MR × 2V tile of C. A large product is cut into one
+/// block of C per thread (by columns or by rows) and each thread runs the whole scheme on its block with its own
+/// packing buffers: one fork and one join per product, no sharing between threads in between.
 /// </summary>
 internal static unsafe class Gemm<T>
     where T : unmanaged, INumber<T>
@@ -23,6 +24,12 @@ internal static unsafe class Gemm<T>
 
     /// <summary>Column panels swept per row panel: DepthBlock × ColumnBlock of packed B stays in L2.</summary>
     private const int ColumnBlockPanels = 16;
+
+    /// <summary>
+    /// Up to this many column panels, a transposed A (stored k×m, so each step's MR values already lie side by side)
+    /// is read in place rather than packed: with so few panels to share it, packing cost as much as the product.
+    /// </summary>
+    private const int InPlaceTransposedAPanels = 4;
 
     /// <summary>At most this many columns of B are packed at once, which bounds the packing buffer.</summary>
     private const int ColumnGroup = 4096;
@@ -79,18 +86,51 @@ internal static unsafe class Gemm<T>
         }
     }
 
-    /// <summary>The operands of one product; element accessors follow the transpose flags.</summary>
-    private readonly struct Problem(T* a, T* b, T* c, int m, int k, int n, bool transposeA, bool transposeB, bool accumulate)
+    /// <summary>
+    /// The operands of one product, or of one block of it: each matrix has its own row stride (leading dimension), so
+    /// a block of rows or columns of C is a product of the same form over sub-matrices.
+    /// </summary>
+    private readonly struct Problem
     {
-        public readonly T* A = a, B = b, C = c;
-        public readonly int M = m, K = k, N = n;
-        public readonly bool TransposeA = transposeA, TransposeB = transposeB, Accumulate = accumulate;
+        public readonly T* A, B, C;
+        public readonly int M, K, N;
+
+        /// <summary>Distance between consecutive stored rows of A, B and C.</summary>
+        public readonly int StrideA, StrideB, StrideC;
+        public readonly bool TransposeA, TransposeB, Accumulate;
+
+        public Problem(T* a, T* b, T* c, int m, int k, int n, bool transposeA, bool transposeB, bool accumulate)
+            : this(a, b, c, m, k, n, transposeA ? m : k, transposeB ? k : n, n, transposeA, transposeB, accumulate)
+        {
+        }
+
+        private Problem(
+            T* a, T* b, T* c, int m, int k, int n, int strideA, int strideB, int strideC,
+            bool transposeA, bool transposeB, bool accumulate)
+        {
+            A = a;
+            B = b;
+            C = c;
+            (M, K, N) = (m, k, n);
+            (StrideA, StrideB, StrideC) = (strideA, strideB, strideC);
+            (TransposeA, TransposeB, Accumulate) = (transposeA, transposeB, accumulate);
+        }
 
         /// <summary>op(A)[i, p]: A is m×k, or k×m when transposed.</summary>
-        public T OpA(int i, int p) => TransposeA ? A[(nint)p * M + i] : A[(nint)i * K + p];
+        public T OpA(int i, int p) => TransposeA ? A[(nint)p * StrideA + i] : A[(nint)i * StrideA + p];
 
         /// <summary>op(B)[p, j]: B is k×n, or n×k when transposed.</summary>
-        public T OpB(int p, int j) => TransposeB ? B[(nint)j * K + p] : B[(nint)p * N + j];
+        public T OpB(int p, int j) => TransposeB ? B[(nint)j * StrideB + p] : B[(nint)p * StrideB + j];
+
+        /// <summary>Rows [first, end) of C: the same rows of op(A), all of op(B).</summary>
+        public Problem Rows(int first, int end) => new(
+            TransposeA ? A + first : A + (nint)first * StrideA, B, C + (nint)first * StrideC,
+            end - first, K, N, StrideA, StrideB, StrideC, TransposeA, TransposeB, Accumulate);
+
+        /// <summary>Columns [first, end) of C: all of op(A), the same columns of op(B).</summary>
+        public Problem Columns(int first, int end) => new(
+            A, TransposeB ? B + (nint)first * StrideB : B + first, C + first,
+            M, K, end - first, StrideA, StrideB, StrideC, TransposeA, TransposeB, Accumulate);
     }
 
     private static void MultiplyScalar(in Problem problem)
@@ -105,7 +145,7 @@ internal static unsafe class Gemm<T>
                     sum += problem.OpA(i, p) * problem.OpB(p, j);
                 }
 
-                T* target = problem.C + (nint)i * problem.N + j;
+                T* target = problem.C + (nint)i * problem.StrideC + j;
                 *target = problem.Accumulate ? *target + sum : sum;
             }
         }
@@ -117,10 +157,93 @@ internal static unsafe class Gemm<T>
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
-        int rowsPerTile = shape == TileShape.Rows12x2 ? 12 : 6;
-        int panelWidth = (shape == TileShape.Rows6x4 ? 4 : 2) * TSimd.Count;
+        var blocking = new Blocking(shape, TSimd.Count);
+        if (threads > 1)
+        {
+            SplitWork<TVector, TSimd> work = SplitWork<TVector, TSimd>.ForCurrentThread(problem, blocking);
+            int parts = work.Plan(threads);
+            if (parts > 1)
+            {
+                GemmWorkers.Run(work, parts);
+                return;
+            }
+        }
+
+        RunOnThisThread<TVector, TSimd>(problem, blocking);
+    }
+
+    /// <summary>The register tile and panel sizes of one micro-kernel.</summary>
+    private readonly struct Blocking(TileShape shape, int vectorCount)
+    {
+        public readonly TileShape Shape = shape;
+
+        /// <summary>MR: rows of a tile and of a packed panel of A.</summary>
+        public readonly int TileRows = shape == TileShape.Rows12x2 ? 12 : 6;
+
+        /// <summary>NR: columns of a tile and of a packed panel of B.</summary>
+        public readonly int PanelWidth = (shape == TileShape.Rows6x4 ? 4 : 2) * vectorCount;
+    }
+
+    /// <summary>
+    /// A product cut into one block of C per thread. Columns when C is at least as wide as it is tall (each thread then
+    /// packs all of A but only its share of B, whose packed panels are what each core keeps in its L2), else rows (each
+    /// packs its rows of A and all of B): the repeated packing is the smaller operand. Cuts fall on tile boundaries.
+    /// Every element of C is summed in the same order whichever block holds it, so the result does not depend on the
+    /// number of threads.
+    /// </summary>
+    private sealed class SplitWork<TVector, TSimd> : ParallelWork
+        where TVector : struct
+        where TSimd : ISimd<TVector, T>
+    {
+        // One per calling thread, reused: a steady-state product allocates nothing.
+        [ThreadStatic]
+        private static SplitWork<TVector, TSimd>? t_cached;
+
+        private Problem _problem;
+        private Blocking _blocking;
+        private bool _byColumns;
+        private int _units;
+
+        public static SplitWork<TVector, TSimd> ForCurrentThread(in Problem problem, Blocking blocking)
+        {
+            SplitWork<TVector, TSimd> work = t_cached ??= new SplitWork<TVector, TSimd>();
+            work._problem = problem;
+            work._blocking = blocking;
+            return work;
+        }
+
+        /// <summary>Chooses the cut for up to <paramref name="threads"/> parts and returns the number of parts.</summary>
+        public int Plan(int threads)
+        {
+            int rowTiles = (_problem.M + _blocking.TileRows - 1) / _blocking.TileRows;
+            int columnPanels = (_problem.N + _blocking.PanelWidth - 1) / _blocking.PanelWidth;
+            _byColumns = _problem.M <= _problem.N ? columnPanels >= threads || columnPanels >= rowTiles
+                : rowTiles < threads && columnPanels > rowTiles;
+            _units = _byColumns ? columnPanels : rowTiles;
+            return Math.Min(threads, _units);
+        }
+
+        public override void RunPart(int part, int parts)
+        {
+            // Whole tiles per part, as even as they divide.
+            int firstUnit = (int)((long)part * _units / parts), endUnit = (int)((long)(part + 1) * _units / parts);
+            Problem block = _byColumns
+                ? _problem.Columns(firstUnit * _blocking.PanelWidth, Math.Min(_problem.N, endUnit * _blocking.PanelWidth))
+                : _problem.Rows(firstUnit * _blocking.TileRows, Math.Min(_problem.M, endUnit * _blocking.TileRows));
+            RunOnThisThread<TVector, TSimd>(block, _blocking);
+        }
+    }
+
+    /// <summary>The whole blocked product on the calling thread, with its packing buffers.</summary>
+    private static void RunOnThisThread<TVector, TSimd>(in Problem problem, in Blocking blocking)
+        where TVector : struct
+        where TSimd : ISimd<TVector, T>
+    {
+        int panelWidth = blocking.PanelWidth;
         int depthBlock = DepthBlock;
-        Job<TVector, TSimd> job = Job<TVector, TSimd>.ForCurrentThread(problem, shape, rowsPerTile, panelWidth);
+        t_packedA ??= new AlignedBuffer<T>();
+        t_packedB ??= new AlignedBuffer<T>();
+        T* packedA = t_packedA.Reserve(RowBlock * Math.Min(depthBlock, problem.K));
         for (int groupStart = 0; groupStart < problem.N; groupStart += ColumnGroup)
         {
             int groupColumns = Math.Min(ColumnGroup, problem.N - groupStart);
@@ -128,275 +251,229 @@ internal static unsafe class Gemm<T>
             for (int depthStart = 0; depthStart < problem.K; depthStart += depthBlock)
             {
                 int depth = Math.Min(depthBlock, problem.K - depthStart);
-                t_packedB ??= new AlignedBuffer<T>();
-                job.Begin(groupStart, groupPanels, depthStart, depth, t_packedB.Reserve(groupPanels * panelWidth * depth));
-                ForEachPart(threads, groupPanels, job.PackBPart);
-
-                // Split the tile grid over the threads: by rows when there are enough rows, else by columns.
-                int rowPanels = (problem.M + rowsPerTile - 1) / rowsPerTile;
-                job.SplitByRows = rowPanels >= threads || rowPanels >= groupPanels;
-                ForEachPart(threads, job.SplitByRows ? rowPanels : groupPanels, job.ComputePart);
+                var block = new DepthBlockOf(groupStart, groupPanels, depthStart, depth, t_packedB.Reserve(groupPanels * panelWidth * depth));
+                PackB<TVector, TSimd>(problem, blocking, block);
+                Compute<TVector, TSimd>(problem, blocking, block, packedA);
             }
         }
     }
 
-    /// <summary>Runs <paramref name="part"/> for each of up to <paramref name="threads"/> balanced slices of <paramref name="count"/> items.</summary>
-    private static void ForEachPart(int threads, int count, Action<int, int> part)
+    /// <summary>One depth block of one column group: where it starts, its size, and its packed B.</summary>
+    private readonly struct DepthBlockOf(int groupStart, int groupPanels, int depthStart, int depth, T* packedB)
     {
-        int parts = Math.Min(threads, count);
-        if (parts <= 1)
-        {
-            part(0, count);
-            return;
-        }
-
-        ForEachPartInParallel(parts, count, part);
+        public readonly int GroupStart = groupStart, GroupPanels = groupPanels, DepthStart = depthStart, Depth = depth;
+        public readonly T* PackedB = packedB;
     }
 
-    // Kept apart so that the lambda's closure is allocated only when the work really is split.
-    private static void ForEachPartInParallel(int parts, int count, Action<int, int> part) =>
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts },
-            index => part((int)((long)index * count / parts), (int)((long)(index + 1) * count / parts)));
-
-    /// <summary>The state the packing and compute parts of one depth block share across threads.</summary>
-    private sealed class Job<TVector, TSimd>
+    /// <summary>Packs the column panels of this group and depth block: per step, panelWidth values, zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackB<TVector, TSimd>(in Problem p, in Blocking blocking, in DepthBlockOf block)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
-        // One job per thread, reused: a steady-state product allocates nothing.
-        [ThreadStatic]
-        private static Job<TVector, TSimd>? t_cached;
-
-        private Problem _problem;
-        private TileShape _shape;
-        private int _rowsPerTile;
-        private int _panelWidth;
-        private int _groupStart;
-        private int _groupPanels;
-        private int _depthStart;
-        private int _depth;
-        private T* _packedB;
-
-        private Job()
+        int width = blocking.PanelWidth, depth = block.Depth;
+        nint panelSize = (nint)depth * width;
+        int column0 = block.GroupStart;
+        int columns = Math.Min(block.GroupPanels * width, p.N - column0);
+        T* destination = block.PackedB;
+        if (!p.TransposeB)
         {
-            PackBPart = PackB;
-            ComputePart = Compute;
-        }
-
-        public static Job<TVector, TSimd> ForCurrentThread(in Problem problem, TileShape shape, int rowsPerTile, int panelWidth)
-        {
-            Job<TVector, TSimd> job = t_cached ??= new Job<TVector, TSimd>();
-            job._problem = problem;
-            job._shape = shape;
-            job._rowsPerTile = rowsPerTile;
-            job._panelWidth = panelWidth;
-            return job;
-        }
-
-        public Action<int, int> PackBPart { get; }
-
-        public Action<int, int> ComputePart { get; }
-
-        public bool SplitByRows { get; set; }
-
-        public void Begin(int groupStart, int groupPanels, int depthStart, int depth, T* packedB)
-        {
-            _groupStart = groupStart;
-            _groupPanels = groupPanels;
-            _depthStart = depthStart;
-            _depth = depth;
-            _packedB = packedB;
-        }
-
-        /// <summary>Packs column panels [first, end) of this group and depth block: per step, panelWidth values, zero-padded.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void PackB(int firstPanel, int endPanel)
-        {
-            ref readonly Problem p = ref _problem;
-            int width = _panelWidth, depth = _depth;
-            nint panelSize = (nint)depth * width;
-            int column0 = _groupStart + firstPanel * width;
-            int columns = Math.Min((endPanel - firstPanel) * width, p.N - column0);
-            T* destination = _packedB + firstPanel * panelSize;
-            if (!p.TransposeB)
+            // B is k×n: walk its rows in order (the prefetcher follows), dealing each row out to the panels.
+            int fullPanels = columns / width, rest = columns - fullPanels * width;
+            T* source = p.B + (nint)block.DepthStart * p.StrideB + column0;
+            for (int step = 0; step < depth; step++, source += p.StrideB)
             {
-                // B is k×n: walk its rows in order (the prefetcher follows), dealing each row out to the panels.
-                int fullPanels = columns / width, rest = columns - fullPanels * width;
-                T* source = p.B + (nint)_depthStart * p.N + column0;
-                for (int step = 0; step < depth; step++, source += p.N)
+                T* target = destination + (nint)step * width;
+                for (int panel = 0; panel < fullPanels; panel++, target += panelSize)
                 {
-                    T* target = destination + (nint)step * width;
-                    for (int panel = 0; panel < fullPanels; panel++, target += panelSize)
+                    for (int offset = 0; offset < width; offset += TSimd.Count)
                     {
-                        for (int offset = 0; offset < width; offset += TSimd.Count)
-                        {
-                            TSimd.Store(TSimd.Load(source + panel * width + offset), target + offset);
-                        }
-                    }
-
-                    if (rest > 0)
-                    {
-                        T* last = source + fullPanels * width;
-                        for (int j = 0; j < width; j++)
-                        {
-                            target[j] = j < rest ? last[j] : T.Zero;
-                        }
+                        TSimd.Store(TSimd.Load(source + panel * width + offset), target + offset);
                     }
                 }
-            }
-            else
-            {
-                // B is n×k: column j of op(B) is row j of B, contiguous along the depth.
-                int paddedColumns = (endPanel - firstPanel) * width;
-                for (int column = 0; column < paddedColumns; column++)
+
+                if (rest > 0)
                 {
-                    T* source = column < columns ? p.B + (nint)(column0 + column) * p.K + _depthStart : null;
-                    CopyToLane(source, destination + (column / width) * panelSize + column % width, depth, width);
+                    CopyPadded(source + fullPanels * width, target, rest, width);
                 }
             }
         }
-
-        /// <summary>
-        /// Writes a contiguous run of <paramref name="depth"/> values into one lane of a packed panel (every
-        /// <paramref name="stride"/>-th element), or zeros when <paramref name="source"/> is null (padding past the edge).
-        /// </summary>
-        private static void CopyToLane(T* source, T* lane, int depth, int stride)
+        else
         {
-            for (int step = 0; step < depth; step++)
+            // B is n×k: column j of op(B) is row j of B, contiguous along the depth.
+            int paddedColumns = block.GroupPanels * width;
+            for (int column = 0; column < paddedColumns; column++)
             {
-                lane[(nint)step * stride] = source is null ? T.Zero : source[step];
+                T* source = column < columns ? p.B + (nint)(column0 + column) * p.StrideB + block.DepthStart : null;
+                CopyToLane(source, destination + (column / width) * panelSize + column % width, depth, width);
             }
         }
+    }
 
-        /// <summary>Packs rows [row0, row0 + rows) of op(A) for this depth block into panels of MR rows, zero-padded.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void PackA(int row0, int rows, T* destination)
+    /// <summary>Copies <paramref name="count"/> values and zeros the rest of the <paramref name="width"/> after them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyPadded(T* source, T* target, int count, int width)
+    {
+        new ReadOnlySpan<T>(source, count).CopyTo(new Span<T>(target, count));
+        if (count < width)
         {
-            ref readonly Problem p = ref _problem;
-            int tileRows = _rowsPerTile, depth = _depth;
-            nint panelSize = (nint)tileRows * depth;
-            int paddedRows = (rows + tileRows - 1) / tileRows * tileRows;
-            if (!p.TransposeA)
-            {
-                // A is m×k: step by step, gather the panel's rows (each step's values are then written contiguously,
-                // and the rows' cache lines each serve many steps).
-                for (int panelStart = 0; panelStart < paddedRows; panelStart += tileRows, destination += panelSize)
-                {
-                    int panelRows = Math.Min(tileRows, rows - panelStart);
-                    T* source = p.A + (nint)(row0 + panelStart) * p.K + _depthStart;
-                    nint rowStride = p.K;
-                    T* target = destination;
-                    for (int step = 0; step < depth; step++, source++, target += tileRows)
-                    {
-                        T* value = source;
-                        for (int lane = 0; lane < panelRows; lane++, value += rowStride)
-                        {
-                            target[lane] = *value;
-                        }
+            new Span<T>(target + count, width - count).Clear();
+        }
+    }
 
-                        for (int lane = panelRows; lane < tileRows; lane++)
-                        {
-                            target[lane] = T.Zero;
-                        }
-                    }
-                }
-            }
-            else
+    /// <summary>
+    /// Writes a contiguous run of <paramref name="depth"/> values into one lane of a packed panel (every
+    /// <paramref name="stride"/>-th element), or zeros when <paramref name="source"/> is null (padding past the edge).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyToLane(T* source, T* lane, int depth, nint stride)
+    {
+        T* end = source + depth;
+        if (source is null)
+        {
+            for (int step = 0; step < depth; step++, lane += stride)
             {
-                // A is k×m: walk its rows in order, dealing each row's segment out to the panels.
-                T* source = p.A + (nint)_depthStart * p.M + row0;
-                for (int step = 0; step < depth; step++, source += p.M)
+                *lane = T.Zero;
+            }
+
+            return;
+        }
+
+        for (; source < end; source++, lane += stride)
+        {
+            *lane = *source;
+        }
+    }
+
+    /// <summary>Packs rows [row0, row0 + rows) of op(A) for this depth block into panels of MR rows, zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackA(in Problem p, int tileRows, in DepthBlockOf block, int row0, int rows, T* destination)
+    {
+        int depth = block.Depth;
+        nint panelSize = (nint)tileRows * depth;
+        int paddedRows = (rows + tileRows - 1) / tileRows * tileRows;
+        if (!p.TransposeA)
+        {
+            // A is m×k: row by row, read along the row (in memory order) and deal the values out to the row's lane.
+            for (int panelStart = 0; panelStart < paddedRows; panelStart += tileRows, destination += panelSize)
+            {
+                int panelRows = Math.Min(tileRows, rows - panelStart);
+                for (int lane = 0; lane < tileRows; lane++)
                 {
-                    T* target = destination + (nint)step * tileRows;
-                    for (int r = 0; r < paddedRows; r += tileRows, target += panelSize)
-                    {
-                        for (int lane = 0; lane < tileRows; lane++)
-                        {
-                            target[lane] = r + lane < rows ? source[r + lane] : T.Zero;
-                        }
-                    }
+                    T* source = lane < panelRows ? p.A + (nint)(row0 + panelStart + lane) * p.StrideA + block.DepthStart : null;
+                    CopyToLane(source, destination + lane, depth, tileRows);
                 }
             }
         }
-
-        /// <summary>Computes the slice [first, end) of row panels (or of column panels) of C for this depth block.</summary>
-        [SkipLocalsInit]
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Compute(int first, int end)
+        else
         {
-            ref readonly Problem p = ref _problem;
-            int tileRows = _rowsPerTile;
-            int width = _panelWidth;
-            int rowStart = SplitByRows ? first * tileRows : 0;
-            int rowEnd = SplitByRows ? Math.Min(p.M, end * tileRows) : p.M;
-            int panelStart = SplitByRows ? 0 : first;
-            int panelEnd = SplitByRows ? _groupPanels : end;
-
-            // The first depth block of an overwriting product stores; every later block adds.
-            bool accumulate = p.Accumulate || _depthStart > 0;
-            t_packedA ??= new AlignedBuffer<T>();
-            T* packedA = t_packedA.Reserve(RowBlock * _depth);
-            T* edgeTile = stackalloc T[12 * 4 * Vector512<T>.Count];
-            for (int blockStart = rowStart; blockStart < rowEnd; blockStart += RowBlock)
+            // A is k×m: each step's values for a panel are contiguous: copy them whole.
+            T* source = p.A + (nint)block.DepthStart * p.StrideA + row0;
+            int fullPanels = rows / tileRows, rest = rows - fullPanels * tileRows;
+            for (int step = 0; step < depth; step++, source += p.StrideA)
             {
-                int blockRows = Math.Min(RowBlock, rowEnd - blockStart);
-                PackA(blockStart, blockRows, packedA);
-                for (int sweepStart = panelStart; sweepStart < panelEnd; sweepStart += ColumnBlockPanels)
+                T* target = destination + (nint)step * tileRows;
+                for (int panel = 0; panel < fullPanels; panel++, target += panelSize)
                 {
-                    int sweepEnd = Math.Min(panelEnd, sweepStart + ColumnBlockPanels);
-                    for (int tileRow = 0; tileRow < blockRows; tileRow += tileRows)
+                    CopyPadded(source + panel * tileRows, target, tileRows, tileRows);
+                }
+
+                if (rest > 0)
+                {
+                    CopyPadded(source + fullPanels * tileRows, target, rest, tileRows);
+                }
+            }
+        }
+    }
+
+    /// <summary>Computes every tile of C for this depth block and column group, packing A a row block at a time.</summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Compute<TVector, TSimd>(in Problem p, in Blocking blocking, in DepthBlockOf block, T* packedA)
+        where TVector : struct
+        where TSimd : ISimd<TVector, T>
+    {
+        int tileRows = blocking.TileRows;
+        int width = blocking.PanelWidth;
+        int depth = block.Depth;
+
+        // The first depth block of an overwriting product stores; every later block adds.
+        bool accumulate = p.Accumulate || block.DepthStart > 0;
+        bool aInPlace = p.TransposeA && block.GroupPanels <= InPlaceTransposedAPanels;
+        T* edgeTile = stackalloc T[12 * 4 * Vector512<T>.Count];
+        for (int blockStart = 0; blockStart < p.M; blockStart += RowBlock)
+        {
+            int blockRows = Math.Min(RowBlock, p.M - blockStart);
+            int fullTileRows = blockRows - blockRows % tileRows;
+            if (!aInPlace)
+            {
+                PackA(p, tileRows, block, blockStart, blockRows, packedA);
+            }
+            else if (fullTileRows < blockRows)
+            {
+                // Only the ragged last panel: read in place, its last step would run past the end of A.
+                PackA(p, tileRows, block, blockStart + fullTileRows, blockRows - fullTileRows, packedA + (nint)fullTileRows * depth);
+            }
+
+            for (int sweepStart = 0; sweepStart < block.GroupPanels; sweepStart += ColumnBlockPanels)
+            {
+                int sweepEnd = Math.Min(block.GroupPanels, sweepStart + ColumnBlockPanels);
+                for (int tileRow = 0; tileRow < blockRows; tileRow += tileRows)
+                {
+                    bool inPlace = aInPlace && tileRow < fullTileRows;
+                    T* panelA = inPlace ? p.A + (nint)block.DepthStart * p.StrideA + blockStart + tileRow : packedA + (nint)tileRow * depth;
+                    nint aStep = inPlace ? p.StrideA : tileRows;
+                    int rows = Math.Min(tileRows, blockRows - tileRow);
+                    T* rowOfC = p.C + (nint)(blockStart + tileRow) * p.StrideC;
+                    for (int panel = sweepStart; panel < sweepEnd; panel++)
                     {
-                        T* panelA = packedA + (nint)tileRow * _depth;
-                        int rows = Math.Min(tileRows, blockRows - tileRow);
-                        T* rowOfC = p.C + (nint)(blockStart + tileRow) * p.N;
-                        for (int panel = sweepStart; panel < sweepEnd; panel++)
+                        T* panelB = block.PackedB + (nint)panel * depth * width;
+                        int column0 = block.GroupStart + panel * width;
+                        int columns = Math.Min(width, p.N - column0);
+                        if (rows == tileRows && columns == width)
                         {
-                            T* panelB = _packedB + (nint)panel * _depth * width;
-                            int column0 = _groupStart + panel * width;
-                            int columns = Math.Min(width, p.N - column0);
-                            if (rows == tileRows && columns == width)
-                            {
-                                Kernel(panelA, panelB, rowOfC + column0, p.N, accumulate);
-                            }
-                            else
-                            {
-                                // A ragged edge: compute the whole tile aside, then merge the part inside C.
-                                Kernel(panelA, panelB, edgeTile, width, accumulate: false);
-                                MergeEdge(edgeTile, width, rowOfC + column0, p.N, rows, columns, accumulate);
-                            }
+                            Kernel<TVector, TSimd>(blocking.Shape, depth, panelA, aStep, panelB, rowOfC + column0, p.StrideC, accumulate);
+                        }
+                        else
+                        {
+                            // A ragged edge: compute the whole tile aside, then merge the part inside C.
+                            Kernel<TVector, TSimd>(blocking.Shape, depth, panelA, aStep, panelB, edgeTile, width, accumulate: false);
+                            MergeEdge(edgeTile, width, rowOfC + column0, p.StrideC, rows, columns, accumulate);
                         }
                     }
                 }
             }
         }
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void Kernel(T* panelA, T* panelB, T* c, nint ldc, bool accumulate)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel<TVector, TSimd>(TileShape shape, int depth, T* panelA, nint aStep, T* panelB, T* c, nint ldc, bool accumulate)
+        where TVector : struct
+        where TSimd : ISimd<TVector, T>
+    {
+        switch (shape)
         {
-            switch (_shape)
-            {
-                case TileShape.Rows12x2:
-                    MicroKernel<T>.Rows12x2<TVector, TSimd>(_depth, panelA, panelB, c, ldc, accumulate);
-                    break;
-                case TileShape.Rows6x4:
-                    MicroKernel<T>.Rows6x4<TVector, TSimd>(_depth, panelA, panelB, c, ldc, accumulate);
-                    break;
-                default:
-                    MicroKernel<T>.Rows6x2<TVector, TSimd>(_depth, panelA, panelB, c, ldc, accumulate);
-                    break;
-            }
+            case TileShape.Rows12x2:
+                MicroKernel<T>.Rows12x2<TVector, TSimd>(depth, panelA, aStep, panelB, c, ldc, accumulate);
+                break;
+            case TileShape.Rows6x4:
+                MicroKernel<T>.Rows6x4<TVector, TSimd>(depth, panelA, aStep, panelB, c, ldc, accumulate);
+                break;
+            default:
+                MicroKernel<T>.Rows6x2<TVector, TSimd>(depth, panelA, aStep, panelB, c, ldc, accumulate);
+                break;
         }
+    }
 
-        private static void MergeEdge(T* tile, int tileStride, T* c, int ldc, int rows, int columns, bool accumulate)
+    private static void MergeEdge(T* tile, int tileStride, T* c, int ldc, int rows, int columns, bool accumulate)
+    {
+        for (int r = 0; r < rows; r++)
         {
-            for (int r = 0; r < rows; r++)
+            T* source = tile + (nint)r * tileStride;
+            T* target = c + (nint)r * ldc;
+            for (int j = 0; j < columns; j++)
             {
-                T* source = tile + (nint)r * tileStride;
-                T* target = c + (nint)r * ldc;
-                for (int j = 0; j < columns; j++)
-                {
-                    target[j] = accumulate ? target[j] + source[j] : source[j];
-                }
+                target[j] = accumulate ? target[j] + source[j] : source[j];
             }
         }
     }

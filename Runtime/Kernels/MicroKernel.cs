@@ -11,11 +11,11 @@ internal static unsafe class MicroKernel<T>
     where T : unmanaged
 {
     /// <summary>
-    /// C[0..12, 0..2V] (+)= A·B over kc steps: A is a packed panel of 12 rows (the 12 values of each step
-    /// together), B a packed panel 2 vectors wide; the 24 accumulators stay in registers.
+    /// C[0..12, 0..2V] (+)= A·B over kc steps: A is a panel of 12 rows (the 12 values of each step together, steps
+    /// <c>aStep</c> apart: MR when packed), B a packed panel 2 vectors wide; the 24 accumulators stay in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows12x2<TVector, TSimd>(nint kc, T* a, T* b, T* c, nint ldc, bool accumulate)
+    public static void Rows12x2<TVector, TSimd>(nint kc, T* a, nint aStep, T* b, T* c, nint ldc, bool accumulate)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
@@ -60,7 +60,7 @@ internal static unsafe class MicroKernel<T>
             c10_0 = TSimd.MultiplyAdd(ar, b0, c10_0); c10_1 = TSimd.MultiplyAdd(ar, b1, c10_1);
             ar = TSimd.Broadcast(a + 11);
             c11_0 = TSimd.MultiplyAdd(ar, b0, c11_0); c11_1 = TSimd.MultiplyAdd(ar, b1, c11_1);
-            a += 12;
+            a += aStep;
             b += 2 * width;
         }
 
@@ -95,7 +95,7 @@ internal static unsafe class MicroKernel<T>
     /// together), B a packed panel 4 vectors wide; the 24 accumulators stay in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows6x4<TVector, TSimd>(nint kc, T* a, T* b, T* c, nint ldc, bool accumulate)
+    public static void Rows6x4<TVector, TSimd>(nint kc, T* a, nint aStep, T* b, T* c, nint ldc, bool accumulate)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
@@ -122,7 +122,7 @@ internal static unsafe class MicroKernel<T>
             c4_0 = TSimd.MultiplyAdd(ar, b0, c4_0); c4_1 = TSimd.MultiplyAdd(ar, b1, c4_1); c4_2 = TSimd.MultiplyAdd(ar, b2, c4_2); c4_3 = TSimd.MultiplyAdd(ar, b3, c4_3);
             ar = TSimd.Broadcast(a + 5);
             c5_0 = TSimd.MultiplyAdd(ar, b0, c5_0); c5_1 = TSimd.MultiplyAdd(ar, b1, c5_1); c5_2 = TSimd.MultiplyAdd(ar, b2, c5_2); c5_3 = TSimd.MultiplyAdd(ar, b3, c5_3);
-            a += 6;
+            a += aStep;
             b += 4 * width;
         }
 
@@ -145,7 +145,7 @@ internal static unsafe class MicroKernel<T>
     /// together), B a packed panel 2 vectors wide; the 12 accumulators stay in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows6x2<TVector, TSimd>(nint kc, T* a, T* b, T* c, nint ldc, bool accumulate)
+    public static void Rows6x2<TVector, TSimd>(nint kc, T* a, nint aStep, T* b, T* c, nint ldc, bool accumulate)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
@@ -172,7 +172,7 @@ internal static unsafe class MicroKernel<T>
             c4_0 = TSimd.MultiplyAdd(ar, b0, c4_0); c4_1 = TSimd.MultiplyAdd(ar, b1, c4_1);
             ar = TSimd.Broadcast(a + 5);
             c5_0 = TSimd.MultiplyAdd(ar, b0, c5_0); c5_1 = TSimd.MultiplyAdd(ar, b1, c5_1);
-            a += 6;
+            a += aStep;
             b += 2 * width;
         }
 

@@ -8,11 +8,16 @@ namespace SourceGrad.Benchmarks.MatMul;
 internal static unsafe partial class OpenBlas
 {
     private const string Library = "libopenblas.so.0";
-    private const int RowMajor = 101, NoTranspose = 111;
+    private const int RowMajor = 101, NoTranspose = 111, Transpose = 112;
 
-    /// <summary>C = A·B for row-major m×k and k×n matrices.</summary>
-    public static void Sgemm(float* a, float* b, float* c, int m, int k, int n)
-        => cblas_sgemm(RowMajor, NoTranspose, NoTranspose, m, n, k, 1f, a, k, b, n, 0f, c, n);
+    /// <summary>
+    /// C = op(A)·op(B) for row-major matrices, as Linalg.MatMul: op(A) is m×k (A stored k×m when transposed), op(B)
+    /// is k×n (B stored n×k when transposed).
+    /// </summary>
+    public static void Sgemm(float* a, float* b, float* c, int m, int k, int n, bool transposeA, bool transposeB)
+        => cblas_sgemm(
+            RowMajor, transposeA ? Transpose : NoTranspose, transposeB ? Transpose : NoTranspose, m, n, k,
+            1f, a, transposeA ? m : k, b, transposeB ? k : n, 0f, c, n);
 
     public static void SetThreads(int threads) => openblas_set_num_threads(threads);
 

@@ -1,3 +1,5 @@
+using SourceGrad.Kernels;
+
 namespace SourceGrad.Tests.Kernels;
 
 public static partial class KernelModel
@@ -13,6 +15,7 @@ public static partial class KernelModel
     }
 }
 
+[Collection(KernelSettingsCollection.Name)]
 public class AllocationTests
 {
     [Fact]
@@ -47,6 +50,46 @@ public class AllocationTests
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Steady_state_matmul_split_over_threads_allocates_nothing_on_any_thread()
+    {
+        // The MLP's first layer and its weight gradient: both large enough to be split.
+        const int batch = 64, inputs = 784, hidden = 128;
+        var random = new SeededRandom(5);
+        float[] x = new float[batch * inputs], w = new float[inputs * hidden], z = new float[batch * hidden], dW = new float[w.Length];
+        random.Fill(x);
+        random.Fill(w);
+        int saved = Linalg.MaxDegreeOfParallelism;
+        try
+        {
+            Linalg.MaxDegreeOfParallelism = 2;
+            Assert.True((long)batch * inputs * hidden >= Gemm<float>.ParallelThreshold);
+            for (int i = 0; i < 5; i++)
+            {
+                Linalg.MatMul(x, w, z, batch, inputs, hidden);
+                Linalg.MatMulAdd(x, z, dW, inputs, batch, hidden, transposeA: true);
+            }
+
+            // Per thread, not GC.GetTotalAllocatedBytes: the test runner allocates on its own threads meanwhile.
+            (long workersBefore, long partsBefore) = GemmWorkers.WorkerTotals();
+            long callerBefore = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 50; i++)
+            {
+                Linalg.MatMul(x, w, z, batch, inputs, hidden);
+                Linalg.MatMulAdd(x, z, dW, inputs, batch, hidden, transposeA: true);
+            }
+
+            long callerAllocated = GC.GetAllocatedBytesForCurrentThread() - callerBefore;
+            (long workersAfter, long partsAfter) = GemmWorkers.WorkerTotals();
+            Assert.Equal((0L, 0L), (callerAllocated, workersAfter - workersBefore));
+            Assert.Equal(100, partsAfter - partsBefore); // every product was split: one part each on the worker
+        }
+        finally
+        {
+            Linalg.MaxDegreeOfParallelism = saved;
+        }
     }
 
     [Fact]

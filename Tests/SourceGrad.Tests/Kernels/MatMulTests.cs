@@ -53,26 +53,96 @@ public class MatMulTests
     }
 
     [Theory]
-    [InlineData(200, 150, 90)] // split by rows
-    [InlineData(5, 100, 3000)] // too few rows: split by columns
-    [InlineData(1000, 40, 33)]
-    public void Two_threads_give_bit_identical_results_to_one(int m, int k, int n)
+    [InlineData(200, 150, 90)] // taller than wide: split by rows
+    [InlineData(5, 100, 3000)] // wider than tall: split by columns
+    [InlineData(1000, 40, 33)] // one column panel and a half: split by rows
+    [InlineData(64, 784, 128)] // the MLP's first layer
+    [InlineData(30, 600, 70)] // three row tiles, three column panels: a ragged column split
+    public void Two_and_three_threads_give_bit_identical_results_to_one(int m, int k, int n)
     {
         int saved = Linalg.MaxDegreeOfParallelism;
         try
         {
             Assert.True((long)m * k * n >= Gemm<float>.ParallelThreshold, "the shape must be large enough to go parallel");
-            float[] a = ToSingle(Uniform(1, m * k)), b = ToSingle(Uniform(2, k * n));
-            float[] one = new float[m * n], two = new float[m * n];
-            Linalg.MaxDegreeOfParallelism = 1;
-            Linalg.MatMul(a, b, one, m, k, n);
-            Linalg.MaxDegreeOfParallelism = 2;
-            Linalg.MatMul(a, b, two, m, k, n);
+            ForEachTranspose((transposeA, transposeB) =>
+            {
+                float[] a = ToSingle(Uniform(1, m * k)), b = ToSingle(Uniform(2, k * n)), initial = ToSingle(Uniform(3, m * n));
+                float[] one = (float[])initial.Clone();
+                Linalg.MaxDegreeOfParallelism = 1;
+                Linalg.MatMulAdd(a, b, one, m, k, n, transposeA, transposeB);
+                foreach (int threads in new[] { 2, 3 })
+                {
+                    float[] many = (float[])initial.Clone();
+                    Linalg.MaxDegreeOfParallelism = threads;
+                    Linalg.MatMulAdd(a, b, many, m, k, n, transposeA, transposeB);
 
-            // Each element is summed in the same order whichever thread computes it.
-            Assert.Equal(one, two);
-            double[] expected = NaiveProduct(ToDouble(a), ToDouble(b), m, k, n, false, false);
-            AssertClose(expected, two, 1e-5 * k, 1e-5, $"{m}x{k}x{n} on two threads");
+                    // Each element is summed in the same order whichever thread computes it.
+                    Assert.Equal(one, many);
+                }
+
+                double[] expected = NaiveProduct(ToDouble(a), ToDouble(b), m, k, n, transposeA, transposeB);
+                for (int i = 0; i < expected.Length; i++)
+                {
+                    expected[i] += initial[i];
+                }
+
+                AssertClose(expected, one, 1e-5 * k, 1e-5, $"{m}x{k}x{n} tA={transposeA} tB={transposeB}");
+            });
+        }
+        finally
+        {
+            Linalg.MaxDegreeOfParallelism = saved;
+        }
+    }
+
+    [Fact]
+    public void Products_called_from_several_threads_at_once_are_each_correct()
+    {
+        // The workers serve one caller at a time; the others run their parts themselves. None may wait forever.
+        const int m = 96, k = 200, n = 160, callers = 4, rounds = 20;
+        int saved = Linalg.MaxDegreeOfParallelism;
+        try
+        {
+            Linalg.MaxDegreeOfParallelism = 2;
+            float[] b = ToSingle(Uniform(5, k * n));
+            var threads = new Thread[callers];
+            var failures = new Exception?[callers];
+            for (int caller = 0; caller < callers; caller++)
+            {
+                float[] a = ToSingle(Uniform(10 + caller, m * k));
+                float[] expected = new float[m * n];
+                Linalg.MatMul(a, b, expected, m, k, n);
+                int index = caller;
+                threads[caller] = new Thread(() =>
+                {
+                    try
+                    {
+                        float[] c = new float[m * n];
+                        for (int round = 0; round < rounds; round++)
+                        {
+                            c.AsSpan().Fill(float.NaN);
+                            Linalg.MatMul(a, b, c, m, k, n);
+                            Assert.Equal(expected, c);
+                        }
+                    }
+                    catch (Exception exception)
+                    {
+                        failures[index] = exception;
+                    }
+                });
+            }
+
+            foreach (Thread thread in threads)
+            {
+                thread.Start();
+            }
+
+            foreach (Thread thread in threads)
+            {
+                Assert.True(thread.Join(TimeSpan.FromMinutes(2)), "a caller did not finish: the workers deadlocked");
+            }
+
+            Assert.All(failures, Assert.Null);
         }
         finally
         {

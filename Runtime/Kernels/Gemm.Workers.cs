@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+
+namespace SourceGrad.Kernels;
+
+/// <summary>Work split into parts that run at the same time, one per thread; the object is reused across calls.</summary>
+internal abstract class ParallelWork
+{
+    /// <summary>Runs part <paramref name="part"/> of <paramref name="parts"/>; parts must not depend on each other.</summary>
+    public abstract void RunPart(int part, int parts);
+}
+
+/// <summary>
+/// A fork-join over long-lived background threads, one per extra part: a fork is a store and (only when the worker
+/// has gone to sleep) a pulse, so a call allocates nothing, unlike Parallel.For and its closures, and wakes faster
+/// than the thread pool. One caller at a time uses the workers; a concurrent caller runs its parts itself, in order,
+/// which gives the same result (the parts are independent), so there is no deadlock and no queue.
+/// </summary>
+internal static class GemmWorkers
+{
+    /// <summary>How long a thread spins before blocking: longer than the gap between two products of a training step.</summary>
+    private static readonly long s_spinTicks = Stopwatch.Frequency / 10_000; // 100 µs
+
+    private static readonly object s_growGate = new();
+    private static Worker[] s_workers = [];
+    private static int s_inUse;
+
+    [ThreadStatic] private static bool t_readyToWait;
+
+    /// <summary>
+    /// For the tests: the bytes the workers have allocated (the calling thread's are counted by the GC per thread) and
+    /// the parts they have run.
+    /// </summary>
+    internal static (long AllocatedBytes, long PartsRun) WorkerTotals()
+    {
+        long allocatedBytes = 0, partsRun = 0;
+        foreach (Worker worker in Volatile.Read(ref s_workers))
+        {
+            allocatedBytes += Volatile.Read(ref worker.AllocatedBytes);
+            partsRun += Volatile.Read(ref worker.PartsRun);
+        }
+
+        return (allocatedBytes, partsRun);
+    }
+
+    /// <summary>Runs parts 1…parts-1 of <paramref name="work"/> on the workers and part 0 on the calling thread, and returns when all are done.</summary>
+    public static void Run(ParallelWork work, int parts)
+    {
+        if (parts <= 1 || Interlocked.CompareExchange(ref s_inUse, 1, 0) != 0)
+        {
+            // One part, or another caller holds the workers (e.g. products on several user threads at once).
+            for (int part = 0; part < parts; part++)
+            {
+                work.RunPart(part, parts);
+            }
+
+            return;
+        }
+
+        try
+        {
+            ReadyToWait();
+            Worker[] workers = WorkersFor(parts - 1);
+            for (int i = 0; i < parts - 1; i++)
+            {
+                workers[i].Start(work, part: i + 1, parts);
+            }
+
+            try
+            {
+                work.RunPart(0, parts);
+            }
+            finally
+            {
+                // Always wait: the workers use the caller's buffers until they are done.
+                for (int i = 0; i < parts - 1; i++)
+                {
+                    workers[i].WaitUntilDone();
+                }
+            }
+
+            for (int i = 0; i < parts - 1; i++)
+            {
+                workers[i].RethrowFailure();
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref s_inUse, 0);
+        }
+    }
+
+    private static Worker[] WorkersFor(int count)
+    {
+        Worker[] workers = s_workers;
+        if (workers.Length >= count)
+        {
+            return workers;
+        }
+
+        lock (s_growGate)
+        {
+            workers = s_workers;
+            if (workers.Length < count)
+            {
+                var grown = new Worker[count];
+                workers.CopyTo(grown, 0);
+                for (int i = workers.Length; i < count; i++)
+                {
+                    grown[i] = new Worker(i + 1);
+                }
+
+                Volatile.Write(ref s_workers, grown);
+                workers = grown;
+            }
+        }
+
+        return workers;
+    }
+
+    /// <summary>
+    /// A thread's first Monitor.Wait allocates its wait state (about 2 KB); a zero-timeout wait here pays that once, up
+    /// front, so that no later product allocates whenever it happens to block.
+    /// </summary>
+    private static void ReadyToWait()
+    {
+        if (!t_readyToWait)
+        {
+            lock (s_growGate)
+            {
+                Monitor.Wait(s_growGate, 0);
+            }
+
+            t_readyToWait = true;
+        }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="counter"/> differs from <paramref name="seen"/>: spins first (a fork or a join
+    /// usually comes within microseconds), then blocks on <paramref name="gate"/> (flagging <paramref name="sleeping"/>)
+    /// so an idle worker costs nothing.
+    /// </summary>
+    private static void WaitForChange(ref int counter, int seen, ref int sleeping, object gate)
+    {
+        long deadline = Stopwatch.GetTimestamp() + s_spinTicks;
+        while (Volatile.Read(ref counter) == seen)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                lock (gate)
+                {
+                    // Interlocked (a full fence) before re-reading the counter pairs with Signal's, so no wake-up is lost.
+                    Interlocked.Exchange(ref sleeping, 1);
+                    while (Volatile.Read(ref counter) == seen)
+                    {
+                        Monitor.Wait(gate);
+                    }
+
+                    Volatile.Write(ref sleeping, 0);
+                }
+
+                return;
+            }
+
+            Thread.SpinWait(20);
+        }
+    }
+
+    /// <summary>Advances <paramref name="counter"/> and wakes a thread blocked in <see cref="WaitForChange"/> on it.</summary>
+    private static void Signal(ref int counter, ref int sleeping, object gate)
+    {
+        Interlocked.Increment(ref counter);
+        if (Volatile.Read(ref sleeping) != 0)
+        {
+            lock (gate)
+            {
+                Monitor.PulseAll(gate);
+            }
+        }
+    }
+
+    private sealed class Worker
+    {
+        // Two gates, so a pulse for "start" never wakes the caller waiting for "done" and vice versa.
+        // Plain objects: Monitor.Wait/Pulse need monitors (System.Threading.Lock has no condition variable).
+        private readonly object _startGate = new(), _doneGate = new();
+        private int _started, _done, _workerSleeping, _callerSleeping;
+        private ParallelWork? _work;
+        private int _part, _parts;
+        private ExceptionDispatchInfo? _failure;
+        internal long AllocatedBytes, PartsRun;
+
+        public Worker(int index)
+        {
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"SourceGrad matmul worker {index}" };
+            thread.Start();
+        }
+
+        public void Start(ParallelWork work, int part, int parts)
+        {
+            _work = work;
+            _part = part;
+            _parts = parts;
+            _failure = null;
+            Signal(ref _started, ref _workerSleeping, _startGate);
+        }
+
+        public void WaitUntilDone() => WaitForChange(ref _done, Volatile.Read(ref _started) - 1, ref _callerSleeping, _doneGate);
+
+        public void RethrowFailure() => _failure?.Throw();
+
+        private void Loop()
+        {
+            ReadyToWait();
+            int seen = 0;
+            while (true)
+            {
+                WaitForChange(ref _started, seen, ref _workerSleeping, _startGate);
+                seen = Volatile.Read(ref _started);
+                try
+                {
+                    _work!.RunPart(_part, _parts);
+                }
+                catch (Exception exception)
+                {
+                    // Handed to the caller, which rethrows it once every part has finished.
+                    _failure = ExceptionDispatchInfo.Capture(exception);
+                }
+
+                _work = null;
+                Volatile.Write(ref AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+                Volatile.Write(ref PartsRun, PartsRun + 1);
+                Signal(ref _done, ref _callerSleeping, _doneGate);
+            }
+        }
+    }
+}
