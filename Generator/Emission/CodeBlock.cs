@@ -127,7 +127,8 @@ internal sealed class CodeBlock
             }
 
             var last = (Accumulation)_items[same[same.Count - 1]];
-            _items[same[same.Count - 1]] = last with { Value = $"{sum} + {last.Value}" };
+            // Parenthesized: a contribution such as `c ? d : 0` binds more loosely than +.
+            _items[same[same.Count - 1]] = last with { Value = $"{sum} + ({last.Value})" };
         }
     }
 

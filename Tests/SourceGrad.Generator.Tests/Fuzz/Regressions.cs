@@ -50,4 +50,30 @@ public class Regressions
         "double x0", "double", """
         return x0 * seed;
         """, members: "private static readonly double seed = 3;"));
+
+    /// <summary>
+    /// Seed 777, program 62: three contributions to one element were fused into <c>dA[j] += _g1 + c ? d : 0;</c>,
+    /// which C# reads as <c>(_g1 + c) ? …</c>, so the sum was lost.
+    /// </summary>
+    [Fact]
+    public void Fused_contributions_ending_in_a_conditional() =>
+        // At this point a[0] is raised above the floor before it is read, so the conditional's branch matters.
+        Infrastructure.SpanGradientCheck.AssertGeneratedGradientMatches("""
+            public static partial class Fused
+            {
+                [Differentiable]
+                public static double F(double x1, double[] a, int n)
+                {
+                    int i = n;
+                    while (i > 0)
+                    {
+                        i--;
+                        double floor = 0.5;
+                        a[n - 1 - i] += Math.Max(a[i / 2], floor) / (1 + Math.Max(a[i / 2], floor) * Math.Max(a[i / 2], floor));
+                    }
+
+                    return x1 * a[0] + a[1];
+                }
+            }
+            """, "Fused", "F", [-0.37, new[] { 0.271, -0.06, -0.279, 0.04 }, 4]);
 }
