@@ -43,6 +43,12 @@ internal static class GemmWorkers
         return (allocatedBytes, partsRun);
     }
 
+    /// <summary>Takes the workers as a caller does, so that a test can see what a product does while they are busy.</summary>
+    internal static bool TryTakeForTest() => Interlocked.CompareExchange(ref s_inUse, 1, 0) == 0;
+
+    /// <summary>Gives back what <see cref="TryTakeForTest"/> took.</summary>
+    internal static void GiveBackForTest() => Volatile.Write(ref s_inUse, 0);
+
     /// <summary>Runs parts 1…parts-1 of <paramref name="work"/> on the workers and part 0 on the calling thread, and returns when all are done.</summary>
     public static void Run(ParallelWork work, int parts)
     {

@@ -169,7 +169,7 @@ internal static unsafe class Gemm<T>
             }
         }
 
-        RunOnThisThread<TVector, TSimd>(problem, blocking);
+        RunOnThisThread<TVector, TSimd>(problem, blocking, problem.N);
     }
 
     /// <summary>The register tile and panel sizes of one micro-kernel.</summary>
@@ -230,12 +230,19 @@ internal static unsafe class Gemm<T>
             Problem block = _byColumns
                 ? _problem.Columns(firstUnit * _blocking.PanelWidth, Math.Min(_problem.N, endUnit * _blocking.PanelWidth))
                 : _problem.Rows(firstUnit * _blocking.TileRows, Math.Min(_problem.M, endUnit * _blocking.TileRows));
-            RunOnThisThread<TVector, TSimd>(block, _blocking);
+            RunOnThisThread<TVector, TSimd>(block, _blocking, _problem.N);
         }
     }
 
     /// <summary>The whole blocked product on the calling thread, with its packing buffers.</summary>
-    private static void RunOnThisThread<TVector, TSimd>(in Problem problem, in Blocking blocking)
+    /// <param name="problem">The product, or this thread's block of it.</param>
+    /// <param name="blocking">The tile and panel sizes.</param>
+    /// <param name="productColumns">
+    /// The whole product's width: B's packing buffer is reserved for it, not for this block's, so that a thread that
+    /// runs another share of the same product later (the caller runs every share itself when the workers are busy,
+    /// and shares differ by a panel) never grows its buffer in steady state.
+    /// </param>
+    private static void RunOnThisThread<TVector, TSimd>(in Problem problem, in Blocking blocking, int productColumns)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
@@ -251,7 +258,9 @@ internal static unsafe class Gemm<T>
             for (int depthStart = 0; depthStart < problem.K; depthStart += depthBlock)
             {
                 int depth = Math.Min(depthBlock, problem.K - depthStart);
-                var block = new DepthBlockOf(groupStart, groupPanels, depthStart, depth, t_packedB.Reserve(groupPanels * panelWidth * depth));
+                int reservedPanels = (Math.Min(ColumnGroup, productColumns) + panelWidth - 1) / panelWidth;
+                var block = new DepthBlockOf(groupStart, groupPanels, depthStart, depth,
+                    t_packedB.Reserve(Math.Max(groupPanels, reservedPanels) * panelWidth * depth));
                 PackB<TVector, TSimd>(problem, blocking, block);
                 Compute<TVector, TSimd>(problem, blocking, block, packedA);
             }

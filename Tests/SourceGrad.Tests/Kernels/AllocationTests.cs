@@ -53,6 +53,49 @@ public class AllocationTests
     }
 
     [Fact]
+    public void A_split_product_run_while_the_workers_are_busy_allocates_nothing_after_warm_up()
+    {
+        // 13 column panels: the two shares differ by a panel. Warmed up on the workers, this thread packed only its own
+        // (smaller) share; when another caller holds the workers it runs both shares itself, and must not grow its
+        // packing buffer then.
+        const int m = 128, k = 100, n = 200;
+        var random = new SeededRandom(6);
+        float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+        random.Fill(a);
+        random.Fill(b);
+        int saved = Linalg.MaxDegreeOfParallelism;
+        try
+        {
+            Linalg.MaxDegreeOfParallelism = 2;
+            Assert.True((long)m * k * n >= Gemm<float>.ParallelThreshold);
+            for (int i = 0; i < 5; i++)
+            {
+                Linalg.MatMul(a, b, c, m, k, n);
+            }
+
+            SpinWait.SpinUntil(GemmWorkers.TryTakeForTest);
+            try
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 20; i++)
+                {
+                    Linalg.MatMul(a, b, c, m, k, n);
+                }
+
+                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
+            finally
+            {
+                GemmWorkers.GiveBackForTest();
+            }
+        }
+        finally
+        {
+            Linalg.MaxDegreeOfParallelism = saved;
+        }
+    }
+
+    [Fact]
     public void Steady_state_matmul_split_over_threads_allocates_nothing_on_any_thread()
     {
         // The MLP's first layer and its weight gradient: both large enough to be split.
