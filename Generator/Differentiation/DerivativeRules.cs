@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace SourceGrad.Generator.Differentiation;
 
@@ -64,8 +65,12 @@ internal static class DerivativeRules
     public static string?[]? For(string operation) => s_rules.TryGetValue(operation, out string?[]? rule) ? rule : null;
 
     /// <summary>Whether some argument's rule reads the result y.</summary>
-    public static bool ReadsResult(string operation) =>
-        For(operation) is { } rule && System.Array.Exists(rule, r => r is not null && System.Text.RegularExpressions.Regex.IsMatch(r, @"\by\b"));
+    public static bool ReadsResult(string operation) => s_readsResult.Contains(operation);
+
+    /// <summary>The operations some of whose rules read y: worked out once from the table, not per statement.</summary>
+    private static readonly HashSet<string> s_readsResult = new(s_rules
+        .Where(rule => System.Array.Exists(rule.Value, r => r is not null && System.Text.RegularExpressions.Regex.IsMatch(r, @"\by\b")))
+        .Select(rule => rule.Key));
 
     /// <summary>Functions a rule may call, which become MathF.* or Math.*.</summary>
     public static readonly HashSet<string> Functions = new()

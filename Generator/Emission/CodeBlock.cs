@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace SourceGrad.Generator.Emission;
 
@@ -168,16 +169,16 @@ internal sealed class CodeBlock
 
         // A label or a jump between the contributions could skip the local's declaration or the final write.
         if (line.EndsWith(":", System.StringComparison.Ordinal)
-            || System.Text.RegularExpressions.Regex.IsMatch(line, @"\b(goto|return|break|continue|throw)\b")
+            || Regex.IsMatch(line, @"\b(goto|return|break|continue|throw)\b")
             || Mentions(line, accumulation.Buffer))
         {
             return true;
         }
 
-        foreach (System.Text.RegularExpressions.Match name in System.Text.RegularExpressions.Regex.Matches(accumulation.Index, @"[A-Za-z_]\w*"))
+        foreach (Match name in Regex.Matches(accumulation.Index, @"[A-Za-z_]\w*"))
         {
-            string n = System.Text.RegularExpressions.Regex.Escape(name.Value);
-            if (System.Text.RegularExpressions.Regex.IsMatch(line, $@"(?<![\w.])({n}\s*([-+*/%&|^]|<<|>>)?=(?!=)|{n}\s*(\+\+|--)|(\+\+|--)\s*{n}\b)"))
+            string n = Regex.Escape(name.Value);
+            if (Regex.IsMatch(line, $@"(?<![\w.])({n}\s*([-+*/%&|^]|<<|>>)?=(?!=)|{n}\s*(\+\+|--)|(\+\+|--)\s*{n}\b)"))
             {
                 return true;
             }
@@ -187,15 +188,15 @@ internal sealed class CodeBlock
     }
 
     private static bool Mentions(string code, string name) =>
-        System.Text.RegularExpressions.Regex.IsMatch(code, $@"(?<![\w.]){System.Text.RegularExpressions.Regex.Escape(name)}\b");
+        Regex.IsMatch(code, $@"(?<![\w.]){Regex.Escape(name)}\b");
 
     /// <summary>i + 1 and i (or i − 2): the same base plus different constants never meet.</summary>
     private static bool Disjoint(string left, string right)
     {
         (string Base, long Offset) Split(string index)
         {
-            System.Text.RegularExpressions.Match m = System.Text.RegularExpressions.Regex.Match(index, @"^(.*?) ([+-]) (\d{1,9})$");
-            return m.Success && System.Text.RegularExpressions.Regex.IsMatch(m.Groups[1].Value, @"^[\w\s.+\-*/%()\[\]]+$") ? (m.Groups[1].Value, (m.Groups[2].Value == "-" ? -1 : 1) * long.Parse(m.Groups[3].Value)) : (index, 0);
+            Match m = Regex.Match(index, @"^(.*?) ([+-]) (\d{1,9})$");
+            return m.Success && Regex.IsMatch(m.Groups[1].Value, @"^[\w\s.+\-*/%()\[\]]+$") ? (m.Groups[1].Value, (m.Groups[2].Value == "-" ? -1 : 1) * long.Parse(m.Groups[3].Value)) : (index, 0);
         }
 
         (string leftBase, long leftOffset) = Split(left);
