@@ -97,22 +97,12 @@ public sealed class MarkdownReport(ResultSet results, Notes notes, string mode, 
         Line("|---|---|---|");
         foreach (TargetVerdict verdict in verdicts)
         {
-            string status = verdict.Status switch
-            {
-                TargetStatus.Met => "**met**",
-                TargetStatus.Missed => "**missed**",
-                _ => "not measured",
-            };
-            Line($"| {verdict.Target} | {verdict.Measured} | {status}: {StripStatus(verdict.Verdict)} |");
+            Line($"| {verdict.Target} | {verdict.Measured} | {verdict.StatusLabel}: {verdict.Explanation} |");
         }
 
         Line();
     }
 
-    public static string StripStatus(string verdict) =>
-        verdict.StartsWith("met: ", StringComparison.Ordinal) ? verdict[5..]
-        : verdict.StartsWith("missed: ", StringComparison.Ordinal) ? verdict[8..]
-        : verdict;
 
     private void WriteScalarSuite()
     {
@@ -248,7 +238,7 @@ public sealed class MarkdownReport(ResultSet results, Notes notes, string mode, 
         Line();
         foreach (TargetVerdict verdict in missed)
         {
-            Line($"**{verdict.Target}** ({StripStatus(verdict.Verdict)}).");
+            Line($"**{verdict.Target}** ({verdict.Explanation}).");
             Line();
             Line(notes[verdict.Id] ?? "(no analysis written yet: add a section `## " + verdict.Id + "` to Notes.md)");
             Line();

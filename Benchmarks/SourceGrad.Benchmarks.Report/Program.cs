@@ -24,7 +24,7 @@ if (options.TryGetValue("readme", out string? readme))
 {
     // The README links the report: relative to the README's folder.
     string reportLink = Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(readme))!, Path.GetFullPath(output)).Replace('\\', '/');
-    File.WriteAllText(readme, ReadmeHeadline.Replace(File.ReadAllText(readme), Targets.Judge(results), results.MeasuredAt, reportLink));
+    File.WriteAllText(readme, ReadmeHeadline.Replace(File.ReadAllText(readme), results, reportLink));
     Console.WriteLine($"Wrote the headline into {readme}.");
 }
 

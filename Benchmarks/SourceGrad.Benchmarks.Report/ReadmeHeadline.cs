@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace SourceGrad.Benchmarks.Report;
@@ -11,8 +12,8 @@ public static class ReadmeHeadline
     public const string Start = "<!-- benchmark headline: written by Benchmarks/report.sh -->";
     public const string End = "<!-- end of benchmark headline -->";
 
-    /// <summary>Replaces the text between the markers of <paramref name="readme"/> with the headline of <paramref name="verdicts"/>.</summary>
-    public static string Replace(string readme, IReadOnlyList<TargetVerdict> verdicts, DateTimeOffset measuredAt, string reportLink)
+    /// <summary>Replaces the text between the markers of <paramref name="readme"/> with the headline of <paramref name="results"/>.</summary>
+    public static string Replace(string readme, ResultSet results, string reportLink)
     {
         int start = readme.IndexOf(Start, StringComparison.Ordinal);
         int end = readme.IndexOf(End, StringComparison.Ordinal);
@@ -21,24 +22,20 @@ public static class ReadmeHeadline
             throw new ArgumentException($"The README has no '{Start}' … '{End}' block to write the headline into.", nameof(readme));
         }
 
-        return readme[..(start + Start.Length)] + "\n" + Write(verdicts, measuredAt, reportLink) + readme[end..];
+        return readme[..(start + Start.Length)] + "\n" + Write(results, reportLink) + readme[end..];
     }
 
-    public static string Write(IReadOnlyList<TargetVerdict> verdicts, DateTimeOffset measuredAt, string reportLink)
+    private static string Write(ResultSet results, string reportLink)
     {
+        string machine = results.Host is { } host ? $"{host.Processor}, {host.LogicalCores} logical cores" : "an unrecorded machine";
         var text = new StringBuilder();
-        text.Append("Measured ").Append(measuredAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)).Append(" UTC").Append(" on this repository's 2-core CI-class machine; ratios from one run (")
-            .Append("[the full report](").Append(reportLink).Append(") has every time, the machine and why a target is missed).\n\n");
+        text.Append("Measured ").Append(results.MeasuredAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))
+            .Append(" UTC on ").Append(machine).Append("; ratios from one run ([the full report](").Append(reportLink)
+            .Append(") has every time, the conditions and why a target is missed).\n\n");
         text.Append("| Target (DESIGN.md) | Result |\n|---|---|\n");
-        foreach (TargetVerdict verdict in verdicts)
+        foreach (TargetVerdict verdict in Targets.Judge(results))
         {
-            string status = verdict.Status switch
-            {
-                TargetStatus.Met => "met",
-                TargetStatus.Missed => "**missed**",
-                _ => "not measured",
-            };
-            text.Append("| ").Append(verdict.Target).Append(" | ").Append(status).Append(": ").Append(MarkdownReport.StripStatus(verdict.Verdict)).Append(" |\n");
+            text.Append("| ").Append(verdict.Target).Append(" | ").Append(verdict.StatusLabel).Append(": ").Append(verdict.Explanation).Append(" |\n");
         }
 
         return text.ToString();

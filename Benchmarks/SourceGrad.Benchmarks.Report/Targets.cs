@@ -10,7 +10,22 @@ public enum TargetStatus
 }
 
 /// <summary>One DESIGN.md target and what this run measured for it.</summary>
-public sealed record TargetVerdict(string Id, string Target, string Measured, TargetStatus Status, string Verdict);
+public sealed record TargetVerdict(string Id, string Target, string Measured, TargetStatus Status, string Verdict)
+{
+    /// <summary>The status as the report and the README headline show it.</summary>
+    public string StatusLabel => Status switch
+    {
+        TargetStatus.Met => "**met**",
+        TargetStatus.Missed => "**missed**",
+        _ => "not measured",
+    };
+
+    /// <summary>The verdict without its leading "met: " or "missed: " (the status says it).</summary>
+    public string Explanation =>
+        Verdict.StartsWith("met: ", StringComparison.Ordinal) ? Verdict[5..]
+        : Verdict.StartsWith("missed: ", StringComparison.Ordinal) ? Verdict[8..]
+        : Verdict;
+}
 
 /// <summary>The DESIGN.md targets ("Targets"), judged from one result set.</summary>
 public static class Targets
