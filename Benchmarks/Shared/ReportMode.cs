@@ -34,9 +34,6 @@ public static class ReportMode
     /// <summary>True when the clock counts only the benchmark thread's CPU time: then only single-threaded cases mean anything.</summary>
     public static bool CountsThreadTime => IsActive && !UsesWallClock;
 
-    /// <summary>The suffix of the wall-clock job's id, which the report reads to tell the two runs apart.</summary>
-    public const string WallClockJobSuffix = "-wallclock";
-
     /// <summary>True under <c>--report quick</c>: suites with many sizes time fewer of them.</summary>
     public static bool IsQuick { get; private set; }
 
@@ -65,7 +62,7 @@ public static class ReportMode
         args = [.. args[..index], .. args[(index + 2)..]];
         UsesWallClock = args.Contains("--wall-clock");
         args = [.. args.Where(arg => arg != "--wall-clock")];
-        Job job = new Job(UsesWallClock ? mode + WallClockJobSuffix : mode)
+        Job job = new Job(UsesWallClock ? mode + ReportContract.WallClockJobSuffix : mode)
             .WithLaunchCount(1)
             .WithWarmupCount(IsQuick ? 2 : 3)
             .WithIterationCount(IsQuick ? 5 : 15)

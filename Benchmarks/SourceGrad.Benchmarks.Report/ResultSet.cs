@@ -76,8 +76,6 @@ public sealed partial class ResultSet
     /// <summary>Added to the type of a benchmark from the wall-clock run (see Benchmarks/Shared/ReportMode.cs).</summary>
     public const string WallClockTypeSuffix = " (wall clock)";
 
-    private const string WallClockJobSuffix = "-wallclock";
-
     public BenchmarkResult? Find(string type, string method, string parameters = "") =>
         _results.GetValueOrDefault(BenchmarkResult.BenchmarkKey(type, method, parameters));
 
@@ -98,7 +96,7 @@ public sealed partial class ResultSet
             // The wall-clock run of a suite (its multi-threaded cases) is kept apart from its CPU-time run.
             string job = JobOf(benchmark.GetProperty("DisplayInfo").GetString() ?? "");
             string type = benchmark.GetProperty("Type").GetString()!;
-            if (job.Split('(')[0].EndsWith(WallClockJobSuffix, StringComparison.Ordinal))
+            if (job.Split('(')[0].EndsWith(ReportContract.WallClockJobSuffix, StringComparison.Ordinal))
             {
                 type += WallClockTypeSuffix;
             }
