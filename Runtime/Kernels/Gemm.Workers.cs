@@ -49,12 +49,15 @@ internal static class GemmWorkers
     /// <summary>Gives back what <see cref="TryTakeForTest"/> took.</summary>
     internal static void GiveBackForTest() => Volatile.Write(ref s_inUse, 0);
 
-    /// <summary>Runs parts 1…parts-1 of <paramref name="work"/> on the workers and part 0 on the calling thread, and returns when all are done.</summary>
+    /// <summary>
+    /// Runs parts 1…parts-1 of <paramref name="work"/> (at least two parts) on the workers and part 0 on the calling
+    /// thread, and returns when all are done.
+    /// </summary>
     public static void Run(ParallelWork work, int parts)
     {
-        if (parts <= 1 || Interlocked.CompareExchange(ref s_inUse, 1, 0) != 0)
+        if (Interlocked.CompareExchange(ref s_inUse, 1, 0) != 0)
         {
-            // One part, or another caller holds the workers (e.g. products on several user threads at once).
+            // Another caller holds the workers (e.g. products on several user threads at once).
             for (int part = 0; part < parts; part++)
             {
                 work.RunPart(part, parts);

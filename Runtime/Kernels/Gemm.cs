@@ -234,14 +234,10 @@ internal static unsafe class Gemm<T>
         }
     }
 
-    /// <summary>The whole blocked product on the calling thread, with its packing buffers.</summary>
-    /// <param name="problem">The product, or this thread's block of it.</param>
+    /// <summary>The whole blocked product (or one thread's share of it) on the calling thread, with its packing buffers.</summary>
+    /// <param name="problem">The product, or this thread's share of it.</param>
     /// <param name="blocking">The tile and panel sizes.</param>
-    /// <param name="productColumns">
-    /// The whole product's width: B's packing buffer is reserved for it, not for this block's, so that a thread that
-    /// runs another share of the same product later (the caller runs every share itself when the workers are busy,
-    /// and shares differ by a panel) never grows its buffer in steady state.
-    /// </param>
+    /// <param name="productColumns">The whole product's width, which B's packing buffer is reserved for (see below).</param>
     private static void RunOnThisThread<TVector, TSimd>(in Problem problem, in Blocking blocking, int productColumns)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
@@ -251,6 +247,11 @@ internal static unsafe class Gemm<T>
         t_packedA ??= new AlignedBuffer<T>();
         t_packedB ??= new AlignedBuffer<T>();
         T* packedA = t_packedA.Reserve(RowBlock * Math.Min(depthBlock, problem.K));
+
+        // For the whole product, not this share: a caller runs every share itself when the workers are busy, and the
+        // shares differ in width, so reserving for its own share would grow the buffer then, in steady state.
+        int reservedPanels = (Math.Min(ColumnGroup, productColumns) + panelWidth - 1) / panelWidth;
+        T* packedB = t_packedB.Reserve(reservedPanels * panelWidth * Math.Min(depthBlock, problem.K));
         for (int groupStart = 0; groupStart < problem.N; groupStart += ColumnGroup)
         {
             int groupColumns = Math.Min(ColumnGroup, problem.N - groupStart);
@@ -258,9 +259,7 @@ internal static unsafe class Gemm<T>
             for (int depthStart = 0; depthStart < problem.K; depthStart += depthBlock)
             {
                 int depth = Math.Min(depthBlock, problem.K - depthStart);
-                int reservedPanels = (Math.Min(ColumnGroup, productColumns) + panelWidth - 1) / panelWidth;
-                var block = new DepthBlockOf(groupStart, groupPanels, depthStart, depth,
-                    t_packedB.Reserve(Math.Max(groupPanels, reservedPanels) * panelWidth * depth));
+                var block = new DepthBlockOf(groupStart, groupPanels, depthStart, depth, packedB);
                 PackB<TVector, TSimd>(problem, blocking, block);
                 Compute<TVector, TSimd>(problem, blocking, block, packedA);
             }

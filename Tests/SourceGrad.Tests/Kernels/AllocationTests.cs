@@ -55,19 +55,23 @@ public class AllocationTests
     [Fact]
     public void A_split_product_run_while_the_workers_are_busy_allocates_nothing_after_warm_up()
     {
-        // 13 column panels: the two shares differ by a panel. Warmed up on the workers, this thread packed only its own
-        // (smaller) share; when another caller holds the workers it runs both shares itself, and must not grow its
-        // packing buffer then.
+        // An odd number of column panels, so the two shares differ by a panel. Warmed up on the workers, a thread
+        // packed only its own share; when another caller holds the workers it runs both shares itself, and must not
+        // grow its packing buffer then. On a fresh thread, whose buffers no earlier test has grown.
         const int m = 128, k = 100, n = 200;
         var random = new SeededRandom(6);
-        float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+        float[] a = new float[m * k], b = new float[k * n], expected = new float[m * n], c = new float[m * n];
         random.Fill(a);
         random.Fill(b);
-        int saved = Linalg.MaxDegreeOfParallelism;
-        try
+        using IDisposable restore = KernelTestData.KeepThreadCount();
+        Linalg.MaxDegreeOfParallelism = 1;
+        Linalg.MatMul(a, b, expected, m, k, n);
+        Linalg.MaxDegreeOfParallelism = 2;
+        Assert.True((long)m * k * n >= Gemm<float>.ParallelThreshold);
+
+        long allocated = -1;
+        var thread = new Thread(() =>
         {
-            Linalg.MaxDegreeOfParallelism = 2;
-            Assert.True((long)m * k * n >= Gemm<float>.ParallelThreshold);
             for (int i = 0; i < 5; i++)
             {
                 Linalg.MatMul(a, b, c, m, k, n);
@@ -76,23 +80,25 @@ public class AllocationTests
             SpinWait.SpinUntil(GemmWorkers.TryTakeForTest);
             try
             {
+                Array.Clear(c);
                 long before = GC.GetAllocatedBytesForCurrentThread();
                 for (int i = 0; i < 20; i++)
                 {
                     Linalg.MatMul(a, b, c, m, k, n);
                 }
 
-                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             }
             finally
             {
                 GemmWorkers.GiveBackForTest();
             }
-        }
-        finally
-        {
-            Linalg.MaxDegreeOfParallelism = saved;
-        }
+        });
+        thread.Start();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(60)), "the products did not finish");
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(expected, c); // bit-identical to one thread, on the path that runs every share on the caller
     }
 
     [Fact]
@@ -104,35 +110,28 @@ public class AllocationTests
         float[] x = new float[batch * inputs], w = new float[inputs * hidden], z = new float[batch * hidden], dW = new float[w.Length];
         random.Fill(x);
         random.Fill(w);
-        int saved = Linalg.MaxDegreeOfParallelism;
-        try
+        using IDisposable restore = KernelTestData.KeepThreadCount();
+        Linalg.MaxDegreeOfParallelism = 2;
+        Assert.True((long)batch * inputs * hidden >= Gemm<float>.ParallelThreshold);
+        for (int i = 0; i < 5; i++)
         {
-            Linalg.MaxDegreeOfParallelism = 2;
-            Assert.True((long)batch * inputs * hidden >= Gemm<float>.ParallelThreshold);
-            for (int i = 0; i < 5; i++)
-            {
-                Linalg.MatMul(x, w, z, batch, inputs, hidden);
-                Linalg.MatMulAdd(x, z, dW, inputs, batch, hidden, transposeA: true);
-            }
-
-            // Per thread, not GC.GetTotalAllocatedBytes: the test runner allocates on its own threads meanwhile.
-            (long workersBefore, long partsBefore) = GemmWorkers.WorkerTotals();
-            long callerBefore = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 50; i++)
-            {
-                Linalg.MatMul(x, w, z, batch, inputs, hidden);
-                Linalg.MatMulAdd(x, z, dW, inputs, batch, hidden, transposeA: true);
-            }
-
-            long callerAllocated = GC.GetAllocatedBytesForCurrentThread() - callerBefore;
-            (long workersAfter, long partsAfter) = GemmWorkers.WorkerTotals();
-            Assert.Equal((0L, 0L), (callerAllocated, workersAfter - workersBefore));
-            Assert.Equal(100, partsAfter - partsBefore); // every product was split: one part each on the worker
+            Linalg.MatMul(x, w, z, batch, inputs, hidden);
+            Linalg.MatMulAdd(x, z, dW, inputs, batch, hidden, transposeA: true);
         }
-        finally
+
+        // Per thread, not GC.GetTotalAllocatedBytes: the test runner allocates on its own threads meanwhile.
+        (long workersBefore, long partsBefore) = GemmWorkers.WorkerTotals();
+        long callerBefore = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 50; i++)
         {
-            Linalg.MaxDegreeOfParallelism = saved;
+            Linalg.MatMul(x, w, z, batch, inputs, hidden);
+            Linalg.MatMulAdd(x, z, dW, inputs, batch, hidden, transposeA: true);
         }
+
+        long callerAllocated = GC.GetAllocatedBytesForCurrentThread() - callerBefore;
+        (long workersAfter, long partsAfter) = GemmWorkers.WorkerTotals();
+        Assert.Equal((0L, 0L), (callerAllocated, workersAfter - workersBefore));
+        Assert.Equal(100, partsAfter - partsBefore); // every product was split: one part each on the worker
     }
 
     [Fact]

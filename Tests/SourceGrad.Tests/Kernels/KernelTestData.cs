@@ -85,6 +85,14 @@ internal static class KernelTestData
     public static void AssertClose(ReadOnlySpan<double> expected, ReadOnlySpan<float> actual, double absolute, double relative, string context)
         => AssertClose(expected, ToDouble(actual.ToArray()), absolute, relative, context);
 
+    /// <summary>Puts <see cref="Linalg.MaxDegreeOfParallelism"/> back as it was when disposed; the test sets it freely meanwhile.</summary>
+    public static IDisposable KeepThreadCount() => new ThreadCountRestorer(Linalg.MaxDegreeOfParallelism);
+
+    private sealed class ThreadCountRestorer(int saved) : IDisposable
+    {
+        public void Dispose() => Linalg.MaxDegreeOfParallelism = saved;
+    }
+
     /// <summary>Checks MatMulAdd (onto seeded values) and MatMul in float against the naive product, on the current GEMM path.</summary>
     public static void CheckFloat(int m, int k, int n, bool transposeA, bool transposeB, int seed)
     {

@@ -60,39 +60,32 @@ public class MatMulTests
     [InlineData(30, 600, 70)] // three row tiles, three column panels: a ragged column split
     public void Two_and_three_threads_give_bit_identical_results_to_one(int m, int k, int n)
     {
-        int saved = Linalg.MaxDegreeOfParallelism;
-        try
+        using IDisposable restore = KeepThreadCount();
+        Assert.True((long)m * k * n >= Gemm<float>.ParallelThreshold, "the shape must be large enough to go parallel");
+        ForEachTranspose((transposeA, transposeB) =>
         {
-            Assert.True((long)m * k * n >= Gemm<float>.ParallelThreshold, "the shape must be large enough to go parallel");
-            ForEachTranspose((transposeA, transposeB) =>
+            float[] a = ToSingle(Uniform(1, m * k)), b = ToSingle(Uniform(2, k * n)), initial = ToSingle(Uniform(3, m * n));
+            float[] one = (float[])initial.Clone();
+            Linalg.MaxDegreeOfParallelism = 1;
+            Linalg.MatMulAdd(a, b, one, m, k, n, transposeA, transposeB);
+            foreach (int threads in new[] { 2, 3 })
             {
-                float[] a = ToSingle(Uniform(1, m * k)), b = ToSingle(Uniform(2, k * n)), initial = ToSingle(Uniform(3, m * n));
-                float[] one = (float[])initial.Clone();
-                Linalg.MaxDegreeOfParallelism = 1;
-                Linalg.MatMulAdd(a, b, one, m, k, n, transposeA, transposeB);
-                foreach (int threads in new[] { 2, 3 })
-                {
-                    float[] many = (float[])initial.Clone();
-                    Linalg.MaxDegreeOfParallelism = threads;
-                    Linalg.MatMulAdd(a, b, many, m, k, n, transposeA, transposeB);
+                float[] many = (float[])initial.Clone();
+                Linalg.MaxDegreeOfParallelism = threads;
+                Linalg.MatMulAdd(a, b, many, m, k, n, transposeA, transposeB);
 
-                    // Each element is summed in the same order whichever thread computes it.
-                    Assert.Equal(one, many);
-                }
+                // Each element is summed in the same order whichever thread computes it.
+                Assert.Equal(one, many);
+            }
 
-                double[] expected = NaiveProduct(ToDouble(a), ToDouble(b), m, k, n, transposeA, transposeB);
-                for (int i = 0; i < expected.Length; i++)
-                {
-                    expected[i] += initial[i];
-                }
+            double[] expected = NaiveProduct(ToDouble(a), ToDouble(b), m, k, n, transposeA, transposeB);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                expected[i] += initial[i];
+            }
 
-                AssertClose(expected, one, 1e-5 * k, 1e-5, $"{m}x{k}x{n} tA={transposeA} tB={transposeB}");
-            });
-        }
-        finally
-        {
-            Linalg.MaxDegreeOfParallelism = saved;
-        }
+            AssertClose(expected, one, 1e-5 * k, 1e-5, $"{m}x{k}x{n} tA={transposeA} tB={transposeB}");
+        });
     }
 
     [Fact]
@@ -100,54 +93,47 @@ public class MatMulTests
     {
         // The workers serve one caller at a time; the others run their parts themselves. None may wait forever.
         const int m = 96, k = 200, n = 160, callers = 4, rounds = 20;
-        int saved = Linalg.MaxDegreeOfParallelism;
-        try
+        using IDisposable restore = KeepThreadCount();
+        Linalg.MaxDegreeOfParallelism = 2;
+        float[] b = ToSingle(Uniform(5, k * n));
+        var threads = new Thread[callers];
+        var failures = new Exception?[callers];
+        for (int caller = 0; caller < callers; caller++)
         {
-            Linalg.MaxDegreeOfParallelism = 2;
-            float[] b = ToSingle(Uniform(5, k * n));
-            var threads = new Thread[callers];
-            var failures = new Exception?[callers];
-            for (int caller = 0; caller < callers; caller++)
+            float[] a = ToSingle(Uniform(10 + caller, m * k));
+            float[] expected = new float[m * n];
+            Linalg.MatMul(a, b, expected, m, k, n);
+            int index = caller;
+            threads[caller] = new Thread(() =>
             {
-                float[] a = ToSingle(Uniform(10 + caller, m * k));
-                float[] expected = new float[m * n];
-                Linalg.MatMul(a, b, expected, m, k, n);
-                int index = caller;
-                threads[caller] = new Thread(() =>
+                try
                 {
-                    try
+                    float[] c = new float[m * n];
+                    for (int round = 0; round < rounds; round++)
                     {
-                        float[] c = new float[m * n];
-                        for (int round = 0; round < rounds; round++)
-                        {
-                            c.AsSpan().Fill(float.NaN);
-                            Linalg.MatMul(a, b, c, m, k, n);
-                            Assert.Equal(expected, c);
-                        }
+                        c.AsSpan().Fill(float.NaN);
+                        Linalg.MatMul(a, b, c, m, k, n);
+                        Assert.Equal(expected, c);
                     }
-                    catch (Exception exception)
-                    {
-                        failures[index] = exception;
-                    }
-                });
-            }
-
-            foreach (Thread thread in threads)
-            {
-                thread.Start();
-            }
-
-            foreach (Thread thread in threads)
-            {
-                Assert.True(thread.Join(TimeSpan.FromMinutes(2)), "a caller did not finish: the workers deadlocked");
-            }
-
-            Assert.All(failures, Assert.Null);
+                }
+                catch (Exception exception)
+                {
+                    failures[index] = exception;
+                }
+            });
         }
-        finally
+
+        foreach (Thread thread in threads)
         {
-            Linalg.MaxDegreeOfParallelism = saved;
+            thread.Start();
         }
+
+        foreach (Thread thread in threads)
+        {
+            Assert.True(thread.Join(TimeSpan.FromMinutes(2)), "a caller did not finish: the workers deadlocked");
+        }
+
+        Assert.All(failures, Assert.Null);
     }
 
     [Fact]
