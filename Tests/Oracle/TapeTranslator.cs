@@ -547,7 +547,7 @@ internal sealed class TapeTranslator
             string AsIs(ExpressionSyntax e) => Expression(e);
             return name switch
             {
-                "FusedMultiplyAdd" => $"{Var}.FusedMultiplyAddRoundedOnce({string.Join(", ", args.Select(Active))})",
+                "FusedMultiplyAdd" => $"{Var}.FusedMultiplyAdd({string.Join(", ", args.Select(Active))})",
                 "Clamp" when !IsActive(args[1]) && !IsActive(args[2]) => $"{Var}.Clamp({Active(args[0])}, {AsIs(args[1])}, {AsIs(args[2])})",
                 "Clamp" => $"{Var}.Clamp({string.Join(", ", args.Select(Active))})",
                 _ => $"{Var}.{name}({string.Join(", ", args.Select(AsIs))})",

@@ -148,6 +148,15 @@ public readonly partial struct Var
         return x.Value < low ? Unary(x, low, 0) : x.Value > high ? Unary(x, high, 0) : Unary(x, x.Value, 1);
     }
 
-    // d = a·b + c; dd/da = b, dd/db = a, dd/dc = 1 (two nodes: the tape records at most two parents per node)
-    public static Var FusedMultiplyAdd(Var a, Var b, Var c) => a * b + c;
+    /// <summary>
+    /// d = fma(a, b, c) rounded once, as <see cref="Math.FusedMultiplyAdd(double, double, double)"/>; dd/da = b,
+    /// dd/db = a, dd/dc = 1. Two nodes (a node has at most two parents): the first carries the product's partials,
+    /// both hold the fused value.
+    /// </summary>
+    public static Var FusedMultiplyAdd(Var a, Var b, Var c)
+    {
+        double fused = Math.FusedMultiplyAdd(a.Value, b.Value, c.Value);
+        Var product = SameTape(a, b).Record(fused, a.Index, b.Value, b.Index, a.Value);
+        return SameTape(product, c).Record(fused, product.Index, 1, c.Index, 1);
+    }
 }

@@ -2,7 +2,7 @@ namespace SourceGrad.Tape;
 
 // The rest of System.Math's differentiable surface, so any scalar method can be written against the tape
 // (Tests/Oracle translates [Differentiable] methods to it): piecewise-constant functions, %, the forms of Log,
-// Pow, Max, Min and Clamp with a constant on either side, a three-parent FusedMultiplyAdd and float rounding.
+// Pow, Max, Min and Clamp with a constant on either side, and float rounding.
 public readonly partial struct Var
 {
     // Piecewise constant: y = f(x); dy/dx = 0 (almost everywhere).
@@ -67,17 +67,6 @@ public readonly partial struct Var
 
         Var result = x.Value < low.Value ? low : x.Value > high.Value ? high : x;
         return TapeOf(result).Record(result.Value, result.Index, 1);
-    }
-
-    /// <summary>
-    /// d = fma(a, b, c) rounded once, as <see cref="Math.FusedMultiplyAdd(double, double, double)"/>: two nodes
-    /// (a node has at most two parents), the first carrying the product's partials, both holding the fused value.
-    /// </summary>
-    public static Var FusedMultiplyAddRoundedOnce(Var a, Var b, Var c)
-    {
-        double fused = Math.FusedMultiplyAdd(a.Value, b.Value, c.Value);
-        Var product = SameTape(a, b).Record(fused, a.Index, b.Value, b.Index, a.Value);
-        return SameTape(product, c).Record(fused, product.Index, 1, c.Index, 1);
     }
 
     /// <summary>(float)x: the value rounded to float, the derivative 1 (as the generator differentiates a narrowing cast).</summary>

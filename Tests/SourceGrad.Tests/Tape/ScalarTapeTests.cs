@@ -30,7 +30,7 @@ public class ScalarTapeTests
         ["log with a base"] = ((_, x) => Var.Log(x[0], x[1]) + Var.Log(x[0], 3) + Var.Log(5, x[1]), [2.5, 1.7]),
         ["constant on either side"] = ((_, x) => Var.Max(0.1, x[0]) * Var.Min(2, x[1]) + Var.Atan2(x[0], 0.5) + Var.Atan2(-0.3, x[1]) + (+x[0]), [0.4, 1.2]),
         ["clamp with active bounds"] = ((_, x) => Var.Clamp(x[0], x[1], x[2]) * x[0] + Var.Clamp(x[1] * 3, x[1], x[2]), [0.5, -0.4, 1.1]),
-        ["fused multiply-add rounded once"] = ((_, x) => Var.FusedMultiplyAddRoundedOnce(x[0], x[1], x[2]) * x[2], [0.6, -1.3, 0.8]),
+        ["fused multiply-add rounded once"] = ((_, x) => Var.FusedMultiplyAdd(x[0], x[1], x[2]) * x[2], [0.6, -1.3, 0.8]),
         ["unary minus and constants"] = ((_, x) => -x[0] + (2 - x[1]) * 3 - (x[0] + 1) * (x[1] - 1) + 1 / (x[0] + 5), [0.6, -0.2]),
     };
 
