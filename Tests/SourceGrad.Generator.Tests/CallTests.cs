@@ -153,7 +153,7 @@ public class CallTests
     {
         // Fibonacci has two recursive call sites: checking every callee anew at each (32 levels deep) would take about
         // 2^32 recognitions. That hung CI once, so a regression fails here within the limit instead of hanging.
-        (bool finished, bool _) = Fuzz.Deadline.Run(() =>
+        (bool finished, bool _) = Deadline.Run(() =>
         {
             SpanGradientCheck.AssertGeneratedGradientMatches(SelfRecursive, "Recursion", method, [x, n]);
             return true;

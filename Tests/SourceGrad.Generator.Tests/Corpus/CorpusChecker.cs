@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 using SourceGrad.Generator.Tests.Fuzz;
+using Deadline = SourceGrad.Generator.Tests.Infrastructure.Deadline;
 
 namespace SourceGrad.Generator.Tests.Corpus;
 

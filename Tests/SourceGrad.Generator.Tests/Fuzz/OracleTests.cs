@@ -79,6 +79,35 @@ public class OracleTests
         Assert.Contains("returned", result.Detail);
     }
 
+    /// <summary>The right gradient of <see cref="Scalar"/>, as the generated one; the tape's is scaled by <paramref name="tapeError"/>.</summary>
+    private static CompiledProgram WithTape(double tapeError) => new(s_scalar, Scalar, (s, a, n, m, dS, dA, seed) =>
+    {
+        dS[0] += seed * Math.Cos(s[0]) * s[1];
+        dS[1] += seed * Math.Sin(s[0]);
+        return Scalar(s, a, n, m);
+    }, TapeGradient: (args, adjoints, seed) =>
+    {
+        adjoints[0][0] += seed * Math.Cos(args[0][0]) * args[1][0] * (1 + tapeError);
+        adjoints[1][0] += seed * Math.Sin(args[0][0]);
+        return Math.Sin(args[0][0]) * args[1][0];
+    });
+
+    [Fact]
+    public void The_tape_agreeing_to_rounding_passes()
+    {
+        Assert.Equal(Verdict.Passed, GradientChecker.CheckAt(WithTape(1e-14), s_scalarPoint).Verdict);
+    }
+
+    [Fact]
+    public void The_tape_disagreeing_within_the_finite_difference_tolerance_still_fails()
+    {
+        // 1e-7 relative passes the finite-difference check (1e-6) but not the tape's, which is exact AD.
+        CheckResult result = GradientChecker.CheckAt(WithTape(1e-7), s_scalarPoint);
+        Assert.Equal(Verdict.Failed, result.Verdict);
+        Assert.Contains(TapeOracle.MismatchHeading, result.Detail);
+        Assert.Contains("dx0", result.Detail);
+    }
+
     [Fact]
     public void A_point_on_a_kink_is_skipped_not_failed()
     {

@@ -1,4 +1,4 @@
-namespace SourceGrad.Generator.Tests.Fuzz;
+namespace SourceGrad.Generator.Tests.Infrastructure;
 
 /// <summary>Runs work on a background thread and gives up waiting after a time limit, so a hang fails a test instead of stalling the run.</summary>
 internal static class Deadline
