@@ -3,8 +3,9 @@ using SourceGrad.Tests.Catalogue;
 namespace SourceGrad.Tests.Oracle;
 
 /// <summary>
-/// Where the tape oracle evaluates each catalogue method: the domains of the catalogue's own tests (*CatalogueTests),
-/// as one draw per parameter, by parameter name. A parameter not listed gets its type's default (below).
+/// Where the tape oracle evaluates each catalogue method: the real inputs' ranges copied from the catalogue's own
+/// tests (*CatalogueTests; a copy, so keep the two in step), integer arguments of its own (mostly smaller, to keep
+/// the tape short), as one draw per parameter, by parameter name. A parameter not listed gets its type's default.
 /// </summary>
 internal static class CatalogueDomains
 {
