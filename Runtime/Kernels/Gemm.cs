@@ -72,7 +72,7 @@ internal static unsafe class Gemm<T>
         switch (path)
         {
             case GemmPath.Vector512:
-                Run<Vector512<T>, Simd512<T>>(problem, threads, TileShape512);
+                Run<Vector512<T>, Simd512<T>>(problem, threads, TileShape.Rows12x2);
                 break;
             case GemmPath.Vector256:
                 Run<Vector256<T>, Simd256<T>>(problem, threads, TileShape.Rows6x2);
@@ -151,8 +151,6 @@ internal static unsafe class Gemm<T>
         }
     }
 
-    internal static TileShape TileShape512 { get; set; } = TileShape.Rows12x2;
-
     private static void Run<TVector, TSimd>(in Problem problem, int threads, TileShape shape)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
@@ -181,7 +179,7 @@ internal static unsafe class Gemm<T>
         public readonly int TileRows = shape == TileShape.Rows12x2 ? 12 : 6;
 
         /// <summary>NR: columns of a tile and of a packed panel of B.</summary>
-        public readonly int PanelWidth = (shape == TileShape.Rows6x4 ? 4 : 2) * vectorCount;
+        public readonly int PanelWidth = 2 * vectorCount;
     }
 
     /// <summary>
@@ -464,9 +462,6 @@ internal static unsafe class Gemm<T>
             case TileShape.Rows12x2:
                 MicroKernel<T>.Rows12x2<TVector, TSimd>(depth, panelA, aStep, panelB, c, ldc, accumulate);
                 break;
-            case TileShape.Rows6x4:
-                MicroKernel<T>.Rows6x4<TVector, TSimd>(depth, panelA, aStep, panelB, c, ldc, accumulate);
-                break;
             default:
                 MicroKernel<T>.Rows6x2<TVector, TSimd>(depth, panelA, aStep, panelB, c, ldc, accumulate);
                 break;
@@ -520,9 +515,6 @@ internal enum TileShape
 
     /// <summary>For 32-register ISAs: 24 accumulators, one broadcast per two FMAs.</summary>
     Rows12x2,
-
-    /// <summary>For 32-register ISAs: 24 accumulators, one broadcast per four FMAs (fewer load uops per FMA).</summary>
-    Rows6x4,
 }
 
 /// <summary>

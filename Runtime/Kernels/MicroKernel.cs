@@ -91,58 +91,8 @@ internal static unsafe class MicroKernel<T>
     }
 
     /// <summary>
-    /// C[0..6, 0..4V] (+)= A·B over kc steps: A is a packed panel of 6 rows (the 6 values of each step
-    /// together), B a packed panel 4 vectors wide; the 24 accumulators stay in registers.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows6x4<TVector, TSimd>(nint kc, T* a, nint aStep, T* b, T* c, nint ldc, bool accumulate)
-        where TVector : struct
-        where TSimd : ISimd<TVector, T>
-    {
-        nint width = TSimd.Count;
-        TVector c0_0 = TSimd.Zero, c0_1 = TSimd.Zero, c0_2 = TSimd.Zero, c0_3 = TSimd.Zero;
-        TVector c1_0 = TSimd.Zero, c1_1 = TSimd.Zero, c1_2 = TSimd.Zero, c1_3 = TSimd.Zero;
-        TVector c2_0 = TSimd.Zero, c2_1 = TSimd.Zero, c2_2 = TSimd.Zero, c2_3 = TSimd.Zero;
-        TVector c3_0 = TSimd.Zero, c3_1 = TSimd.Zero, c3_2 = TSimd.Zero, c3_3 = TSimd.Zero;
-        TVector c4_0 = TSimd.Zero, c4_1 = TSimd.Zero, c4_2 = TSimd.Zero, c4_3 = TSimd.Zero;
-        TVector c5_0 = TSimd.Zero, c5_1 = TSimd.Zero, c5_2 = TSimd.Zero, c5_3 = TSimd.Zero;
-        for (nint p = 0; p < kc; p++)
-        {
-            TVector b0 = TSimd.Load(b), b1 = TSimd.Load(b + width), b2 = TSimd.Load(b + 2 * width), b3 = TSimd.Load(b + 3 * width);
-            TVector ar;
-            ar = TSimd.Broadcast(a + 0);
-            c0_0 = TSimd.MultiplyAdd(ar, b0, c0_0); c0_1 = TSimd.MultiplyAdd(ar, b1, c0_1); c0_2 = TSimd.MultiplyAdd(ar, b2, c0_2); c0_3 = TSimd.MultiplyAdd(ar, b3, c0_3);
-            ar = TSimd.Broadcast(a + 1);
-            c1_0 = TSimd.MultiplyAdd(ar, b0, c1_0); c1_1 = TSimd.MultiplyAdd(ar, b1, c1_1); c1_2 = TSimd.MultiplyAdd(ar, b2, c1_2); c1_3 = TSimd.MultiplyAdd(ar, b3, c1_3);
-            ar = TSimd.Broadcast(a + 2);
-            c2_0 = TSimd.MultiplyAdd(ar, b0, c2_0); c2_1 = TSimd.MultiplyAdd(ar, b1, c2_1); c2_2 = TSimd.MultiplyAdd(ar, b2, c2_2); c2_3 = TSimd.MultiplyAdd(ar, b3, c2_3);
-            ar = TSimd.Broadcast(a + 3);
-            c3_0 = TSimd.MultiplyAdd(ar, b0, c3_0); c3_1 = TSimd.MultiplyAdd(ar, b1, c3_1); c3_2 = TSimd.MultiplyAdd(ar, b2, c3_2); c3_3 = TSimd.MultiplyAdd(ar, b3, c3_3);
-            ar = TSimd.Broadcast(a + 4);
-            c4_0 = TSimd.MultiplyAdd(ar, b0, c4_0); c4_1 = TSimd.MultiplyAdd(ar, b1, c4_1); c4_2 = TSimd.MultiplyAdd(ar, b2, c4_2); c4_3 = TSimd.MultiplyAdd(ar, b3, c4_3);
-            ar = TSimd.Broadcast(a + 5);
-            c5_0 = TSimd.MultiplyAdd(ar, b0, c5_0); c5_1 = TSimd.MultiplyAdd(ar, b1, c5_1); c5_2 = TSimd.MultiplyAdd(ar, b2, c5_2); c5_3 = TSimd.MultiplyAdd(ar, b3, c5_3);
-            a += aStep;
-            b += 4 * width;
-        }
-
-        T* row0 = c;
-        Store<TVector, TSimd>(row0, c0_0, accumulate); Store<TVector, TSimd>(row0 + width, c0_1, accumulate); Store<TVector, TSimd>(row0 + 2 * width, c0_2, accumulate); Store<TVector, TSimd>(row0 + 3 * width, c0_3, accumulate);
-        T* row1 = c + 1 * ldc;
-        Store<TVector, TSimd>(row1, c1_0, accumulate); Store<TVector, TSimd>(row1 + width, c1_1, accumulate); Store<TVector, TSimd>(row1 + 2 * width, c1_2, accumulate); Store<TVector, TSimd>(row1 + 3 * width, c1_3, accumulate);
-        T* row2 = c + 2 * ldc;
-        Store<TVector, TSimd>(row2, c2_0, accumulate); Store<TVector, TSimd>(row2 + width, c2_1, accumulate); Store<TVector, TSimd>(row2 + 2 * width, c2_2, accumulate); Store<TVector, TSimd>(row2 + 3 * width, c2_3, accumulate);
-        T* row3 = c + 3 * ldc;
-        Store<TVector, TSimd>(row3, c3_0, accumulate); Store<TVector, TSimd>(row3 + width, c3_1, accumulate); Store<TVector, TSimd>(row3 + 2 * width, c3_2, accumulate); Store<TVector, TSimd>(row3 + 3 * width, c3_3, accumulate);
-        T* row4 = c + 4 * ldc;
-        Store<TVector, TSimd>(row4, c4_0, accumulate); Store<TVector, TSimd>(row4 + width, c4_1, accumulate); Store<TVector, TSimd>(row4 + 2 * width, c4_2, accumulate); Store<TVector, TSimd>(row4 + 3 * width, c4_3, accumulate);
-        T* row5 = c + 5 * ldc;
-        Store<TVector, TSimd>(row5, c5_0, accumulate); Store<TVector, TSimd>(row5 + width, c5_1, accumulate); Store<TVector, TSimd>(row5 + 2 * width, c5_2, accumulate); Store<TVector, TSimd>(row5 + 3 * width, c5_3, accumulate);
-    }
-
-    /// <summary>
-    /// C[0..6, 0..2V] (+)= A·B over kc steps: A is a packed panel of 6 rows (the 6 values of each step
-    /// together), B a packed panel 2 vectors wide; the 12 accumulators stay in registers.
+    /// C[0..6, 0..2V] (+)= A·B over kc steps: A is a panel of 6 rows (the 6 values of each step together, steps
+    /// <c>aStep</c> apart: MR when packed), B a packed panel 2 vectors wide; the 12 accumulators stay in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows6x2<TVector, TSimd>(nint kc, T* a, nint aStep, T* b, T* c, nint ldc, bool accumulate)
