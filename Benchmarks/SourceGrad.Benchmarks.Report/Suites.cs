@@ -52,8 +52,8 @@ public static class Suites
     public const int SgemmSize = 512;
     public const string MatMulType = "MatMulBenchmarks";
 
-    /// <summary>The sizes whose two-thread scaling the wall-clock run measures (MatMulBenchmarks.Sizes under --wall-clock).</summary>
-    public static readonly int[] ScalingSizes = [512, 1024];
+    /// <summary>The sizes whose two-thread scaling the wall-clock run measures.</summary>
+    public static int[] ScalingSizes => ReportContract.ScalingSizes;
     public const string GeneratorType = "GeneratorBenchmarks";
     public static readonly int[] GeneratorMethodCounts = [1, 10, 100];
 }

@@ -14,13 +14,7 @@ public class MatMulBenchmarks : SgemmComparison
     /// two whose scaling the report judges in its wall-clock run.
     /// </summary>
     public static IEnumerable<int> Sizes =>
-        ReportMode.UsesWallClock ? [512, 1024] : ReportMode.IsQuick ? [128, 512] : [64, 128, 256, 512, 1024];
-
-    [ParamsSource(nameof(ThreadCounts))]
-    public override int Threads { get; set; }
-
-    /// <summary>One and two threads, except under the report's CPU-time clock, which counts one thread.</summary>
-    public static IEnumerable<int> ThreadCounts => ReportMode.CountsThreadTime ? [1] : [1, 2];
+        ReportMode.UsesWallClock ? ReportContract.ScalingSizes : ReportMode.IsQuick ? [128, 512] : [64, 128, 256, 512, 1024];
 
     protected override (int M, int K, int N, bool TransposeA, bool TransposeB) Product => (Size, Size, Size, false, false);
 

@@ -23,9 +23,6 @@ public class MlpShapeBenchmarks : SgemmComparison
         new("dH=dZ2·W2ᵀ", 64, 10, 128, false, true),
     ];
 
-    [Params(1, 2)]
-    public override int Threads { get; set; }
-
     protected override (int M, int K, int N, bool TransposeA, bool TransposeB) Product =>
         (Shape.M, Shape.K, Shape.N, Shape.TransposeA, Shape.TransposeB);
 

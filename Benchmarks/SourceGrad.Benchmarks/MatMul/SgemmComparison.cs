@@ -14,8 +14,13 @@ namespace SourceGrad.Benchmarks.MatMul;
 public abstract unsafe class SgemmComparison
 {
     private float[] _a = [], _b = [], _c = [];
+    private (int M, int K, int N, bool TransposeA, bool TransposeB) _product;
 
-    public abstract int Threads { get; set; }
+    [ParamsSource(nameof(ThreadCounts))]
+    public int Threads { get; set; }
+
+    /// <summary>One and two threads, except under the report's CPU-time clock, which counts one thread.</summary>
+    public static IEnumerable<int> ThreadCounts => ReportMode.CountsThreadTime ? [1] : [1, 2];
 
     /// <summary>op(A) is M×K (stored K×M when transposed), op(B) K×N (stored N×K when transposed).</summary>
     protected abstract (int M, int K, int N, bool TransposeA, bool TransposeB) Product { get; }
@@ -23,10 +28,13 @@ public abstract unsafe class SgemmComparison
     [GlobalSetup]
     public void Setup()
     {
-        var (m, k, n, _, _) = Product;
-        var random = new Random(42);
-        _a = Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
-        _b = Enumerable.Range(0, k * n).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        _product = Product;
+        var (m, k, n, _, _) = _product;
+        var random = new SeededRandom(42);
+        _a = new float[m * k];
+        _b = new float[k * n];
+        random.Fill(_a);
+        random.Fill(_b);
         _c = new float[m * n];
         Linalg.MaxDegreeOfParallelism = Threads;
         OpenBlas.SetThreads(Threads);
@@ -36,7 +44,7 @@ public abstract unsafe class SgemmComparison
     [Benchmark(Baseline = true)]
     public void OpenBlasSgemm()
     {
-        var (m, k, n, transposeA, transposeB) = Product;
+        var (m, k, n, transposeA, transposeB) = _product;
         fixed (float* a = _a, b = _b, c = _c)
         {
             OpenBlas.Sgemm(a, b, c, m, k, n, transposeA, transposeB);
@@ -46,7 +54,7 @@ public abstract unsafe class SgemmComparison
     [Benchmark]
     public void SourceGradMatMul()
     {
-        var (m, k, n, transposeA, transposeB) = Product;
+        var (m, k, n, transposeA, transposeB) = _product;
         Linalg.MatMul(_a, _b, _c, m, k, n, transposeA, transposeB);
     }
 
