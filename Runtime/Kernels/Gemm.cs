@@ -9,9 +9,9 @@ namespace SourceGrad.Kernels;
 /// <summary>
 /// C (+)= op(A)·op(B) for row-major matrices, in the Goto/BLIS scheme: B is packed a depth block at a time into
 /// panels two vectors wide (kept in L2), A into panels of MR rows (one panel sits in L1 while the B panels stream
-/// past it), and a register-blocked micro-kernel computes each MR × 2V tile of C. A large product is cut into one
-/// block of C per thread (by columns or by rows) and each thread runs the whole scheme on its block with its own
-/// packing buffers: one fork and one join per product, no sharing between threads in between.
+/// past it), and a register-blocked micro-kernel computes each MR × 2V tile of C. On several threads (one fork and one
+/// join per product) the threads pack each depth block of B together, into a buffer they share, and take tiles of C in
+/// turn (see <see cref="SharedWork{TVector, TSimd}"/>).
 /// </summary>
 internal static unsafe class Gemm<T>
     where T : unmanaged, INumber<T>
@@ -86,51 +86,21 @@ internal static unsafe class Gemm<T>
         }
     }
 
-    /// <summary>
-    /// The operands of one product, or of one block of it: each matrix has its own row stride (leading dimension), so
-    /// a block of rows or columns of C is a product of the same form over sub-matrices.
-    /// </summary>
-    private readonly struct Problem
+    /// <summary>The operands of one product: row-major matrices and the distance between their stored rows.</summary>
+    private readonly struct Problem(T* a, T* b, T* c, int m, int k, int n, bool transposeA, bool transposeB, bool accumulate)
     {
-        public readonly T* A, B, C;
-        public readonly int M, K, N;
+        public readonly T* A = a, B = b, C = c;
+        public readonly int M = m, K = k, N = n;
 
         /// <summary>Distance between consecutive stored rows of A, B and C.</summary>
-        public readonly int StrideA, StrideB, StrideC;
-        public readonly bool TransposeA, TransposeB, Accumulate;
-
-        public Problem(T* a, T* b, T* c, int m, int k, int n, bool transposeA, bool transposeB, bool accumulate)
-            : this(a, b, c, m, k, n, transposeA ? m : k, transposeB ? k : n, n, transposeA, transposeB, accumulate)
-        {
-        }
-
-        private Problem(
-            T* a, T* b, T* c, int m, int k, int n, int strideA, int strideB, int strideC,
-            bool transposeA, bool transposeB, bool accumulate)
-        {
-            A = a;
-            B = b;
-            C = c;
-            (M, K, N) = (m, k, n);
-            (StrideA, StrideB, StrideC) = (strideA, strideB, strideC);
-            (TransposeA, TransposeB, Accumulate) = (transposeA, transposeB, accumulate);
-        }
+        public readonly int StrideA = transposeA ? m : k, StrideB = transposeB ? k : n, StrideC = n;
+        public readonly bool TransposeA = transposeA, TransposeB = transposeB, Accumulate = accumulate;
 
         /// <summary>op(A)[i, p]: A is m×k, or k×m when transposed.</summary>
         public T OpA(int i, int p) => TransposeA ? A[(nint)p * StrideA + i] : A[(nint)i * StrideA + p];
 
         /// <summary>op(B)[p, j]: B is k×n, or n×k when transposed.</summary>
         public T OpB(int p, int j) => TransposeB ? B[(nint)j * StrideB + p] : B[(nint)p * StrideB + j];
-
-        /// <summary>Rows [first, end) of C: the same rows of op(A), all of op(B).</summary>
-        public Problem Rows(int first, int end) => new(
-            TransposeA ? A + first : A + (nint)first * StrideA, B, C + (nint)first * StrideC,
-            end - first, K, N, StrideA, StrideB, StrideC, TransposeA, TransposeB, Accumulate);
-
-        /// <summary>Columns [first, end) of C: all of op(A), the same columns of op(B).</summary>
-        public Problem Columns(int first, int end) => new(
-            A, TransposeB ? B + (nint)first * StrideB : B + first, C + first,
-            M, K, end - first, StrideA, StrideB, StrideC, TransposeA, TransposeB, Accumulate);
     }
 
     private static void MultiplyScalar(in Problem problem)
@@ -158,7 +128,7 @@ internal static unsafe class Gemm<T>
         var blocking = new Blocking(shape, TSimd.Count);
         if (threads > 1)
         {
-            SplitWork<TVector, TSimd> work = SplitWork<TVector, TSimd>.ForCurrentThread(problem, blocking);
+            SharedWork<TVector, TSimd> work = SharedWork<TVector, TSimd>.ForCurrentThread(problem, blocking);
             int parts = work.Plan(threads);
             if (parts > 1)
             {
@@ -167,7 +137,7 @@ internal static unsafe class Gemm<T>
             }
         }
 
-        RunOnThisThread<TVector, TSimd>(problem, blocking, problem.N);
+        RunOnThisThread<TVector, TSimd>(problem, blocking);
     }
 
     /// <summary>The register tile and panel sizes of one micro-kernel.</summary>
@@ -183,60 +153,156 @@ internal static unsafe class Gemm<T>
     }
 
     /// <summary>
-    /// A product cut into one block of C per thread. Columns when C is at least as wide as it is tall (each thread then
-    /// packs all of A but only its share of B, whose packed panels are what each core keeps in its L2), else rows (each
-    /// packs its rows of A and all of B): the repeated packing is the smaller operand. Cuts fall on tile boundaries.
-    /// Every element of C is summed in the same order whichever block holds it, so the result does not depend on the
-    /// number of threads.
+    /// A product shared by several threads, phase by phase: a phase is one depth block of one column group. In each,
+    /// the threads first pack B together into a buffer they all read, then take units of C (a chunk of row tiles × a
+    /// chunk of column panels) in turn, each packing the A rows of its unit in its own buffer. Taking work in turn rather
+    /// than owning a fixed share is what makes the product robust to a core that is briefly busy elsewhere: the others
+    /// do its work, and a late thread waits for at most one unit. Two B buffers alternate, so a thread that runs out of
+    /// units packs the next phase while the last units of this one finish.
     /// </summary>
-    private sealed class SplitWork<TVector, TSimd> : ParallelWork
+    /// <remarks>
+    /// Every wait is for work some running thread has already taken (a thread only waits after it found nothing left
+    /// to take), so a thread that starts late, or never, cannot block the others: one thread alone does it all, which
+    /// is what happens when another caller holds the workers. Each element of C is summed in the same order whichever
+    /// thread computes its tile, so the result does not depend on the number of threads.
+    /// </remarks>
+    private sealed class SharedWork<TVector, TSimd> : ParallelWork
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
-        // One per calling thread, reused: a steady-state product allocates nothing.
-        [ThreadStatic]
-        private static SplitWork<TVector, TSimd>? t_cached;
+        /// <summary>Units per phase aimed at, per thread: enough that an uneven or late thread costs little.</summary>
+        private const int UnitsPerThread = 6;
 
+        /// <summary>The counters of one phase, in <see cref="_counters"/>.</summary>
+        private const int PackTaken = 0, PackDone = 1, UnitsTaken = 2, UnitsDone = 3, CountersPerPhase = 4;
+
+        // One per calling thread, reused (buffers only grow): a steady-state product allocates nothing.
+        [ThreadStatic]
+        private static SharedWork<TVector, TSimd>? t_cached;
+
+        private readonly AlignedBuffer<T> _evenPhasesB = new(), _oddPhasesB = new();
+        private T* _evenPhasesPackedB, _oddPhasesPackedB;
+        private int[] _counters = [];
         private Problem _problem;
         private Blocking _blocking;
-        private bool _byColumns;
-        private int _units;
+        private int _depthBlocks, _phases, _rowChunkTiles, _columnChunks, _packChunks;
 
-        public static SplitWork<TVector, TSimd> ForCurrentThread(in Problem problem, Blocking blocking)
+        public static SharedWork<TVector, TSimd> ForCurrentThread(in Problem problem, Blocking blocking)
         {
-            SplitWork<TVector, TSimd> work = t_cached ??= new SplitWork<TVector, TSimd>();
+            SharedWork<TVector, TSimd> work = t_cached ??= new SharedWork<TVector, TSimd>();
             work._problem = problem;
             work._blocking = blocking;
             return work;
         }
 
-        /// <summary>Chooses the cut for up to <paramref name="threads"/> parts and returns the number of parts.</summary>
+        /// <summary>Cuts the product into units for <paramref name="threads"/> threads; returns how many threads it can use.</summary>
         public int Plan(int threads)
         {
-            int rowTiles = (_problem.M + _blocking.TileRows - 1) / _blocking.TileRows;
-            int columnPanels = (_problem.N + _blocking.PanelWidth - 1) / _blocking.PanelWidth;
-            _byColumns = _problem.M <= _problem.N ? columnPanels >= threads || columnPanels >= rowTiles
-                : rowTiles < threads && columnPanels > rowTiles;
-            _units = _byColumns ? columnPanels : rowTiles;
-            return Math.Min(threads, _units);
+            int tileRows = _blocking.TileRows, width = _blocking.PanelWidth, depthBlock = DepthBlock;
+            int rowTiles = (_problem.M + tileRows - 1) / tileRows;
+            int groupPanels = (Math.Min(ColumnGroup, _problem.N) + width - 1) / width;
+            int target = UnitsPerThread * threads;
+
+            // Rows first (a row chunk packs its A once); columns too when there are too few row tiles.
+            int rowChunks = Math.Max(Math.Min(rowTiles, target), (rowTiles * tileRows + RowBlock - 1) / RowBlock);
+            _rowChunkTiles = (rowTiles + rowChunks - 1) / rowChunks;
+            rowChunks = (rowTiles + _rowChunkTiles - 1) / _rowChunkTiles;
+            _columnChunks = Math.Min(groupPanels, (target + rowChunks - 1) / rowChunks);
+            _packChunks = Math.Min(groupPanels, 2 * UnitsPerThread);
+
+            _depthBlocks = (_problem.K + depthBlock - 1) / depthBlock;
+            _phases = (_problem.N + ColumnGroup - 1) / ColumnGroup * _depthBlocks;
+            if (_counters.Length < _phases * CountersPerPhase)
+            {
+                _counters = new int[_phases * CountersPerPhase];
+            }
+
+            Array.Clear(_counters, 0, _phases * CountersPerPhase);
+            int reserved = groupPanels * width * Math.Min(depthBlock, _problem.K);
+            _evenPhasesPackedB = _evenPhasesB.Reserve(reserved);
+            _oddPhasesPackedB = _oddPhasesB.Reserve(reserved);
+            return Math.Min(threads, rowChunks * _columnChunks);
         }
 
         public override void RunPart(int part, int parts)
         {
-            // Whole tiles per part, as even as they divide.
-            int firstUnit = (int)((long)part * _units / parts), endUnit = (int)((long)(part + 1) * _units / parts);
-            Problem block = _byColumns
-                ? _problem.Columns(firstUnit * _blocking.PanelWidth, Math.Min(_problem.N, endUnit * _blocking.PanelWidth))
-                : _problem.Rows(firstUnit * _blocking.TileRows, Math.Min(_problem.M, endUnit * _blocking.TileRows));
-            RunOnThisThread<TVector, TSimd>(block, _blocking, _problem.N);
+            ref readonly Problem p = ref _problem;
+            int width = _blocking.PanelWidth, depthBlock = DepthBlock;
+            t_packedA ??= new AlignedBuffer<T>();
+            T* packedA = t_packedA.Reserve(RowBlock * Math.Min(depthBlock, p.K));
+            for (int phase = 0; phase < _phases; phase++)
+            {
+                int groupStart = phase / _depthBlocks * ColumnGroup, depthStart = phase % _depthBlocks * depthBlock;
+                int groupPanels = (Math.Min(ColumnGroup, p.N - groupStart) + width - 1) / width;
+                int depth = Math.Min(depthBlock, p.K - depthStart);
+                var block = new DepthBlockOf(groupStart, groupPanels, depthStart, depth, phase % 2 == 0 ? _evenPhasesPackedB : _oddPhasesPackedB);
+
+                // This phase's B buffer was last read in phase - 2.
+                WaitUntilDone(phase - 2, UnitsDone, Units(phase - 2));
+                int packChunks = Math.Min(_packChunks, groupPanels);
+                for (int chunk; (chunk = Take(phase, PackTaken)) < packChunks;)
+                {
+                    PackB<TVector, TSimd>(p, _blocking, block, Cut(groupPanels, chunk, packChunks), Cut(groupPanels, chunk + 1, packChunks));
+                    Interlocked.Increment(ref Counter(phase, PackDone));
+                }
+
+                // C's tiles take this phase's sum only after the last one's.
+                WaitUntilDone(phase, PackDone, packChunks);
+                WaitUntilDone(phase - 1, UnitsDone, Units(phase - 1));
+                int columnChunks = Math.Min(_columnChunks, groupPanels), units = Units(phase);
+                for (int unit; (unit = Take(phase, UnitsTaken)) < units;)
+                {
+                    int firstRow = unit / columnChunks * _rowChunkTiles * _blocking.TileRows;
+                    int endRow = Math.Min(p.M, firstRow + _rowChunkTiles * _blocking.TileRows);
+                    int columnChunk = unit % columnChunks;
+                    ComputeRows<TVector, TSimd>(
+                        p, _blocking, block, packedA, firstRow, endRow - firstRow,
+                        Cut(groupPanels, columnChunk, columnChunks), Cut(groupPanels, columnChunk + 1, columnChunks));
+                    Interlocked.Increment(ref Counter(phase, UnitsDone));
+                }
+            }
+        }
+
+        /// <summary>The units of <paramref name="phase"/> (0 before the first).</summary>
+        private int Units(int phase)
+        {
+            if (phase < 0)
+            {
+                return 0;
+            }
+
+            int groupStart = phase / _depthBlocks * ColumnGroup;
+            int groupPanels = (Math.Min(ColumnGroup, _problem.N - groupStart) + _blocking.PanelWidth - 1) / _blocking.PanelWidth;
+            int rowTiles = (_problem.M + _blocking.TileRows - 1) / _blocking.TileRows;
+            return (rowTiles + _rowChunkTiles - 1) / _rowChunkTiles * Math.Min(_columnChunks, groupPanels);
+        }
+
+        /// <summary>The start of chunk <paramref name="chunk"/> of <paramref name="chunks"/> over <paramref name="count"/> items: as even as they divide.</summary>
+        private static int Cut(int count, int chunk, int chunks) => (int)((long)chunk * count / chunks);
+
+        private ref int Counter(int phase, int which) => ref _counters[phase * CountersPerPhase + which];
+
+        /// <summary>Takes the next item of a phase's work: its index, or past the end when none is left.</summary>
+        private int Take(int phase, int which) => Interlocked.Increment(ref Counter(phase, which)) - 1;
+
+        private void WaitUntilDone(int phase, int which, int total)
+        {
+            if (phase < 0 || Volatile.Read(ref Counter(phase, which)) >= total)
+            {
+                return;
+            }
+
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref Counter(phase, which)) < total)
+            {
+                // No Sleep(1): the work waited for is under way and takes microseconds.
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
         }
     }
 
-    /// <summary>The whole blocked product (or one thread's share of it) on the calling thread, with its packing buffers.</summary>
-    /// <param name="problem">The product, or this thread's share of it.</param>
-    /// <param name="blocking">The tile and panel sizes.</param>
-    /// <param name="productColumns">The whole product's width, which B's packing buffer is reserved for (see below).</param>
-    private static void RunOnThisThread<TVector, TSimd>(in Problem problem, in Blocking blocking, int productColumns)
+    /// <summary>The whole blocked product on the calling thread, with its packing buffers.</summary>
+    private static void RunOnThisThread<TVector, TSimd>(in Problem problem, in Blocking blocking)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
@@ -245,11 +311,8 @@ internal static unsafe class Gemm<T>
         t_packedA ??= new AlignedBuffer<T>();
         t_packedB ??= new AlignedBuffer<T>();
         T* packedA = t_packedA.Reserve(RowBlock * Math.Min(depthBlock, problem.K));
-
-        // For the whole product, not this share: a caller runs every share itself when the workers are busy, and the
-        // shares differ in width, so reserving for its own share would grow the buffer then, in steady state.
-        int reservedPanels = (Math.Min(ColumnGroup, productColumns) + panelWidth - 1) / panelWidth;
-        T* packedB = t_packedB.Reserve(reservedPanels * panelWidth * Math.Min(depthBlock, problem.K));
+        int groupPanelsAtMost = (Math.Min(ColumnGroup, problem.N) + panelWidth - 1) / panelWidth;
+        T* packedB = t_packedB.Reserve(groupPanelsAtMost * panelWidth * Math.Min(depthBlock, problem.K));
         for (int groupStart = 0; groupStart < problem.N; groupStart += ColumnGroup)
         {
             int groupColumns = Math.Min(ColumnGroup, problem.N - groupStart);
@@ -258,7 +321,7 @@ internal static unsafe class Gemm<T>
             {
                 int depth = Math.Min(depthBlock, problem.K - depthStart);
                 var block = new DepthBlockOf(groupStart, groupPanels, depthStart, depth, packedB);
-                PackB<TVector, TSimd>(problem, blocking, block);
+                PackB<TVector, TSimd>(problem, blocking, block, 0, groupPanels);
                 Compute<TVector, TSimd>(problem, blocking, block, packedA);
             }
         }
@@ -271,17 +334,20 @@ internal static unsafe class Gemm<T>
         public readonly T* PackedB = packedB;
     }
 
-    /// <summary>Packs the column panels of this group and depth block: per step, panelWidth values, zero-padded.</summary>
+    /// <summary>
+    /// Packs column panels [<paramref name="firstPanel"/>, <paramref name="endPanel"/>) of this group and depth block:
+    /// per step, panelWidth values, zero-padded past the edge of B.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackB<TVector, TSimd>(in Problem p, in Blocking blocking, in DepthBlockOf block)
+    private static void PackB<TVector, TSimd>(in Problem p, in Blocking blocking, in DepthBlockOf block, int firstPanel, int endPanel)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
         int width = blocking.PanelWidth, depth = block.Depth;
         nint panelSize = (nint)depth * width;
-        int column0 = block.GroupStart;
-        int columns = Math.Min(block.GroupPanels * width, p.N - column0);
-        T* destination = block.PackedB;
+        int column0 = block.GroupStart + firstPanel * width;
+        int columns = Math.Min((endPanel - firstPanel) * width, p.N - column0);
+        T* destination = block.PackedB + firstPanel * panelSize;
         if (!p.TransposeB)
         {
             // B is k×n: walk its rows in order (the prefetcher follows), dealing each row out to the panels.
@@ -307,7 +373,7 @@ internal static unsafe class Gemm<T>
         else
         {
             // B is n×k: column j of op(B) is row j of B, contiguous along the depth.
-            int paddedColumns = block.GroupPanels * width;
+            int paddedColumns = (endPanel - firstPanel) * width;
             for (int column = 0; column < paddedColumns; column++)
             {
                 T* source = column < columns ? p.B + (nint)(column0 + column) * p.StrideB + block.DepthStart : null;
@@ -393,9 +459,25 @@ internal static unsafe class Gemm<T>
     }
 
     /// <summary>Computes every tile of C for this depth block and column group, packing A a row block at a time.</summary>
+    private static void Compute<TVector, TSimd>(in Problem p, in Blocking blocking, in DepthBlockOf block, T* packedA)
+        where TVector : struct
+        where TSimd : ISimd<TVector, T>
+    {
+        for (int blockStart = 0; blockStart < p.M; blockStart += RowBlock)
+        {
+            ComputeRows<TVector, TSimd>(p, blocking, block, packedA, blockStart, Math.Min(RowBlock, p.M - blockStart), 0, block.GroupPanels);
+        }
+    }
+
+    /// <summary>
+    /// Computes the tiles of rows [<paramref name="firstRow"/>, +<paramref name="rows"/>) (at most a row block, starting
+    /// on a tile boundary) and column panels [<paramref name="firstPanel"/>, <paramref name="endPanel"/>) of this depth
+    /// block, packing those rows of A into <paramref name="packedA"/> first.
+    /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Compute<TVector, TSimd>(in Problem p, in Blocking blocking, in DepthBlockOf block, T* packedA)
+    private static void ComputeRows<TVector, TSimd>(
+        in Problem p, in Blocking blocking, in DepthBlockOf block, T* packedA, int firstRow, int rows, int firstPanel, int endPanel)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
@@ -407,45 +489,41 @@ internal static unsafe class Gemm<T>
         bool accumulate = p.Accumulate || block.DepthStart > 0;
         bool aInPlace = p.TransposeA && block.GroupPanels <= InPlaceTransposedAPanels;
         T* edgeTile = stackalloc T[12 * 4 * Vector512<T>.Count];
-        for (int blockStart = 0; blockStart < p.M; blockStart += RowBlock)
+        int fullTileRows = rows - rows % tileRows;
+        if (!aInPlace)
         {
-            int blockRows = Math.Min(RowBlock, p.M - blockStart);
-            int fullTileRows = blockRows - blockRows % tileRows;
-            if (!aInPlace)
-            {
-                PackA(p, tileRows, block, blockStart, blockRows, packedA);
-            }
-            else if (fullTileRows < blockRows)
-            {
-                // Only the ragged last panel: read in place, its last step would run past the end of A.
-                PackA(p, tileRows, block, blockStart + fullTileRows, blockRows - fullTileRows, packedA + (nint)fullTileRows * depth);
-            }
+            PackA(p, tileRows, block, firstRow, rows, packedA);
+        }
+        else if (fullTileRows < rows)
+        {
+            // Only the ragged last panel: read in place, its last step would run past the end of A.
+            PackA(p, tileRows, block, firstRow + fullTileRows, rows - fullTileRows, packedA + (nint)fullTileRows * depth);
+        }
 
-            for (int sweepStart = 0; sweepStart < block.GroupPanels; sweepStart += ColumnBlockPanels)
+        for (int sweepStart = firstPanel; sweepStart < endPanel; sweepStart += ColumnBlockPanels)
+        {
+            int sweepEnd = Math.Min(endPanel, sweepStart + ColumnBlockPanels);
+            for (int tileRow = 0; tileRow < rows; tileRow += tileRows)
             {
-                int sweepEnd = Math.Min(block.GroupPanels, sweepStart + ColumnBlockPanels);
-                for (int tileRow = 0; tileRow < blockRows; tileRow += tileRows)
+                bool inPlace = aInPlace && tileRow < fullTileRows;
+                T* panelA = inPlace ? p.A + (nint)block.DepthStart * p.StrideA + firstRow + tileRow : packedA + (nint)tileRow * depth;
+                nint aStep = inPlace ? p.StrideA : tileRows;
+                int tileRowsHere = Math.Min(tileRows, rows - tileRow);
+                T* rowOfC = p.C + (nint)(firstRow + tileRow) * p.StrideC;
+                for (int panel = sweepStart; panel < sweepEnd; panel++)
                 {
-                    bool inPlace = aInPlace && tileRow < fullTileRows;
-                    T* panelA = inPlace ? p.A + (nint)block.DepthStart * p.StrideA + blockStart + tileRow : packedA + (nint)tileRow * depth;
-                    nint aStep = inPlace ? p.StrideA : tileRows;
-                    int rows = Math.Min(tileRows, blockRows - tileRow);
-                    T* rowOfC = p.C + (nint)(blockStart + tileRow) * p.StrideC;
-                    for (int panel = sweepStart; panel < sweepEnd; panel++)
+                    T* panelB = block.PackedB + (nint)panel * depth * width;
+                    int column0 = block.GroupStart + panel * width;
+                    int columns = Math.Min(width, p.N - column0);
+                    if (tileRowsHere == tileRows && columns == width)
                     {
-                        T* panelB = block.PackedB + (nint)panel * depth * width;
-                        int column0 = block.GroupStart + panel * width;
-                        int columns = Math.Min(width, p.N - column0);
-                        if (rows == tileRows && columns == width)
-                        {
-                            Kernel<TVector, TSimd>(blocking.Shape, depth, panelA, aStep, panelB, rowOfC + column0, p.StrideC, accumulate);
-                        }
-                        else
-                        {
-                            // A ragged edge: compute the whole tile aside, then merge the part inside C.
-                            Kernel<TVector, TSimd>(blocking.Shape, depth, panelA, aStep, panelB, edgeTile, width, accumulate: false);
-                            MergeEdge(edgeTile, width, rowOfC + column0, p.StrideC, rows, columns, accumulate);
-                        }
+                        Kernel<TVector, TSimd>(blocking.Shape, depth, panelA, aStep, panelB, rowOfC + column0, p.StrideC, accumulate);
+                    }
+                    else
+                    {
+                        // A ragged edge: compute the whole tile aside, then merge the part inside C.
+                        Kernel<TVector, TSimd>(blocking.Shape, depth, panelA, aStep, panelB, edgeTile, width, accumulate: false);
+                        MergeEdge(edgeTile, width, rowOfC + column0, p.StrideC, tileRowsHere, columns, accumulate);
                     }
                 }
             }
