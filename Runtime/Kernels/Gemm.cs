@@ -170,8 +170,14 @@ internal static unsafe class Gemm<T>
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
-        /// <summary>Units per phase aimed at, per thread: enough that an uneven or late thread costs little.</summary>
-        private const int UnitsPerThread = 6;
+        /// <summary>
+        /// Units per phase aimed at, per thread: enough that the last unit, which one thread may finish alone, is a small
+        /// share of the phase. A unit is at least one row tile, so fewer when there are fewer tiles.
+        /// </summary>
+        private const int UnitsPerThread = 16;
+
+        /// <summary>A unit cut from a row tile spans at least this many column panels, so packing its A stays cheap beside it.</summary>
+        private const int MinPanelsPerUnit = 4;
 
         /// <summary>The counters of one phase, in <see cref="_counters"/>.</summary>
         private const int PackTaken = 0, PackDone = 1, UnitsTaken = 2, UnitsDone = 3, CountersPerPhase = 4;
@@ -207,8 +213,8 @@ internal static unsafe class Gemm<T>
             int rowChunks = Math.Max(Math.Min(rowTiles, target), (rowTiles * tileRows + RowBlock - 1) / RowBlock);
             _rowChunkTiles = (rowTiles + rowChunks - 1) / rowChunks;
             rowChunks = (rowTiles + _rowChunkTiles - 1) / _rowChunkTiles;
-            _columnChunks = Math.Min(groupPanels, (target + rowChunks - 1) / rowChunks);
-            _packChunks = Math.Min(groupPanels, 2 * UnitsPerThread);
+            _columnChunks = Math.Clamp((target + rowChunks - 1) / rowChunks, 1, Math.Max(1, groupPanels / MinPanelsPerUnit));
+            _packChunks = Math.Min(groupPanels, UnitsPerThread * threads);
 
             _depthBlocks = (_problem.K + depthBlock - 1) / depthBlock;
             _phases = (_problem.N + ColumnGroup - 1) / ColumnGroup * _depthBlocks;
