@@ -41,6 +41,14 @@ public abstract unsafe class SgemmComparison
         Console.WriteLine($"// OpenBLAS core: {OpenBlas.CoreName}; OPENBLAS_CORETYPE={Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "(unset)"}");
     }
 
+    /// <summary>
+    /// OpenBLAS's threads keep spinning for a while after its last call (measured here: about 300 ms), on the cores the
+    /// next benchmark case needs; in-process, that case would share its cores with them. Waiting until they sleep
+    /// gives every case the machine as it found it.
+    /// </summary>
+    [GlobalCleanup(Target = nameof(OpenBlasSgemm))]
+    public void LetOpenBlasThreadsSleep() => Thread.Sleep(TimeSpan.FromSeconds(1));
+
     [Benchmark(Baseline = true)]
     public void OpenBlasSgemm()
     {
