@@ -26,10 +26,10 @@ internal static unsafe class Gemm<T>
     private const int ColumnBlockPanels = 16;
 
     /// <summary>
-    /// Up to this many column panels, a transposed A (stored k×m, so each step's MR values already lie side by side)
-    /// is read in place rather than packed: with so few panels to share it, packing cost as much as the product.
+    /// Up to this many column panels, A is read in place rather than packed: with so few panels to share it, packing cost
+    /// as much as the product. The micro-kernel takes A's layout as two strides: between steps and between rows.
     /// </summary>
-    private const int InPlaceTransposedAPanels = 4;
+    private const int InPlaceAPanels = 4;
 
     /// <summary>At most this many columns of B are packed at once, which bounds the packing buffer.</summary>
     private const int ColumnGroup = 4096;
@@ -125,7 +125,7 @@ internal static unsafe class Gemm<T>
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
-        var blocking = new Blocking(shape, TSimd.Count);
+        var blocking = new Blocking(problem.N <= TSimd.Count ? TileShape.Rows12x1 : shape, TSimd.Count);
         if (threads > 1)
         {
             SharedWork<TVector, TSimd> work = SharedWork<TVector, TSimd>.ForCurrentThread(problem, blocking);
@@ -146,10 +146,10 @@ internal static unsafe class Gemm<T>
         public readonly TileShape Shape = shape;
 
         /// <summary>MR: rows of a tile and of a packed panel of A.</summary>
-        public readonly int TileRows = shape == TileShape.Rows12x2 ? 12 : 6;
+        public readonly int TileRows = shape == TileShape.Rows6x2 ? 6 : 12;
 
         /// <summary>NR: columns of a tile and of a packed panel of B.</summary>
-        public readonly int PanelWidth = 2 * vectorCount;
+        public readonly int PanelWidth = shape == TileShape.Rows12x1 ? vectorCount : 2 * vectorCount;
     }
 
     /// <summary>
@@ -493,7 +493,7 @@ internal static unsafe class Gemm<T>
 
         // The first depth block of an overwriting product stores; every later block adds.
         bool accumulate = p.Accumulate || block.DepthStart > 0;
-        bool aInPlace = p.TransposeA && block.GroupPanels <= InPlaceTransposedAPanels;
+        bool aInPlace = block.GroupPanels <= InPlaceAPanels;
         T* edgeTile = stackalloc T[12 * 4 * Vector512<T>.Count];
         int fullTileRows = rows - rows % tileRows;
         if (!aInPlace)
@@ -502,7 +502,7 @@ internal static unsafe class Gemm<T>
         }
         else if (fullTileRows < rows)
         {
-            // Only the ragged last panel: read in place, its last step would run past the end of A.
+            // Only the ragged last panel: read in place, it would read rows (or, transposed, values) past the end of A.
             PackA(p, tileRows, block, firstRow + fullTileRows, rows - fullTileRows, packedA + (nint)fullTileRows * depth);
         }
 
@@ -512,8 +512,14 @@ internal static unsafe class Gemm<T>
             for (int tileRow = 0; tileRow < rows; tileRow += tileRows)
             {
                 bool inPlace = aInPlace && tileRow < fullTileRows;
-                T* panelA = inPlace ? p.A + (nint)block.DepthStart * p.StrideA + firstRow + tileRow : packedA + (nint)tileRow * depth;
-                nint aStep = inPlace ? p.StrideA : tileRows;
+                int row = firstRow + tileRow;
+                T* panelA = !inPlace ? packedA + (nint)tileRow * depth
+                    : p.TransposeA ? p.A + (nint)block.DepthStart * p.StrideA + row
+                    : p.A + (nint)row * p.StrideA + block.DepthStart;
+
+                // Packed: a step's MR values side by side. In place: transposed A has them side by side too, a stored
+                // row apart per step; plain A has each row's steps side by side, a stored row apart per row.
+                (nint aStep, nint aRow) = !inPlace ? (tileRows, 1) : p.TransposeA ? (p.StrideA, 1) : (1, p.StrideA);
                 int tileRowsHere = Math.Min(tileRows, rows - tileRow);
                 T* rowOfC = p.C + (nint)(firstRow + tileRow) * p.StrideC;
                 for (int panel = sweepStart; panel < sweepEnd; panel++)
@@ -523,12 +529,14 @@ internal static unsafe class Gemm<T>
                     int columns = Math.Min(width, p.N - column0);
                     if (tileRowsHere == tileRows && columns == width)
                     {
-                        Kernel<TVector, TSimd>(blocking.Shape, depth, panelA, aStep, panelB, rowOfC + column0, p.StrideC, accumulate);
+                        Kernel<TVector, TSimd>(blocking.Shape, depth, panelA, aStep, aRow, panelB, rowOfC + column0, p.StrideC, accumulate);
                     }
                     else
                     {
-                        // A ragged edge: compute the whole tile aside, then merge the part inside C.
-                        Kernel<TVector, TSimd>(blocking.Shape, depth, panelA, aStep, panelB, edgeTile, width, accumulate: false);
+                        // A ragged edge: compute the tile aside, then merge the part inside C. Six rows or fewer take the
+                        // half-height kernel (it reads the first six of each step's values, whatever the step).
+                        TileShape shape = tileRowsHere <= 6 && blocking.Shape == TileShape.Rows12x2 ? TileShape.Rows6x2 : blocking.Shape;
+                        Kernel<TVector, TSimd>(shape, depth, panelA, aStep, aRow, panelB, edgeTile, width, accumulate: false);
                         MergeEdge(edgeTile, width, rowOfC + column0, p.StrideC, tileRowsHere, columns, accumulate);
                     }
                 }
@@ -537,17 +545,20 @@ internal static unsafe class Gemm<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel<TVector, TSimd>(TileShape shape, int depth, T* panelA, nint aStep, T* panelB, T* c, nint ldc, bool accumulate)
+    private static void Kernel<TVector, TSimd>(TileShape shape, int depth, T* panelA, nint aStep, nint aRow, T* panelB, T* c, nint ldc, bool accumulate)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
         switch (shape)
         {
+            case TileShape.Rows12x1:
+                MicroKernel<T>.Rows12x1<TVector, TSimd>(depth, panelA, aStep, aRow, panelB, c, ldc, accumulate);
+                break;
             case TileShape.Rows12x2:
-                MicroKernel<T>.Rows12x2<TVector, TSimd>(depth, panelA, aStep, panelB, c, ldc, accumulate);
+                MicroKernel<T>.Rows12x2<TVector, TSimd>(depth, panelA, aStep, aRow, panelB, c, ldc, accumulate);
                 break;
             default:
-                MicroKernel<T>.Rows6x2<TVector, TSimd>(depth, panelA, aStep, panelB, c, ldc, accumulate);
+                MicroKernel<T>.Rows6x2<TVector, TSimd>(depth, panelA, aStep, aRow, panelB, c, ldc, accumulate);
                 break;
         }
     }
@@ -599,6 +610,9 @@ internal enum TileShape
 
     /// <summary>For 32-register ISAs: 24 accumulators, one broadcast per two FMAs.</summary>
     Rows12x2,
+
+    /// <summary>For products at most one vector wide, on every ISA: 12 accumulators, no FMA spent on padding.</summary>
+    Rows12x1,
 }
 
 /// <summary>

@@ -15,7 +15,7 @@ internal static unsafe class MicroKernel<T>
     /// <c>aStep</c> apart: MR when packed), B a packed panel 2 vectors wide; the 24 accumulators stay in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows12x2<TVector, TSimd>(nint kc, T* a, nint aStep, T* b, T* c, nint ldc, bool accumulate)
+    public static void Rows12x2<TVector, TSimd>(nint kc, T* a, nint aStep, nint aRow, T* b, T* c, nint ldc, bool accumulate)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
@@ -36,29 +36,29 @@ internal static unsafe class MicroKernel<T>
         {
             TVector b0 = TSimd.Load(b), b1 = TSimd.Load(b + width);
             TVector ar;
-            ar = TSimd.Broadcast(a + 0);
+            ar = TSimd.Broadcast(a);
             c0_0 = TSimd.MultiplyAdd(ar, b0, c0_0); c0_1 = TSimd.MultiplyAdd(ar, b1, c0_1);
-            ar = TSimd.Broadcast(a + 1);
+            ar = TSimd.Broadcast(a + 1 * aRow);
             c1_0 = TSimd.MultiplyAdd(ar, b0, c1_0); c1_1 = TSimd.MultiplyAdd(ar, b1, c1_1);
-            ar = TSimd.Broadcast(a + 2);
+            ar = TSimd.Broadcast(a + 2 * aRow);
             c2_0 = TSimd.MultiplyAdd(ar, b0, c2_0); c2_1 = TSimd.MultiplyAdd(ar, b1, c2_1);
-            ar = TSimd.Broadcast(a + 3);
+            ar = TSimd.Broadcast(a + 3 * aRow);
             c3_0 = TSimd.MultiplyAdd(ar, b0, c3_0); c3_1 = TSimd.MultiplyAdd(ar, b1, c3_1);
-            ar = TSimd.Broadcast(a + 4);
+            ar = TSimd.Broadcast(a + 4 * aRow);
             c4_0 = TSimd.MultiplyAdd(ar, b0, c4_0); c4_1 = TSimd.MultiplyAdd(ar, b1, c4_1);
-            ar = TSimd.Broadcast(a + 5);
+            ar = TSimd.Broadcast(a + 5 * aRow);
             c5_0 = TSimd.MultiplyAdd(ar, b0, c5_0); c5_1 = TSimd.MultiplyAdd(ar, b1, c5_1);
-            ar = TSimd.Broadcast(a + 6);
+            ar = TSimd.Broadcast(a + 6 * aRow);
             c6_0 = TSimd.MultiplyAdd(ar, b0, c6_0); c6_1 = TSimd.MultiplyAdd(ar, b1, c6_1);
-            ar = TSimd.Broadcast(a + 7);
+            ar = TSimd.Broadcast(a + 7 * aRow);
             c7_0 = TSimd.MultiplyAdd(ar, b0, c7_0); c7_1 = TSimd.MultiplyAdd(ar, b1, c7_1);
-            ar = TSimd.Broadcast(a + 8);
+            ar = TSimd.Broadcast(a + 8 * aRow);
             c8_0 = TSimd.MultiplyAdd(ar, b0, c8_0); c8_1 = TSimd.MultiplyAdd(ar, b1, c8_1);
-            ar = TSimd.Broadcast(a + 9);
+            ar = TSimd.Broadcast(a + 9 * aRow);
             c9_0 = TSimd.MultiplyAdd(ar, b0, c9_0); c9_1 = TSimd.MultiplyAdd(ar, b1, c9_1);
-            ar = TSimd.Broadcast(a + 10);
+            ar = TSimd.Broadcast(a + 10 * aRow);
             c10_0 = TSimd.MultiplyAdd(ar, b0, c10_0); c10_1 = TSimd.MultiplyAdd(ar, b1, c10_1);
-            ar = TSimd.Broadcast(a + 11);
+            ar = TSimd.Broadcast(a + 11 * aRow);
             c11_0 = TSimd.MultiplyAdd(ar, b0, c11_0); c11_1 = TSimd.MultiplyAdd(ar, b1, c11_1);
             a += aStep;
             b += 2 * width;
@@ -91,11 +91,57 @@ internal static unsafe class MicroKernel<T>
     }
 
     /// <summary>
+    /// C[0..12, 0..V] (+)= A·B over kc steps, for products at most one vector wide (a layer with ten outputs): as
+    /// <see cref="Rows12x2"/> with a panel of B one vector wide, so no FMA is spent on padding; 12 accumulators, which fit
+    /// 16-register ISAs too.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Rows12x1<TVector, TSimd>(nint kc, T* a, nint aStep, nint aRow, T* b, T* c, nint ldc, bool accumulate)
+        where TVector : struct
+        where TSimd : ISimd<TVector, T>
+    {
+        nint width = TSimd.Count;
+        TVector c0 = TSimd.Zero, c1 = TSimd.Zero, c2 = TSimd.Zero, c3 = TSimd.Zero, c4 = TSimd.Zero, c5 = TSimd.Zero;
+        TVector c6 = TSimd.Zero, c7 = TSimd.Zero, c8 = TSimd.Zero, c9 = TSimd.Zero, c10 = TSimd.Zero, c11 = TSimd.Zero;
+        for (nint p = 0; p < kc; p++)
+        {
+            TVector b0 = TSimd.Load(b);
+            c0 = TSimd.MultiplyAdd(TSimd.Broadcast(a), b0, c0);
+            c1 = TSimd.MultiplyAdd(TSimd.Broadcast(a + 1 * aRow), b0, c1);
+            c2 = TSimd.MultiplyAdd(TSimd.Broadcast(a + 2 * aRow), b0, c2);
+            c3 = TSimd.MultiplyAdd(TSimd.Broadcast(a + 3 * aRow), b0, c3);
+            c4 = TSimd.MultiplyAdd(TSimd.Broadcast(a + 4 * aRow), b0, c4);
+            c5 = TSimd.MultiplyAdd(TSimd.Broadcast(a + 5 * aRow), b0, c5);
+            c6 = TSimd.MultiplyAdd(TSimd.Broadcast(a + 6 * aRow), b0, c6);
+            c7 = TSimd.MultiplyAdd(TSimd.Broadcast(a + 7 * aRow), b0, c7);
+            c8 = TSimd.MultiplyAdd(TSimd.Broadcast(a + 8 * aRow), b0, c8);
+            c9 = TSimd.MultiplyAdd(TSimd.Broadcast(a + 9 * aRow), b0, c9);
+            c10 = TSimd.MultiplyAdd(TSimd.Broadcast(a + 10 * aRow), b0, c10);
+            c11 = TSimd.MultiplyAdd(TSimd.Broadcast(a + 11 * aRow), b0, c11);
+            a += aStep;
+            b += width;
+        }
+
+        Store<TVector, TSimd>(c, c0, accumulate);
+        Store<TVector, TSimd>(c + 1 * ldc, c1, accumulate);
+        Store<TVector, TSimd>(c + 2 * ldc, c2, accumulate);
+        Store<TVector, TSimd>(c + 3 * ldc, c3, accumulate);
+        Store<TVector, TSimd>(c + 4 * ldc, c4, accumulate);
+        Store<TVector, TSimd>(c + 5 * ldc, c5, accumulate);
+        Store<TVector, TSimd>(c + 6 * ldc, c6, accumulate);
+        Store<TVector, TSimd>(c + 7 * ldc, c7, accumulate);
+        Store<TVector, TSimd>(c + 8 * ldc, c8, accumulate);
+        Store<TVector, TSimd>(c + 9 * ldc, c9, accumulate);
+        Store<TVector, TSimd>(c + 10 * ldc, c10, accumulate);
+        Store<TVector, TSimd>(c + 11 * ldc, c11, accumulate);
+    }
+
+    /// <summary>
     /// C[0..6, 0..2V] (+)= A·B over kc steps: A is a panel of 6 rows (the 6 values of each step together, steps
     /// <c>aStep</c> apart: MR when packed), B a packed panel 2 vectors wide; the 12 accumulators stay in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows6x2<TVector, TSimd>(nint kc, T* a, nint aStep, T* b, T* c, nint ldc, bool accumulate)
+    public static void Rows6x2<TVector, TSimd>(nint kc, T* a, nint aStep, nint aRow, T* b, T* c, nint ldc, bool accumulate)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
@@ -110,17 +156,17 @@ internal static unsafe class MicroKernel<T>
         {
             TVector b0 = TSimd.Load(b), b1 = TSimd.Load(b + width);
             TVector ar;
-            ar = TSimd.Broadcast(a + 0);
+            ar = TSimd.Broadcast(a);
             c0_0 = TSimd.MultiplyAdd(ar, b0, c0_0); c0_1 = TSimd.MultiplyAdd(ar, b1, c0_1);
-            ar = TSimd.Broadcast(a + 1);
+            ar = TSimd.Broadcast(a + 1 * aRow);
             c1_0 = TSimd.MultiplyAdd(ar, b0, c1_0); c1_1 = TSimd.MultiplyAdd(ar, b1, c1_1);
-            ar = TSimd.Broadcast(a + 2);
+            ar = TSimd.Broadcast(a + 2 * aRow);
             c2_0 = TSimd.MultiplyAdd(ar, b0, c2_0); c2_1 = TSimd.MultiplyAdd(ar, b1, c2_1);
-            ar = TSimd.Broadcast(a + 3);
+            ar = TSimd.Broadcast(a + 3 * aRow);
             c3_0 = TSimd.MultiplyAdd(ar, b0, c3_0); c3_1 = TSimd.MultiplyAdd(ar, b1, c3_1);
-            ar = TSimd.Broadcast(a + 4);
+            ar = TSimd.Broadcast(a + 4 * aRow);
             c4_0 = TSimd.MultiplyAdd(ar, b0, c4_0); c4_1 = TSimd.MultiplyAdd(ar, b1, c4_1);
-            ar = TSimd.Broadcast(a + 5);
+            ar = TSimd.Broadcast(a + 5 * aRow);
             c5_0 = TSimd.MultiplyAdd(ar, b0, c5_0); c5_1 = TSimd.MultiplyAdd(ar, b1, c5_1);
             a += aStep;
             b += 2 * width;

@@ -58,6 +58,7 @@ public class MatMulTests
     [InlineData(1000, 40, 33)] // one column panel and a half: split by rows
     [InlineData(64, 784, 128)] // the MLP's first layer
     [InlineData(30, 600, 70)] // three row tiles, three column panels: a ragged column split
+    [InlineData(2000, 64, 10)] // ten columns: panels one vector wide
     [InlineData(40, 300, 4200)] // two column groups of different widths, two depth blocks each: four phases
     public void Two_and_three_threads_give_bit_identical_results_to_one(int m, int k, int n)
     {
