@@ -172,9 +172,10 @@ internal static unsafe class Gemm<T>
     {
         /// <summary>
         /// Units per phase aimed at, per thread: enough that the last unit, which one thread may finish alone, is a small
-        /// share of the phase. A unit is at least one row tile, so fewer when there are fewer tiles.
+        /// share of the phase; few enough that a unit's rows reuse each sweep of B many times while it is in L2 (16 a
+        /// thread made 1024³ slower on two threads, where a group of B spans two sweeps). A unit is at least one row tile.
         /// </summary>
-        private const int UnitsPerThread = 16;
+        private const int UnitsPerThread = 4;
 
         /// <summary>A unit cut from a row tile spans at least this many column panels, so packing its A stays cheap beside it.</summary>
         private const int MinPanelsPerUnit = 4;
