@@ -6,7 +6,11 @@ namespace SourceGrad.Kernels;
 /// <summary>Work split into parts that run at the same time, one per thread; the object is reused across calls.</summary>
 internal abstract class ParallelWork
 {
-    /// <summary>Runs part <paramref name="part"/> of <paramref name="parts"/>; parts must not depend on each other.</summary>
+    /// <summary>
+    /// Runs part <paramref name="part"/> of <paramref name="parts"/>. Parts may run at the same time and share the work
+    /// between them, but run one after the other on one thread they must still finish it: no part may wait for a part
+    /// that has not started.
+    /// </summary>
     public abstract void RunPart(int part, int parts);
 }
 
@@ -14,7 +18,7 @@ internal abstract class ParallelWork
 /// A fork-join over long-lived background threads, one per extra part: a fork is a store and (only when the worker
 /// has gone to sleep) a pulse, so a call allocates nothing, unlike Parallel.For and its closures, and wakes faster
 /// than the thread pool. One caller at a time uses the workers; a concurrent caller runs its parts itself, in order,
-/// which gives the same result (the parts are independent), so there is no deadlock and no queue.
+/// which gives the same result (see <see cref="ParallelWork.RunPart"/>), so there is no deadlock and no queue.
 /// </summary>
 internal static class GemmWorkers
 {

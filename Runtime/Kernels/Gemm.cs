@@ -177,7 +177,10 @@ internal static unsafe class Gemm<T>
         /// </summary>
         private const int UnitsPerThread = 4;
 
-        /// <summary>A unit cut from a row tile spans at least this many column panels, so packing its A stays cheap beside it.</summary>
+        /// <summary>
+        /// A unit cut from a row tile spans at least this many column panels, so packing its A stays cheap beside it
+        /// (when A is read in place there is nothing to pack, and a unit may be a single panel).
+        /// </summary>
         private const int MinPanelsPerUnit = 4;
 
         /// <summary>The counters of one phase, in <see cref="_counters"/>.</summary>
@@ -214,7 +217,8 @@ internal static unsafe class Gemm<T>
             int rowChunks = Math.Max(Math.Min(rowTiles, target), (rowTiles * tileRows + RowBlock - 1) / RowBlock);
             _rowChunkTiles = (rowTiles + rowChunks - 1) / rowChunks;
             rowChunks = (rowTiles + _rowChunkTiles - 1) / _rowChunkTiles;
-            _columnChunks = Math.Clamp((target + rowChunks - 1) / rowChunks, 1, Math.Max(1, groupPanels / MinPanelsPerUnit));
+            int minPanels = groupPanels <= InPlaceAPanels ? 1 : MinPanelsPerUnit;
+            _columnChunks = Math.Clamp((target + rowChunks - 1) / rowChunks, 1, Math.Max(1, groupPanels / minPanels));
             _packChunks = Math.Min(groupPanels, UnitsPerThread * threads);
 
             _depthBlocks = (_problem.K + depthBlock - 1) / depthBlock;
