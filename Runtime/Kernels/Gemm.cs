@@ -8,8 +8,9 @@ namespace SourceGrad.Kernels;
 
 /// <summary>
 /// C (+)= op(A)·op(B) for row-major matrices, in the Goto/BLIS scheme: B is packed a depth block at a time into
-/// panels two vectors wide (kept in L2), A into panels of MR rows (one panel sits in L1 while the B panels stream
-/// past it), and a register-blocked micro-kernel computes each MR × 2V tile of C. On several threads (one fork and one
+/// panels two vectors wide (one, for a product at most one vector wide; kept in L2), A into panels of MR rows (one
+/// panel sits in L1 while the B panels stream past it; read in place when few panels share it), and a
+/// register-blocked micro-kernel computes each MR × NR tile of C. On several threads (one fork and one
 /// join per product) the threads pack each depth block of B together, into a buffer they share, and take tiles of C in
 /// turn (see <see cref="SharedWork{TVector, TSimd}"/>).
 /// </summary>
