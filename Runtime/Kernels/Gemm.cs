@@ -194,6 +194,9 @@ internal static unsafe class Gemm<T>
         private readonly AlignedBuffer<T> _evenPhasesB = new(), _oddPhasesB = new();
         private T* _evenPhasesPackedB, _oddPhasesPackedB;
         private int[] _counters = [];
+
+        /// <summary>Per unit of the current column group: one more than the last phase whose sum it holds.</summary>
+        private int[] _unitPhasesDone = [];
         private Problem _problem;
         private Blocking _blocking;
         private int _depthBlocks, _phases, _rowChunkTiles, _columnChunks, _packChunks;
@@ -230,6 +233,13 @@ internal static unsafe class Gemm<T>
             }
 
             Array.Clear(_counters, 0, _phases * CountersPerPhase);
+            int unitsAtMost = Units(0);
+            if (_unitPhasesDone.Length < unitsAtMost)
+            {
+                _unitPhasesDone = new int[unitsAtMost];
+            }
+
+            Array.Clear(_unitPhasesDone, 0, unitsAtMost);
             int reserved = groupPanels * width * Math.Min(depthBlock, _problem.K);
             _evenPhasesPackedB = _evenPhasesB.Reserve(reserved);
             _oddPhasesPackedB = _oddPhasesB.Reserve(reserved);
@@ -258,18 +268,32 @@ internal static unsafe class Gemm<T>
                     Interlocked.Increment(ref Counter(phase, PackDone));
                 }
 
-                // C's tiles take this phase's sum only after the last one's.
                 WaitUntilDone(phase, PackDone, packChunks);
-                WaitUntilDone(phase - 1, UnitsDone, Units(phase - 1));
+
+                // C's tiles take this phase's sum only after the last one's. Within a column group every phase has the
+                // same units, so a unit waits only for itself in the phase before: a thread whose partner is held up
+                // mid-unit goes on with the other units. A new group has other units, so it waits for the whole phase.
+                bool firstOfGroup = phase % _depthBlocks == 0;
+                if (firstOfGroup)
+                {
+                    WaitUntilDone(phase - 1, UnitsDone, Units(phase - 1));
+                }
+
                 int columnChunks = Math.Min(_columnChunks, groupPanels), units = Units(phase);
                 for (int unit; (unit = Take(phase, UnitsTaken)) < units;)
                 {
+                    if (!firstOfGroup)
+                    {
+                        WaitUntil(ref _unitPhasesDone[unit], phase);
+                    }
+
                     int firstRow = unit / columnChunks * _rowChunkTiles * _blocking.TileRows;
                     int endRow = Math.Min(p.M, firstRow + _rowChunkTiles * _blocking.TileRows);
                     int columnChunk = unit % columnChunks;
                     ComputeRows<TVector, TSimd>(
                         p, _blocking, block, packedA, firstRow, endRow - firstRow,
                         Cut(groupPanels, columnChunk, columnChunks), Cut(groupPanels, columnChunk + 1, columnChunks));
+                    Volatile.Write(ref _unitPhasesDone[unit], phase + 1);
                     Interlocked.Increment(ref Counter(phase, UnitsDone));
                 }
             }
@@ -299,13 +323,17 @@ internal static unsafe class Gemm<T>
 
         private void WaitUntilDone(int phase, int which, int total)
         {
-            if (phase < 0 || Volatile.Read(ref Counter(phase, which)) >= total)
+            if (phase >= 0)
             {
-                return;
+                WaitUntil(ref Counter(phase, which), total);
             }
+        }
 
+        /// <summary>Waits until <paramref name="counter"/> reaches <paramref name="total"/>.</summary>
+        private static void WaitUntil(ref int counter, int total)
+        {
             var spinner = default(SpinWait);
-            while (Volatile.Read(ref Counter(phase, which)) < total)
+            while (Volatile.Read(ref counter) < total)
             {
                 // No Sleep(1): the work waited for is under way and takes microseconds.
                 spinner.SpinOnce(sleep1Threshold: -1);
