@@ -151,7 +151,21 @@ internal static unsafe class Gemm<T>
 
         /// <summary>NR: columns of a tile and of a packed panel of B.</summary>
         public readonly int PanelWidth = shape == TileShape.Rows12x1 ? vectorCount : 2 * vectorCount;
+
+        /// <summary>Row tiles covering <paramref name="rows"/> rows (the last one ragged).</summary>
+        public int RowTiles(int rows) => (rows + TileRows - 1) / TileRows;
+
+        /// <summary>Column panels covering <paramref name="columns"/> columns (the last one padded).</summary>
+        public int Panels(int columns) => (columns + PanelWidth - 1) / PanelWidth;
     }
+
+    /// <summary>The column panels of the column group that starts at <paramref name="groupStart"/>.</summary>
+    private static int GroupPanels(in Problem problem, in Blocking blocking, int groupStart) =>
+        blocking.Panels(Math.Min(ColumnGroup, problem.N - groupStart));
+
+    /// <summary>The length of a packed depth block of B: the first (widest) column group at the full depth.</summary>
+    private static int PackedBLength(in Problem problem, in Blocking blocking) =>
+        GroupPanels(problem, blocking, 0) * blocking.PanelWidth * Math.Min(DepthBlock, problem.K);
 
     /// <summary>
     /// A product shared by several threads, phase by phase: a phase is one depth block of one column group. In each,
@@ -173,8 +187,8 @@ internal static unsafe class Gemm<T>
     {
         /// <summary>
         /// Units per phase aimed at, per thread: enough that the last unit, which one thread may finish alone, is a small
-        /// share of the phase; few enough that a unit's rows reuse each sweep of B many times while it is in L2 (16 a
-        /// thread made 1024³ slower on two threads, where a group of B spans two sweeps). A unit is at least one row tile.
+        /// share of the phase; few enough that a unit's rows reuse each sweep of B many times while it is in L2 (in an
+        /// interleaved probe, 16 a thread made 1024³ slower on two threads, where a group of B spans two sweeps). A unit is at least one row tile.
         /// </summary>
         private const int UnitsPerThread = 4;
 
@@ -199,7 +213,7 @@ internal static unsafe class Gemm<T>
         private int[] _unitPhasesDone = [];
         private Problem _problem;
         private Blocking _blocking;
-        private int _depthBlocks, _phases, _rowChunkTiles, _columnChunks, _packChunks;
+        private int _depthBlocks, _phases, _rowChunks, _rowChunkTiles, _columnChunks, _packChunks;
 
         public static SharedWork<TVector, TSimd> ForCurrentThread(in Problem problem, Blocking blocking)
         {
@@ -212,20 +226,19 @@ internal static unsafe class Gemm<T>
         /// <summary>Cuts the product into units for <paramref name="threads"/> threads; returns how many threads it can use.</summary>
         public int Plan(int threads)
         {
-            int tileRows = _blocking.TileRows, width = _blocking.PanelWidth, depthBlock = DepthBlock;
-            int rowTiles = (_problem.M + tileRows - 1) / tileRows;
-            int groupPanels = (Math.Min(ColumnGroup, _problem.N) + width - 1) / width;
+            int rowTiles = _blocking.RowTiles(_problem.M);
+            int groupPanels = GroupPanels(_problem, _blocking, 0);
             int target = UnitsPerThread * threads;
 
             // Rows first (a row chunk packs its A once); columns too when there are too few row tiles.
-            int rowChunks = Math.Max(Math.Min(rowTiles, target), (rowTiles * tileRows + RowBlock - 1) / RowBlock);
+            int rowChunks = Math.Max(Math.Min(rowTiles, target), (rowTiles * _blocking.TileRows + RowBlock - 1) / RowBlock);
             _rowChunkTiles = (rowTiles + rowChunks - 1) / rowChunks;
-            rowChunks = (rowTiles + _rowChunkTiles - 1) / _rowChunkTiles;
+            _rowChunks = (rowTiles + _rowChunkTiles - 1) / _rowChunkTiles;
             int minPanels = groupPanels <= InPlaceAPanels ? 1 : MinPanelsPerUnit;
-            _columnChunks = Math.Clamp((target + rowChunks - 1) / rowChunks, 1, Math.Max(1, groupPanels / minPanels));
-            _packChunks = Math.Min(groupPanels, UnitsPerThread * threads);
+            _columnChunks = Math.Clamp((target + _rowChunks - 1) / _rowChunks, 1, Math.Max(1, groupPanels / minPanels));
+            _packChunks = Math.Min(groupPanels, target);
 
-            _depthBlocks = (_problem.K + depthBlock - 1) / depthBlock;
+            _depthBlocks = (_problem.K + DepthBlock - 1) / DepthBlock;
             _phases = (_problem.N + ColumnGroup - 1) / ColumnGroup * _depthBlocks;
             if (_counters.Length < _phases * CountersPerPhase)
             {
@@ -240,23 +253,22 @@ internal static unsafe class Gemm<T>
             }
 
             Array.Clear(_unitPhasesDone, 0, unitsAtMost);
-            int reserved = groupPanels * width * Math.Min(depthBlock, _problem.K);
+            int reserved = PackedBLength(_problem, _blocking);
             _evenPhasesPackedB = _evenPhasesB.Reserve(reserved);
             _oddPhasesPackedB = _oddPhasesB.Reserve(reserved);
-            return Math.Min(threads, rowChunks * _columnChunks);
+            return Math.Min(threads, unitsAtMost);
         }
 
         public override void RunPart(int part, int parts)
         {
             ref readonly Problem p = ref _problem;
-            int width = _blocking.PanelWidth, depthBlock = DepthBlock;
             t_packedA ??= new AlignedBuffer<T>();
-            T* packedA = t_packedA.Reserve(RowBlock * Math.Min(depthBlock, p.K));
+            T* packedA = t_packedA.Reserve(RowBlock * Math.Min(DepthBlock, p.K));
             for (int phase = 0; phase < _phases; phase++)
             {
-                int groupStart = phase / _depthBlocks * ColumnGroup, depthStart = phase % _depthBlocks * depthBlock;
-                int groupPanels = (Math.Min(ColumnGroup, p.N - groupStart) + width - 1) / width;
-                int depth = Math.Min(depthBlock, p.K - depthStart);
+                int groupStart = GroupStart(phase), depthStart = phase % _depthBlocks * DepthBlock;
+                int groupPanels = GroupPanels(p, _blocking, groupStart);
+                int depth = Math.Min(DepthBlock, p.K - depthStart);
                 var block = new DepthBlockOf(groupStart, groupPanels, depthStart, depth, phase % 2 == 0 ? _evenPhasesPackedB : _oddPhasesPackedB);
 
                 // This phase's B buffer was last read in phase - 2.
@@ -279,7 +291,7 @@ internal static unsafe class Gemm<T>
                     WaitUntilDone(phase - 1, UnitsDone, Units(phase - 1));
                 }
 
-                int columnChunks = Math.Min(_columnChunks, groupPanels), units = Units(phase);
+                int columnChunks = ColumnChunks(groupPanels), units = _rowChunks * columnChunks;
                 for (int unit; (unit = Take(phase, UnitsTaken)) < units;)
                 {
                     if (!firstOfGroup)
@@ -299,19 +311,15 @@ internal static unsafe class Gemm<T>
             }
         }
 
-        /// <summary>The units of <paramref name="phase"/> (0 before the first).</summary>
-        private int Units(int phase)
-        {
-            if (phase < 0)
-            {
-                return 0;
-            }
+        /// <summary>The first column of the group <paramref name="phase"/> belongs to.</summary>
+        private int GroupStart(int phase) => phase / _depthBlocks * ColumnGroup;
 
-            int groupStart = phase / _depthBlocks * ColumnGroup;
-            int groupPanels = (Math.Min(ColumnGroup, _problem.N - groupStart) + _blocking.PanelWidth - 1) / _blocking.PanelWidth;
-            int rowTiles = (_problem.M + _blocking.TileRows - 1) / _blocking.TileRows;
-            return (rowTiles + _rowChunkTiles - 1) / _rowChunkTiles * Math.Min(_columnChunks, groupPanels);
-        }
+        /// <summary>The column chunks of a group of <paramref name="groupPanels"/> panels (a narrower last group may have fewer).</summary>
+        private int ColumnChunks(int groupPanels) => Math.Min(_columnChunks, groupPanels);
+
+        /// <summary>The units of <paramref name="phase"/> (0 before the first).</summary>
+        private int Units(int phase) =>
+            phase < 0 ? 0 : _rowChunks * ColumnChunks(GroupPanels(_problem, _blocking, GroupStart(phase)));
 
         /// <summary>The start of chunk <paramref name="chunk"/> of <paramref name="chunks"/> over <paramref name="count"/> items: as even as they divide.</summary>
         private static int Cut(int count, int chunk, int chunks) => (int)((long)chunk * count / chunks);
@@ -346,17 +354,14 @@ internal static unsafe class Gemm<T>
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
-        int panelWidth = blocking.PanelWidth;
         int depthBlock = DepthBlock;
         t_packedA ??= new AlignedBuffer<T>();
         t_packedB ??= new AlignedBuffer<T>();
         T* packedA = t_packedA.Reserve(RowBlock * Math.Min(depthBlock, problem.K));
-        int groupPanelsAtMost = (Math.Min(ColumnGroup, problem.N) + panelWidth - 1) / panelWidth;
-        T* packedB = t_packedB.Reserve(groupPanelsAtMost * panelWidth * Math.Min(depthBlock, problem.K));
+        T* packedB = t_packedB.Reserve(PackedBLength(problem, blocking));
         for (int groupStart = 0; groupStart < problem.N; groupStart += ColumnGroup)
         {
-            int groupColumns = Math.Min(ColumnGroup, problem.N - groupStart);
-            int groupPanels = (groupColumns + panelWidth - 1) / panelWidth;
+            int groupPanels = GroupPanels(problem, blocking, groupStart);
             for (int depthStart = 0; depthStart < problem.K; depthStart += depthBlock)
             {
                 int depth = Math.Min(depthBlock, problem.K - depthStart);
