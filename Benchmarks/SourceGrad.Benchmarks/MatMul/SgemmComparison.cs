@@ -42,7 +42,7 @@ public abstract unsafe class SgemmComparison
     }
 
     /// <summary>
-    /// OpenBLAS's threads keep spinning for a while after its last call (measured here: about 300 ms), on the cores the
+    /// OpenBLAS's threads keep spinning for a while after its last call (in a probe here: about 300 ms), on the cores the
     /// next benchmark case needs; in-process, that case would share its cores with them. Waiting until they sleep
     /// gives every case the machine as it found it.
     /// </summary>
