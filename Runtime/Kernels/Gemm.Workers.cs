@@ -22,8 +22,13 @@ internal abstract class ParallelWork
 /// </summary>
 internal static class GemmWorkers
 {
-    /// <summary>How long a thread spins before blocking: longer than the gap between two products of a training step.</summary>
-    private static readonly long s_spinTicks = Stopwatch.Frequency / 10_000; // 100 µs
+    /// <summary>
+    /// How long a thread spins before blocking: longer than the gap between two products of a training step. A worker
+    /// counts it from the end of the product, not from the end of its own part: on a virtual machine a thread that
+    /// blocks leaves its vCPU idle, and waking it took 50 µs typically and up to 5 ms in a probe, so a worker that
+    /// finished early and slept while its caller finished the last units joined the next product late.
+    /// </summary>
+    private static readonly long s_spinTicks = Stopwatch.Frequency / 1_000; // 1 ms
 
     private static readonly object s_growGate = new();
     private static Worker[] s_workers = [];
@@ -90,6 +95,12 @@ internal static class GemmWorkers
                 {
                     workers[i].WaitUntilDone();
                 }
+
+                long productEnd = Stopwatch.GetTimestamp();
+                for (int i = 0; i < parts - 1; i++)
+                {
+                    workers[i].Release(productEnd);
+                }
             }
 
             for (int i = 0; i < parts - 1; i++)
@@ -151,14 +162,15 @@ internal static class GemmWorkers
     /// <summary>
     /// Waits until <paramref name="counter"/> differs from <paramref name="seen"/>: spins first (a fork or a join
     /// usually comes within microseconds), then blocks on <paramref name="gate"/> (flagging <paramref name="sleeping"/>)
-    /// so an idle worker costs nothing.
+    /// so an idle worker costs nothing. The spin lasts <see cref="s_spinTicks"/> from now or from
+    /// <paramref name="spinFrom"/>, whichever is later (a worker's spin counts from the end of the product it took part in).
     /// </summary>
-    private static void WaitForChange(ref int counter, int seen, ref int sleeping, object gate)
+    private static void WaitForChange(ref int counter, int seen, ref int sleeping, object gate, ref long spinFrom)
     {
-        long deadline = Stopwatch.GetTimestamp() + s_spinTicks;
+        long waitStart = Stopwatch.GetTimestamp();
         while (Volatile.Read(ref counter) == seen)
         {
-            if (Stopwatch.GetTimestamp() > deadline)
+            if (Stopwatch.GetTimestamp() - Math.Max(waitStart, Volatile.Read(ref spinFrom)) > s_spinTicks)
             {
                 lock (gate)
                 {
@@ -198,6 +210,9 @@ internal static class GemmWorkers
         // Plain objects: Monitor.Wait/Pulse need monitors (System.Threading.Lock has no condition variable).
         private readonly object _startGate = new(), _doneGate = new();
         private int _started, _done, _workerSleeping, _callerSleeping;
+
+        /// <summary>Where the worker's spin for the next product counts from: long.MaxValue while its caller is in a product.</summary>
+        private long _spinFrom;
         private ParallelWork? _work;
         private int _part, _parts;
         private ExceptionDispatchInfo? _failure;
@@ -215,10 +230,19 @@ internal static class GemmWorkers
             _part = part;
             _parts = parts;
             _failure = null;
+            Volatile.Write(ref _spinFrom, long.MaxValue);
             Signal(ref _started, ref _workerSleeping, _startGate);
         }
 
-        public void WaitUntilDone() => WaitForChange(ref _done, Volatile.Read(ref _started) - 1, ref _callerSleeping, _doneGate);
+        public void WaitUntilDone()
+        {
+            // The caller's spin counts from now: the part it waits for is under way.
+            long fromNow = 0;
+            WaitForChange(ref _done, Volatile.Read(ref _started) - 1, ref _callerSleeping, _doneGate, ref fromNow);
+        }
+
+        /// <summary>The caller has finished the product this worker took part in; its spin for the next one counts from <paramref name="productEnd"/>.</summary>
+        public void Release(long productEnd) => Volatile.Write(ref _spinFrom, productEnd);
 
         public void RethrowFailure() => _failure?.Throw();
 
@@ -228,7 +252,7 @@ internal static class GemmWorkers
             int seen = 0;
             while (true)
             {
-                WaitForChange(ref _started, seen, ref _workerSleeping, _startGate);
+                WaitForChange(ref _started, seen, ref _workerSleeping, _startGate, ref _spinFrom);
                 seen = Volatile.Read(ref _started);
                 try
                 {
