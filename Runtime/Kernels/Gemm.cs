@@ -11,8 +11,8 @@ namespace SourceGrad.Kernels;
 /// panels two vectors wide (one, for a product at most one vector wide; kept in L2), A into panels of MR rows (one
 /// panel sits in L1 while the B panels stream past it; read in place when few panels share it), and a
 /// register-blocked micro-kernel computes each MR × NR tile of C. On several threads (one fork and one
-/// join per product) the threads pack each depth block of B together, into a buffer they share, and take tiles of C in
-/// turn (see <see cref="SharedWork{TVector, TSimd}"/>).
+/// join per product) each thread computes a range of C's tiles, packing what it reads into its own buffers, and takes
+/// tiles from the others' ranges when its own is done (see <see cref="SharedWork{TVector, TSimd}"/>).
 /// </summary>
 internal static unsafe class Gemm<T>
     where T : unmanaged, INumber<T>
@@ -168,12 +168,15 @@ internal static unsafe class Gemm<T>
         GroupPanels(problem, blocking, 0) * blocking.PanelWidth * Math.Min(DepthBlock, problem.K);
 
     /// <summary>
-    /// A product shared by several threads, phase by phase: a phase is one depth block of one column group. In each,
-    /// the threads first pack B together into a buffer they all read, then take units of C (a chunk of row tiles × a
-    /// chunk of column panels) in turn, each packing the A rows of its unit in its own buffer. Taking work in turn rather
-    /// than owning a fixed share is what makes the product robust to a core that is briefly busy elsewhere: the others
-    /// do its work, and a late thread waits for at most one unit. Two B buffers alternate, so a thread that runs out of
-    /// units packs the next phase while the last units of this one finish.
+    /// A product shared by several threads, phase by phase: a phase is one depth block of one column group. Its tiles of
+    /// C are cut into units (a chunk of row tiles × a chunk of column panels); each thread owns a contiguous range of
+    /// them, and a thread whose range is done takes units from the others' in turn. Taking work rather than owning a
+    /// fixed share is what makes the product robust to a core that is briefly busy elsewhere: the others do its work,
+    /// and a late thread waits for at most one unit. Each thread packs, into its own buffers, the A rows of each unit and
+    /// the B panels of each column chunk it computes in the phase: a buffer one core writes and another reads cost
+    /// more on this machine's VM than packing twice (docs/matmul.md). The ranges split the rows or the columns,
+    /// whichever leaves less for every thread to pack again, and a thread keeps its units, and their tiles of C in its
+    /// cache, from phase to phase.
     /// </summary>
     /// <remarks>
     /// Every wait is for work some running thread has already taken (a thread only waits after it found nothing left
@@ -187,8 +190,7 @@ internal static unsafe class Gemm<T>
     {
         /// <summary>
         /// Units per phase aimed at, per thread: enough that the last unit, which one thread may finish alone, is a small
-        /// share of the phase; few enough that a unit's rows reuse each sweep of B many times while it is in L2 (in an
-        /// interleaved probe, 16 a thread made 1024³ slower on two threads, where a group of B spans two sweeps). A unit is at least one row tile.
+        /// share of the phase; few enough that a unit's rows reuse each sweep of B many times while it is in L2.
         /// </summary>
         private const int UnitsPerThread = 4;
 
@@ -198,22 +200,27 @@ internal static unsafe class Gemm<T>
         /// </summary>
         private const int MinPanelsPerUnit = 4;
 
-        /// <summary>The counters of one phase, in <see cref="_counters"/>.</summary>
-        private const int PackTaken = 0, PackDone = 1, UnitsTaken = 2, UnitsDone = 3, CountersPerPhase = 4;
+        /// <summary>The counters of one phase, in <see cref="_counters"/>: units done, then units taken from each range.</summary>
+        private const int UnitsDone = 0, FirstRangeTaken = 1;
 
-        // One per calling thread, reused (buffers only grow): a steady-state product allocates nothing.
+        // One per calling thread, reused (arrays only grow): a steady-state product allocates nothing.
         [ThreadStatic]
         private static SharedWork<TVector, TSimd>? t_cached;
 
-        private readonly AlignedBuffer<T> _evenPhasesB = new(), _oddPhasesB = new();
-        private T* _evenPhasesPackedB, _oddPhasesPackedB;
+        /// <summary>Per column chunk, one more than the phase whose B panels this thread's buffer holds.</summary>
+        [ThreadStatic]
+        private static int[]? t_packedPhase;
+
         private int[] _counters = [];
 
         /// <summary>Per unit of the current column group: one more than the last phase whose sum it holds.</summary>
         private int[] _unitPhasesDone = [];
         private Problem _problem;
         private Blocking _blocking;
-        private int _depthBlocks, _phases, _rowChunks, _rowChunkTiles, _columnChunks, _packChunks;
+        private int _depthBlocks, _phases, _rowTiles, _rowChunks, _columnChunks, _parts;
+
+        /// <summary>Whether units are numbered column chunk by column chunk (the ranges then split the columns).</summary>
+        private bool _columnsOuter;
 
         public static SharedWork<TVector, TSimd> ForCurrentThread(in Problem problem, Blocking blocking)
         {
@@ -226,61 +233,85 @@ internal static unsafe class Gemm<T>
         /// <summary>Cuts the product into units for <paramref name="threads"/> threads; returns how many threads it can use.</summary>
         public int Plan(int threads)
         {
-            int rowTiles = _blocking.RowTiles(_problem.M);
+            _rowTiles = _blocking.RowTiles(_problem.M);
             int groupPanels = GroupPanels(_problem, _blocking, 0);
             int target = UnitsPerThread * threads;
+            int maxColumnChunks = Math.Max(1, groupPanels / (groupPanels <= InPlaceAPanels ? 1 : MinPanelsPerUnit));
 
-            // Rows first (a row chunk packs its A once); columns too when there are too few row tiles.
-            int rowChunks = Math.Max(Math.Min(rowTiles, target), (rowTiles * _blocking.TileRows + RowBlock - 1) / RowBlock);
-            _rowChunkTiles = (rowTiles + rowChunks - 1) / rowChunks;
-            _rowChunks = (rowTiles + _rowChunkTiles - 1) / _rowChunkTiles;
-            int minPanels = groupPanels <= InPlaceAPanels ? 1 : MinPanelsPerUnit;
-            _columnChunks = Math.Clamp((target + _rowChunks - 1) / _rowChunks, 1, Math.Max(1, groupPanels / minPanels));
-            _packChunks = Math.Min(groupPanels, target);
+            // A unit's rows fit the A buffer.
+            int minRowChunks = (_rowTiles + RowBlock / _blocking.TileRows - 1) / (RowBlock / _blocking.TileRows);
+            _columnsOuter = ColumnRangesPackLess(groupPanels);
+            if (_columnsOuter)
+            {
+                // A range per column chunk (each thread packs only its B panels, and all of A), cut into rows.
+                _columnChunks = Math.Min(threads, maxColumnChunks);
+                _rowChunks = Math.Clamp((target + _columnChunks - 1) / _columnChunks, minRowChunks, _rowTiles);
+            }
+            else
+            {
+                // Rows first (a row chunk packs its A once, each thread all of the smaller B); columns too when there are
+                // too few row tiles.
+                _rowChunks = Math.Max(Math.Min(_rowTiles, target), minRowChunks);
+                _columnChunks = Math.Clamp((target + _rowChunks - 1) / _rowChunks, 1, maxColumnChunks);
+            }
 
             _depthBlocks = (_problem.K + DepthBlock - 1) / DepthBlock;
             _phases = (_problem.N + ColumnGroup - 1) / ColumnGroup * _depthBlocks;
-            if (_counters.Length < _phases * CountersPerPhase)
+            int unitsAtMost = Units(0);
+            _parts = Math.Min(threads, unitsAtMost);
+            int counters = _phases * (FirstRangeTaken + _parts);
+            if (_counters.Length < counters)
             {
-                _counters = new int[_phases * CountersPerPhase];
+                _counters = new int[counters];
             }
 
-            Array.Clear(_counters, 0, _phases * CountersPerPhase);
-            int unitsAtMost = Units(0);
+            Array.Clear(_counters, 0, counters);
             if (_unitPhasesDone.Length < unitsAtMost)
             {
                 _unitPhasesDone = new int[unitsAtMost];
             }
 
             Array.Clear(_unitPhasesDone, 0, unitsAtMost);
-            int reserved = PackedBLength(_problem, _blocking);
-            _evenPhasesPackedB = _evenPhasesB.Reserve(reserved);
-            _oddPhasesPackedB = _oddPhasesB.Reserve(reserved);
-            return Math.Min(threads, unitsAtMost);
+            return _parts;
+        }
+
+        /// <summary>
+        /// Whether ranges that split the columns pack less than ranges that split the rows. The first has every thread
+        /// pack all of A (nothing, when A is read in place), the second all of B. A copy that deals values out to the
+        /// lanes of a panel (plain A, transposed B) counts twice: it moves one value at a time, the other a vector.
+        /// </summary>
+        private bool ColumnRangesPackLess(int groupPanels)
+        {
+            if (groupPanels <= InPlaceAPanels)
+            {
+                return true;
+            }
+
+            long packedPerThreadA = (long)_problem.M * (_problem.TransposeA ? 1 : 2);
+            long packedPerThreadB = (long)groupPanels * _blocking.PanelWidth * (_problem.TransposeB ? 2 : 1);
+            return packedPerThreadA < packedPerThreadB;
         }
 
         public override void RunPart(int part, int parts)
         {
             ref readonly Problem p = ref _problem;
             t_packedA ??= new AlignedBuffer<T>();
+            t_packedB ??= new AlignedBuffer<T>();
             T* packedA = t_packedA.Reserve(RowBlock * Math.Min(DepthBlock, p.K));
+            T* packedB = t_packedB.Reserve(PackedBLength(p, _blocking));
+            if (t_packedPhase is null || t_packedPhase.Length < _columnChunks)
+            {
+                t_packedPhase = new int[_columnChunks];
+            }
+
+            int[] packedPhase = t_packedPhase;
+            Array.Clear(packedPhase, 0, _columnChunks);
             for (int phase = 0; phase < _phases; phase++)
             {
                 int groupStart = GroupStart(phase), depthStart = phase % _depthBlocks * DepthBlock;
                 int groupPanels = GroupPanels(p, _blocking, groupStart);
                 int depth = Math.Min(DepthBlock, p.K - depthStart);
-                var block = new DepthBlockOf(groupStart, groupPanels, depthStart, depth, phase % 2 == 0 ? _evenPhasesPackedB : _oddPhasesPackedB);
-
-                // This phase's B buffer was last read in phase - 2.
-                WaitUntilDone(phase - 2, UnitsDone, Units(phase - 2));
-                int packChunks = Math.Min(_packChunks, groupPanels);
-                for (int chunk; (chunk = Take(phase, PackTaken)) < packChunks;)
-                {
-                    PackB<TVector, TSimd>(p, _blocking, block, Cut(groupPanels, chunk, packChunks), Cut(groupPanels, chunk + 1, packChunks));
-                    Interlocked.Increment(ref Counter(phase, PackDone));
-                }
-
-                WaitUntilDone(phase, PackDone, packChunks);
+                var block = new DepthBlockOf(groupStart, groupPanels, depthStart, depth, packedB);
 
                 // C's tiles take this phase's sum only after the last one's. Within a column group every phase has the
                 // same units, so a unit waits only for itself in the phase before: a thread whose partner is held up
@@ -288,23 +319,30 @@ internal static unsafe class Gemm<T>
                 bool firstOfGroup = phase % _depthBlocks == 0;
                 if (firstOfGroup)
                 {
-                    WaitUntilDone(phase - 1, UnitsDone, Units(phase - 1));
+                    WaitUntilDone(phase - 1);
                 }
 
                 int columnChunks = ColumnChunks(groupPanels), units = _rowChunks * columnChunks;
-                for (int unit; (unit = Take(phase, UnitsTaken)) < units;)
+                for (int unit; (unit = Take(phase, part, units)) >= 0;)
                 {
                     if (!firstOfGroup)
                     {
                         WaitUntil(ref _unitPhasesDone[unit], phase);
                     }
 
-                    int firstRow = unit / columnChunks * _rowChunkTiles * _blocking.TileRows;
-                    int endRow = Math.Min(p.M, firstRow + _rowChunkTiles * _blocking.TileRows);
-                    int columnChunk = unit % columnChunks;
-                    ComputeRows<TVector, TSimd>(
-                        p, _blocking, block, packedA, firstRow, endRow - firstRow,
-                        Cut(groupPanels, columnChunk, columnChunks), Cut(groupPanels, columnChunk + 1, columnChunks));
+                    (int rowChunk, int columnChunk) = _columnsOuter
+                        ? (unit % _rowChunks, unit / _rowChunks)
+                        : (unit / columnChunks, unit % columnChunks);
+                    int firstPanel = Cut(groupPanels, columnChunk, columnChunks), endPanel = Cut(groupPanels, columnChunk + 1, columnChunks);
+                    if (packedPhase[columnChunk] != phase + 1)
+                    {
+                        PackB<TVector, TSimd>(p, _blocking, block, firstPanel, endPanel);
+                        packedPhase[columnChunk] = phase + 1;
+                    }
+
+                    int firstRow = Cut(_rowTiles, rowChunk, _rowChunks) * _blocking.TileRows;
+                    int endRow = Math.Min(p.M, Cut(_rowTiles, rowChunk + 1, _rowChunks) * _blocking.TileRows);
+                    ComputeRows<TVector, TSimd>(p, _blocking, block, packedA, firstRow, endRow - firstRow, firstPanel, endPanel);
                     Volatile.Write(ref _unitPhasesDone[unit], phase + 1);
                     Interlocked.Increment(ref Counter(phase, UnitsDone));
                 }
@@ -324,16 +362,38 @@ internal static unsafe class Gemm<T>
         /// <summary>The start of chunk <paramref name="chunk"/> of <paramref name="chunks"/> over <paramref name="count"/> items: as even as they divide.</summary>
         private static int Cut(int count, int chunk, int chunks) => (int)((long)chunk * count / chunks);
 
-        private ref int Counter(int phase, int which) => ref _counters[phase * CountersPerPhase + which];
+        private ref int Counter(int phase, int which) => ref _counters[phase * (FirstRangeTaken + _parts) + which];
 
-        /// <summary>Takes the next item of a phase's work: its index, or past the end when none is left.</summary>
-        private int Take(int phase, int which) => Interlocked.Increment(ref Counter(phase, which)) - 1;
+        /// <summary>
+        /// Takes the next unit of <paramref name="phase"/>: from this part's own range first, then from the others' in
+        /// turn; -1 when none is left.
+        /// </summary>
+        private int Take(int phase, int part, int units)
+        {
+            for (int i = 0; i < _parts; i++)
+            {
+                int range = (part + i) % _parts;
+                int start = Cut(units, range, _parts), count = Cut(units, range + 1, _parts) - start;
+                ref int taken = ref Counter(phase, FirstRangeTaken + range);
+                if (Volatile.Read(ref taken) < count)
+                {
+                    int index = Interlocked.Increment(ref taken) - 1;
+                    if (index < count)
+                    {
+                        return start + index;
+                    }
+                }
+            }
 
-        private void WaitUntilDone(int phase, int which, int total)
+            return -1;
+        }
+
+        /// <summary>Waits until every unit of <paramref name="phase"/> is done (nothing before the first).</summary>
+        private void WaitUntilDone(int phase)
         {
             if (phase >= 0)
             {
-                WaitUntil(ref Counter(phase, which), total);
+                WaitUntil(ref Counter(phase, UnitsDone), Units(phase));
             }
         }
 
