@@ -23,8 +23,9 @@ internal abstract class ParallelWork
 internal static class GemmWorkers
 {
     /// <summary>
-    /// How long a thread spins before blocking: longer than the gap between two products of a training step. A worker
-    /// counts it from the end of the product, not from the end of its own part: on a virtual machine a thread that
+    /// How long a thread (a worker waiting for a product, a caller waiting for a worker's part) spins before blocking:
+    /// longer than the gap between two products of a training step. A worker counts it from the end of the product, not
+    /// from the end of its own part: on a virtual machine a thread that
     /// blocks leaves its vCPU idle, and waking it took 50 µs typically and up to 5 ms in a probe, so a worker that
     /// finished early and slept while its caller finished the last units joined the next product late.
     /// </summary>
@@ -187,7 +188,17 @@ internal static class GemmWorkers
                 return;
             }
 
-            Thread.SpinWait(20);
+            if (Volatile.Read(ref spinFrom) == long.MaxValue)
+            {
+                // A worker whose caller is still in the product: with more threads than cores (a third thread, another
+                // caller's product) the threads finishing the last units may need this core, and nothing is due here
+                // before the product ends.
+                Thread.Yield();
+            }
+            else
+            {
+                Thread.SpinWait(20);
+            }
         }
     }
 

@@ -179,8 +179,9 @@ internal static unsafe class Gemm<T>
     /// cache, from phase to phase.
     /// </summary>
     /// <remarks>
-    /// Every wait is for work some running thread has already taken (a thread only waits after it found nothing left
-    /// to take), so a thread that starts late, or never, cannot block the others: one thread alone does it all, which
+    /// Every wait is for work some running thread has already taken (a thread leaves a phase only once all its units are
+    /// taken, and waits only for a unit it holds to be done in the phase before or, at a new group, for the phase
+    /// before), so a thread that starts late, or never, cannot block the others: one thread alone does it all, which
     /// is what happens when another caller holds the workers. Each element of C is summed in the same order whichever
     /// thread computes its tile, so the result does not depend on the number of threads.
     /// </remarks>

@@ -53,9 +53,10 @@ public class MatMulTests
     }
 
     [Theory]
-    [InlineData(200, 150, 90)] // taller than wide: split by rows
-    [InlineData(5, 100, 3000)] // wider than tall: split by columns
-    [InlineData(1000, 40, 33)] // one column panel and a half: split by rows
+    [InlineData(200, 150, 90)] // taller than wide, few column panels (A read in place with AVX-512: ranges of columns)
+    [InlineData(5, 100, 3000)] // wider than tall: ranges of columns
+    [InlineData(1000, 40, 33)] // a column panel and a half (with AVX-512): a ragged column chunk
+    [InlineData(600, 300, 200)] // B smaller to pack than A, on every ISA, two depth blocks: the ranges split the rows
     [InlineData(64, 784, 128)] // the MLP's first layer
     [InlineData(30, 600, 70)] // three row tiles, three column panels: a ragged column split
     [InlineData(2000, 64, 10)] // ten columns: panels one vector wide
