@@ -25,9 +25,9 @@ internal static class GemmWorkers
     /// <summary>
     /// How long a thread (a worker waiting for a product, a caller waiting for a worker's part) spins before blocking:
     /// longer than the gap between two products of a training step. A worker counts it from the end of the product, not
-    /// from the end of its own part: on a virtual machine a thread that
-    /// blocks leaves its vCPU idle, and waking it took 50 µs typically and up to 5 ms in a probe, so a worker that
-    /// finished early and slept while its caller finished the last units joined the next product late.
+    /// from the end of its own part: on a virtual machine a thread that blocks leaves its vCPU idle, and waking it took
+    /// 50 µs typically and up to 5 ms in a probe, so a worker that finished early and slept while its caller finished
+    /// the last units joined the next product late.
     /// </summary>
     private static readonly long s_spinTicks = Stopwatch.Frequency / 1_000; // 1 ms
 
@@ -171,7 +171,8 @@ internal static class GemmWorkers
         long waitStart = Stopwatch.GetTimestamp();
         while (Volatile.Read(ref counter) == seen)
         {
-            if (Stopwatch.GetTimestamp() - Math.Max(waitStart, Volatile.Read(ref spinFrom)) > s_spinTicks)
+            long from = Volatile.Read(ref spinFrom);
+            if (Stopwatch.GetTimestamp() - Math.Max(waitStart, from) > s_spinTicks)
             {
                 lock (gate)
                 {
@@ -188,7 +189,7 @@ internal static class GemmWorkers
                 return;
             }
 
-            if (Volatile.Read(ref spinFrom) == long.MaxValue)
+            if (from == long.MaxValue)
             {
                 // A worker whose caller is still in the product: with more threads than cores (a third thread, another
                 // caller's product) the threads finishing the last units may need this core, and nothing is due here

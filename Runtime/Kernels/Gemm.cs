@@ -32,6 +32,9 @@ internal static unsafe class Gemm<T>
     /// </summary>
     private const int InPlaceAPanels = 4;
 
+    /// <summary>Whether a column group of <paramref name="groupPanels"/> panels reads A in place (see <see cref="InPlaceAPanels"/>).</summary>
+    private static bool ReadsAInPlace(int groupPanels) => groupPanels <= InPlaceAPanels;
+
     /// <summary>At most this many columns of B are packed at once, which bounds the packing buffer.</summary>
     private const int ColumnGroup = 4096;
 
@@ -237,7 +240,7 @@ internal static unsafe class Gemm<T>
             _rowTiles = _blocking.RowTiles(_problem.M);
             int groupPanels = GroupPanels(_problem, _blocking, 0);
             int target = UnitsPerThread * threads;
-            int maxColumnChunks = Math.Max(1, groupPanels / (groupPanels <= InPlaceAPanels ? 1 : MinPanelsPerUnit));
+            int maxColumnChunks = Math.Max(1, groupPanels / (ReadsAInPlace(groupPanels) ? 1 : MinPanelsPerUnit));
 
             // A unit's rows fit the A buffer.
             int minRowChunks = (_rowTiles + RowBlock / _blocking.TileRows - 1) / (RowBlock / _blocking.TileRows);
@@ -283,7 +286,7 @@ internal static unsafe class Gemm<T>
         /// </summary>
         private bool ColumnRangesPackLess(int groupPanels)
         {
-            if (groupPanels <= InPlaceAPanels)
+            if (ReadsAInPlace(groupPanels))
             {
                 return true;
             }
@@ -296,10 +299,7 @@ internal static unsafe class Gemm<T>
         public override void RunPart(int part, int parts)
         {
             ref readonly Problem p = ref _problem;
-            t_packedA ??= new AlignedBuffer<T>();
-            t_packedB ??= new AlignedBuffer<T>();
-            T* packedA = t_packedA.Reserve(RowBlock * Math.Min(DepthBlock, p.K));
-            T* packedB = t_packedB.Reserve(PackedBLength(p, _blocking));
+            ReservePackingBuffers(p, _blocking, out T* packedA, out T* packedB);
             if (t_packedPhase is null || t_packedPhase.Length < _columnChunks)
             {
                 t_packedPhase = new int[_columnChunks];
@@ -410,16 +410,25 @@ internal static unsafe class Gemm<T>
         }
     }
 
+    /// <summary>
+    /// This thread's packing buffers, grown to hold <see cref="RowBlock"/> rows of A and the widest column group of B at
+    /// one depth block: reused by every product the thread computes or takes part in.
+    /// </summary>
+    private static void ReservePackingBuffers(in Problem problem, in Blocking blocking, out T* packedA, out T* packedB)
+    {
+        t_packedA ??= new AlignedBuffer<T>();
+        t_packedB ??= new AlignedBuffer<T>();
+        packedA = t_packedA.Reserve(RowBlock * Math.Min(DepthBlock, problem.K));
+        packedB = t_packedB.Reserve(PackedBLength(problem, blocking));
+    }
+
     /// <summary>The whole blocked product on the calling thread, with its packing buffers.</summary>
     private static void RunOnThisThread<TVector, TSimd>(in Problem problem, in Blocking blocking)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
         int depthBlock = DepthBlock;
-        t_packedA ??= new AlignedBuffer<T>();
-        t_packedB ??= new AlignedBuffer<T>();
-        T* packedA = t_packedA.Reserve(RowBlock * Math.Min(depthBlock, problem.K));
-        T* packedB = t_packedB.Reserve(PackedBLength(problem, blocking));
+        ReservePackingBuffers(problem, blocking, out T* packedA, out T* packedB);
         for (int groupStart = 0; groupStart < problem.N; groupStart += ColumnGroup)
         {
             int groupPanels = GroupPanels(problem, blocking, groupStart);
@@ -593,7 +602,7 @@ internal static unsafe class Gemm<T>
 
         // The first depth block of an overwriting product stores; every later block adds.
         bool accumulate = p.Accumulate || block.DepthStart > 0;
-        bool aInPlace = block.GroupPanels <= InPlaceAPanels;
+        bool aInPlace = ReadsAInPlace(block.GroupPanels);
         T* edgeTile = stackalloc T[12 * 4 * Vector512<T>.Count];
         int fullTileRows = rows - rows % tileRows;
         if (!aInPlace)
