@@ -1,28 +1,27 @@
-using System.Collections.Generic;
+using System;
 using System.Linq;
 using SourceGrad.Generator.Model;
 
 namespace SourceGrad.Generator.Emission;
 
-/// <summary>Prints IR expressions as C#, with only the parentheses precedence needs.</summary>
+/// <summary>Prints expressions as C#, with only the parentheses precedence needs and every name fully qualified.</summary>
 internal sealed class ExpressionPrinter
 {
+    public const string Vector512 = "global::System.Runtime.Intrinsics.Vector512";
+    public const string Vector = "global::System.Numerics.Vector";
+
     private const int Primary = 15;
     private const int UnaryLevel = 14;
     private const int ConditionalLevel = 3;
 
-    private readonly Names _names;
+    private readonly Func<int, string> _nameOf;
+    private readonly Func<int, LocalShape> _shapeOf;
 
-    public ExpressionPrinter(Names names) => _names = names;
-
-    /// <summary>Flags that hold recorded <c>?:</c> conditions, by conditional id.</summary>
-    public Dictionary<int, string> RecordedConditions { get; } = new();
-
-    /// <summary>When set, every scalar variable printed is added here (what the reverse sweep reads).</summary>
-    public HashSet<int>? Reads { get; set; }
-
-    /// <summary>When set, every buffer element printed is added here as (buffer, index).</summary>
-    public List<(int Buffer, Expr Index)>? ElementReads { get; set; }
+    public ExpressionPrinter(Func<int, string> nameOf, Func<int, LocalShape> shapeOf)
+    {
+        _nameOf = nameOf;
+        _shapeOf = shapeOf;
+    }
 
     public string Print(Expr expr) => Print(expr, out _);
 
@@ -32,37 +31,44 @@ internal sealed class ExpressionPrinter
 
     public static string TypeName(ScalarType type) => Recognition.Types.Keyword(type);
 
-    /// <summary>Whether code is a single token that needs no parentheses anywhere.</summary>
-    public static bool IsAtomic(string code) =>
-        System.Text.RegularExpressions.Regex.IsMatch(code, @"^@?[A-Za-z_][\w.:]*(\[[^\[\]]*\]|\([^()]*\))?$|^[0-9][\w.]*$");
+    /// <summary>The C# type of a variable of <paramref name="shape"/> holding <paramref name="type"/>s.</summary>
+    public static string TypeName(ScalarType type, LocalShape shape)
+    {
+        string element = TypeName(type);
+        return shape switch
+        {
+            LocalShape.Span => $"global::System.Span<{element}>",
+            LocalShape.ReadOnlySpan => $"global::System.ReadOnlySpan<{element}>",
+            LocalShape.Array => element + "[]",
+            LocalShape.PooledBuffer => $"global::SourceGrad.Internal.PooledBuffer<{element}>",
+            LocalShape.SaveStack => $"global::SourceGrad.Internal.SaveStack<{element}>",
+            LocalShape.Vector512 => $"{Vector512}<{element}>",
+            LocalShape.Vector => $"{Vector}<{element}>",
+            _ => element,
+        };
+    }
 
     private string Print(Expr expr, out int precedence)
     {
+        precedence = Primary;
         switch (expr)
         {
             case Literal literal:
-                precedence = literal.Code.StartsWith("-", System.StringComparison.Ordinal) ? UnaryLevel : Primary;
+                precedence = literal.Code.StartsWith("-", StringComparison.Ordinal) ? UnaryLevel : Primary;
                 return literal.Code;
             case Opaque opaque:
-                precedence = Primary;
                 return opaque.Code;
             case VariableRef variable:
-                Reads?.Add(variable.Variable);
-                precedence = Primary;
-                return _names.Of(variable.Variable);
+                return _nameOf(variable.Variable);
             case ElementRef element:
-                ElementReads?.Add((element.Buffer, element.Index));
-                precedence = Primary;
-                return $"{_names.Of(element.Buffer)}[{Print(element.Index)}]";
+                return $"{_nameOf(element.Buffer)}{(_shapeOf(element.Buffer) == LocalShape.PooledBuffer ? ".Span" : "")}[{Print(element.Index)}]";
             case LengthOf length:
-                // A buffer's length never changes, so reading it needs nothing saved.
-                precedence = Primary;
-                return _names.Of(length.Buffer) + ".Length";
+                return _nameOf(length.Buffer) + (_shapeOf(length.Buffer) == LocalShape.PooledBuffer ? ".Span.Length" : ".Length");
             case Unary unary:
             {
                 precedence = UnaryLevel;
                 string operand = Print(unary.Operand, out int inner);
-                bool wrap = inner < UnaryLevel || (inner == UnaryLevel && (operand.StartsWith("-", System.StringComparison.Ordinal) || operand.StartsWith("+", System.StringComparison.Ordinal)));
+                bool wrap = inner < UnaryLevel || (inner == UnaryLevel && (operand.StartsWith("-", StringComparison.Ordinal) || operand.StartsWith("+", StringComparison.Ordinal)));
                 return unary.Operator + (wrap ? $"({operand})" : operand);
             }
 
@@ -92,25 +98,64 @@ internal sealed class ExpressionPrinter
             }
 
             case Conditional conditional:
-            {
                 precedence = ConditionalLevel;
-                string condition = RecordedConditions.TryGetValue(conditional.Id, out string? flag)
-                    ? flag
-                    : Wrap(conditional.Condition, ConditionalLevel + 1);
-                return $"{condition} ? {Wrap(conditional.WhenTrue, ConditionalLevel)} : {Wrap(conditional.WhenFalse, ConditionalLevel)}";
-            }
-
+                return $"{Wrap(conditional.Condition, ConditionalLevel + 1)} ? {Wrap(conditional.WhenTrue, ConditionalLevel)} : {Wrap(conditional.WhenFalse, ConditionalLevel)}";
             case Intrinsic intrinsic:
             {
-                precedence = Primary;
                 ScalarType argumentType = intrinsic.Arguments.Count > 0 ? intrinsic.Arguments[0].Type : intrinsic.Type;
                 return $"{Function(intrinsic.Name, argumentType)}({string.Join(", ", intrinsic.Arguments.Select(Print))})";
             }
 
-            default:
-                precedence = Primary;
+            case Invocation invocation:
+                return $"{invocation.Method}({string.Join(", ", invocation.Arguments.Select(Print))})";
+            case RefTo reference:
+                return "ref " + Print(reference.Target);
+            case DefaultValue:
                 return "default";
+            case SpanOf span:
+                return PrintSpan(span);
+            case Popped popped:
+                return _nameOf(popped.Stack) + ".Pop()";
+            case LoadVector load:
+                return load.Width == LocalShape.Vector512
+                    ? $"{Vector512}.Create<{TypeName(load.Type)}>({Print(load.Span)})"
+                    : $"new {Vector}<{TypeName(load.Type)}>({Print(load.Span)})";
+            case Broadcast broadcast:
+                return broadcast.Width == LocalShape.Vector512
+                    ? $"{Vector512}.Create<{TypeName(broadcast.Type)}>({Print(broadcast.Value)})"
+                    : $"new {Vector}<{TypeName(broadcast.Type)}>({Print(broadcast.Value)})";
+            case SumLanes sum:
+                return $"{(sum.Width == LocalShape.Vector512 ? Vector512 : Vector)}.Sum({Print(sum.Vector)})";
+            case LaneCount count:
+                return $"{TypeName(count.Element, count.Width)}.Count";
+            case Accelerated accelerated:
+                return $"{(accelerated.Width == LocalShape.Vector512 ? Vector512 : Vector)}.IsHardwareAccelerated";
+            case NewPooledBuffer pooled:
+                return $"new {TypeName(pooled.Type, LocalShape.PooledBuffer)}({Print(pooled.Length)})";
+            case Quoted quoted:
+                return Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(Print(quoted.Expression), quote: true);
+            default:
+                throw new InvalidOperationException($"the printer has no form for {expr.GetType().Name} (a pass should have lowered it)");
         }
+    }
+
+    /// <summary>A buffer as a span: arrays through <c>MemoryExtensions.AsSpan</c>, pooled buffers through their <c>Span</c>.</summary>
+    private string PrintSpan(SpanOf span)
+    {
+        string name = _nameOf(span.Buffer);
+        string range = span.Start is null ? "" : span.Length is null ? Print(span.Start) : $"{Print(span.Start)}, {Print(span.Length)}";
+        switch (_shapeOf(span.Buffer))
+        {
+            case LocalShape.Array:
+                return range.Length == 0
+                    ? $"global::System.MemoryExtensions.AsSpan({name})"
+                    : $"global::System.MemoryExtensions.AsSpan({name}, {range})";
+            case LocalShape.PooledBuffer:
+                name += ".Span";
+                break;
+        }
+
+        return range.Length == 0 ? name : $"{name}.Slice({range})";
     }
 
     private string Wrap(Expr expr, int minimum)

@@ -36,7 +36,10 @@ internal static class GradientEmitter
 
     private static GeneratedGradient? EmitChecked(MethodModel method)
     {
-        (string body, Names names, ActivityAnalysis activity) = GradientBuilder.Build(method);
+        AdjointProgram program = Passes.PassPipeline.Run(ReverseMode.Differentiate(method, out ActivityAnalysis activity));
+        var body = new SourceWriter();
+        body.Indent();
+        ProgramPrinter.Print(method, program, body);
         var warnings = new List<DiagnosticInfo>();
         if (method.ReturnType is not null && !activity.ResultDependsOnInputs)
         {
@@ -83,10 +86,10 @@ internal static class GradientEmitter
             writer.OpenBlock($"partial {type.Keyword} {type.Name}");
         }
 
-        WriteSignature(writer, method, names, activity);
+        WriteSignature(writer, method, new Names(method), activity);
         writer.Line("{");
         writer.Indent();
-        string[] lines = body.TrimEnd('\n').Split('\n');
+        string[] lines = body.ToString().TrimEnd('\n').Split('\n');
         foreach (string line in lines)
         {
             if (line.Length == 0)

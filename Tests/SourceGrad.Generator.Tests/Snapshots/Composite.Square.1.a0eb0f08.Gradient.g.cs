@@ -16,15 +16,14 @@ partial class Composite
     public static double SquareGradient(double a, ref double dA, double seed = 1)
     {
         double _result1 = default;
-        double _dA = 0;
+        double _dA = 0d;
 
         // Forward sweep: the original computation, keeping what the reverse sweep needs.
         _result1 = a * a;
 
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // a * a
-        _dA += seed * a;
-        _dA += seed * a;
+        _dA += 2d * a * seed;
 
         dA += _dA;
         return _result1;

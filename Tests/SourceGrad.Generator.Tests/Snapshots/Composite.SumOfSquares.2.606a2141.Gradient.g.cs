@@ -16,14 +16,14 @@ partial class Composite
     public static double SumOfSquaresGradient(double x, double y, ref double dX, ref double dY, double seed = 1)
     {
         double _result1 = default;
-        double _dX = 0;
-        double _dY = 0;
+        double _dX = 0d;
+        double _dY = 0d;
         double _square = default;
-        double _dSquare = 0;
+        double _dSquare = 0d;
         double _square_2 = default;
-        double _dSquare_2 = 0;
+        double _dSquare_2 = 0d;
         double s = default;
-        double _dS = 0;
+        double _dS = 0d;
 
         // Forward sweep: the original computation, keeping what the reverse sweep needs.
         _square = global::Composite.Square(x);
@@ -34,16 +34,16 @@ partial class Composite
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // return Math.Sqrt(s);
         double _v1 = global::System.Math.Sqrt(s);
-        _dS += seed / (2 * _v1);
+        _dS += seed / (2d * _v1);
         // double s = Square(x) + Square(y);
         _dSquare += _dS;
         _dSquare_2 += _dS;
         // Square(y);
         global::Composite.SquareGradient(y, ref _dY, _dSquare_2);
-        _dSquare_2 = 0;
+        _dSquare_2 = 0d;
         // Square(x);
         global::Composite.SquareGradient(x, ref _dX, _dSquare);
-        _dSquare = 0;
+        _dSquare = 0d;
 
         dX += _dX;
         dY += _dY;

@@ -17,13 +17,13 @@ partial class ControlFlow
     {
         double _result1 = default;
         int _exit1 = default;
-        double _dX = 0;
+        double _dX = 0d;
         double acc = default;
-        double _dAcc = 0;
+        double _dAcc = 0d;
         int _trips1 = default;
         int _exit2 = default;
-        var _savedDoubles = new global::SourceGrad.Internal.SaveStack<double>();
-        var _savedInts = new global::SourceGrad.Internal.SaveStack<int>();
+        global::SourceGrad.Internal.SaveStack<int> _savedInts = default;
+        global::SourceGrad.Internal.SaveStack<double> _savedDoubles = default;
 
         // Forward sweep: the original computation, keeping what the reverse sweep needs.
         acc = 1d;
@@ -69,14 +69,14 @@ partial class ControlFlow
             // acc = acc * x + 1;
             acc = _savedDoubles.Pop();
             double _t1 = _dAcc;
-            _dAcc = 0;
+            _dAcc = 0d;
             _dAcc += _t1 * x;
             _dX += _t1 * acc;
         }
 
         dX += _dX;
-        _savedDoubles.Dispose();
         _savedInts.Dispose();
+        _savedDoubles.Dispose();
         return _result1;
     }
 }

@@ -18,7 +18,7 @@ namespace Demo.Activations
         public static float SigmoidGradient(float x, ref float dX, float seed = 1)
         {
             float _result1 = default;
-            float _dX = 0;
+            float _dX = 0f;
 
             // Forward sweep: the original computation, keeping what the reverse sweep needs.
             _result1 = 1f / (1f + global::System.MathF.Exp(-x));

@@ -15,7 +15,7 @@ partial class Elementwise
     [global::System.CodeDom.Compiler.GeneratedCode("SourceGrad", "1.0")]
     public static void SoftplusGradient(global::System.ReadOnlySpan<double> input, global::System.Span<double> output, double scale, global::System.Span<double> dInput, global::System.Span<double> dOutput, ref double dScale)
     {
-        double _dScale = 0;
+        double _dScale = 0d;
         int _trips1 = default;
 
         // Forward sweep: the original computation, keeping what the reverse sweep needs.
@@ -37,7 +37,7 @@ partial class Elementwise
             double _d2 = _d1 * _v2;
             _dScale += _d2 * input[i];
             dInput[i] += _d2 * scale;
-            dOutput[i] = 0;
+            dOutput[i] = 0d;
         }
 
         dScale += _dScale;

@@ -16,16 +16,16 @@ partial class Layers
     public static void DenseGradient(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> b, global::System.Span<float> y, int inputs, int outputs, global::System.Span<float> dX, global::System.Span<float> dW, global::System.Span<float> dB, global::System.Span<float> dY)
     {
         float sum = default;
-        float _dSum = 0;
+        float _dSum = 0f;
         int _trips1 = default;
         int _trips2 = default;
         bool _choice1 = default;
-        global::SourceGrad.Internal.PooledBuffer<bool> _slots1Buffer = default;
+        global::SourceGrad.Internal.PooledBuffer<bool> _slotsBuffer1 = default;
         global::System.Span<bool> _slots1 = default;
 
         // Forward sweep: the original computation, keeping what the reverse sweep needs.
-        _slots1Buffer = new global::SourceGrad.Internal.PooledBuffer<bool>(global::System.Math.Max(0, outputs));
-        _slots1 = _slots1Buffer.Span;
+        _slotsBuffer1 = new global::SourceGrad.Internal.PooledBuffer<bool>(global::System.Math.Max(0, outputs));
+        _slots1 = _slotsBuffer1.Span;
         _trips1 = global::System.Math.Max(0, outputs);
         for (int o = 0; o < outputs; o++)
         {
@@ -51,7 +51,7 @@ partial class Layers
             {
                 _dSum += dY[o];
             }
-            dY[o] = 0;
+            dY[o] = 0f;
             // for (int i = 0; i < inputs; i++)
             _trips2 = global::System.Math.Max(0, inputs);
             for (int i = inputs - 1; i >= 0; i--)
@@ -62,9 +62,9 @@ partial class Layers
             }
             // float sum = b[o];
             dB[o] += _dSum;
-            _dSum = 0;
+            _dSum = 0f;
         }
 
-        _slots1Buffer.Dispose();
+        _slotsBuffer1.Dispose();
     }
 }

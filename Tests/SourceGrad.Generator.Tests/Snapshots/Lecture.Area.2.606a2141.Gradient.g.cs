@@ -16,14 +16,14 @@ partial class Lecture
     public static double AreaGradient(double width, double height, ref double dWidth, ref double dHeight, double seed = 1)
     {
         double _result1 = default;
-        double _dWidth = 0;
-        double _dHeight = 0;
+        double _dWidth = 0d;
+        double _dHeight = 0d;
         double _multiply = default;
-        double _dMultiply = 0;
+        double _dMultiply = 0d;
         double area = default;
-        double _dArea = 0;
+        double _dArea = 0d;
         double _multiply_2 = default;
-        double _dMultiply_2 = 0;
+        double _dMultiply_2 = 0d;
 
         // Forward sweep: the original computation, keeping what the reverse sweep needs.
         _multiply = global::Lecture.Multiply(width, height);
@@ -37,12 +37,12 @@ partial class Lecture
         _dMultiply_2 += seed;
         // Multiply(width, width);
         global::Lecture.MultiplyBackward(width, width, ref _dWidth, ref _dWidth, _dMultiply_2);
-        _dMultiply_2 = 0;
+        _dMultiply_2 = 0d;
         // double area = Multiply(width, height);
         _dMultiply += _dArea;
         // Multiply(width, height);
         global::Lecture.MultiplyBackward(width, height, ref _dWidth, ref _dHeight, _dMultiply);
-        _dMultiply = 0;
+        _dMultiply = 0d;
 
         dWidth += _dWidth;
         dHeight += _dHeight;

@@ -16,14 +16,14 @@ partial class Lecture
     public static double LossGradient(double w1, double w2, double x, double y, ref double dW1, ref double dW2, double seed = 1)
     {
         double _result1 = default;
-        double _dW1 = 0;
-        double _dW2 = 0;
+        double _dW1 = 0d;
+        double _dW2 = 0d;
         double h = default;
-        double _dH = 0;
+        double _dH = 0d;
         double prediction = default;
-        double _dPrediction = 0;
+        double _dPrediction = 0d;
         double error = default;
-        double _dError = 0;
+        double _dError = 0d;
 
         // Forward sweep: the original computation, keeping what the reverse sweep needs.
         h = global::System.Math.Max(0d, w1 * x);
@@ -33,19 +33,19 @@ partial class Lecture
 
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // return 0.5 * error * error;
-        double _d2 = seed * error;
-        _dError += _d2 * 0.5d;
-        double _v2 = 0.5d * error;
-        _dError += seed * _v2;
+        double _d1 = seed * error;
+        _dError += _d1 * 0.5d;
+        double _v1 = 0.5d * error;
+        _dError += seed * _v1;
         // double error = prediction - y;
         _dPrediction += _dError;
         // double prediction = w2 * h;
         _dW2 += _dPrediction * h;
         _dH += _dPrediction * w2;
         // double h = Math.Max(0, w1 * x);
-        double _v1 = w1 * x;
-        double _d1 = 0d >= _v1 ? 0 : _dH;
-        _dW1 += _d1 * x;
+        double _v2 = w1 * x;
+        double _d2 = 0d >= _v2 ? 0d : _dH;
+        _dW1 += _d2 * x;
 
         dW1 += _dW1;
         dW2 += _dW2;

@@ -16,18 +16,18 @@ partial class Polynomials
     public static double HornerGradient(global::System.ReadOnlySpan<double> coefficients, double x, global::System.Span<double> dCoefficients, ref double dX, double seed = 1)
     {
         double _result1 = default;
-        double _dX = 0;
+        double _dX = 0d;
         double p = default;
-        double _dP = 0;
+        double _dP = 0d;
         int _trips1 = default;
-        global::SourceGrad.Internal.PooledBuffer<double> _slots1Buffer = default;
+        global::SourceGrad.Internal.PooledBuffer<double> _slotsBuffer1 = default;
         global::System.Span<double> _slots1 = default;
 
         // Forward sweep: the original computation, keeping what the reverse sweep needs.
         p = 0d;
-        _slots1Buffer = new global::SourceGrad.Internal.PooledBuffer<double>((global::System.Math.Max(0, (coefficients.Length - 1) - 0 + 1)));
-        _slots1 = _slots1Buffer.Span;
-        _trips1 = global::System.Math.Max(0, (coefficients.Length - 1) - 0 + 1);
+        _slotsBuffer1 = new global::SourceGrad.Internal.PooledBuffer<double>(global::System.Math.Max(0, coefficients.Length - 1 - 0 + 1));
+        _slots1 = _slotsBuffer1.Span;
+        _trips1 = global::System.Math.Max(0, coefficients.Length - 1 - 0 + 1);
         for (int i = coefficients.Length - 1; i >= 0; i--)
         {
             _slots1[(i - (coefficients.Length - 1)) / -1] = p;
@@ -39,20 +39,20 @@ partial class Polynomials
         // return p;
         _dP += seed;
         // for (int i = coefficients.Length - 1; i >= 0; i--)
-        _trips1 = global::System.Math.Max(0, (coefficients.Length - 1) - 0 + 1);
-        for (int i = 0; i <= (coefficients.Length - 1); i++)
+        _trips1 = global::System.Math.Max(0, coefficients.Length - 1 - 0 + 1);
+        for (int i = 0; i <= coefficients.Length - 1; i++)
         {
             // p = p * x + coefficients[i];
             p = _slots1[(i - (coefficients.Length - 1)) / -1];
             double _t1 = _dP;
-            _dP = 0;
+            _dP = 0d;
             _dP += _t1 * x;
             _dX += _t1 * p;
             dCoefficients[i] += _t1;
         }
 
-        _slots1Buffer.Dispose();
         dX += _dX;
+        _slotsBuffer1.Dispose();
         return _result1;
     }
 }

@@ -1,0 +1,88 @@
+namespace SourceGrad.Generator.Model;
+
+// The adjoint IR: the gradient as a program. Differentiation builds it from the primal IR (Ir.cs), the
+// optimisation passes rewrite it, and the printer writes it as C#; nothing else writes code. Like the primal
+// IR it is a tree of equatable records that holds nothing from the compilation, so each stage of the pipeline
+// caches by value.
+//
+// Variables are numbered: the primal method's variables keep their ids (0 … n−1) and the generated ones
+// (adjoints, temporaries, saved values, flags) follow. Names are given only by the printer, so a pass can add
+// and remove locals freely and the generated names stay stable and gap-free.
+
+/// <summary>What a generated variable is for; the printer derives its name from this and its stem.</summary>
+internal enum LocalRole
+{
+    /// <summary>A variable of the primal method (a parameter, local, loop counter or call result).</summary>
+    Primal,
+
+    /// <summary>The adjoint of the primal variable <see cref="Local.Of"/>.</summary>
+    Adjoint,
+
+    /// <summary>A value the generated code computes once and reads again.</summary>
+    Temporary,
+}
+
+/// <summary>How a variable is stored.</summary>
+internal enum LocalShape
+{
+    Scalar,
+    Span,
+    ReadOnlySpan,
+    Array,
+
+    /// <summary>A <c>SourceGrad.Internal.PooledBuffer&lt;T&gt;</c>: a zeroed buffer from the array pool.</summary>
+    PooledBuffer,
+
+    /// <summary>A <c>SourceGrad.Internal.SaveStack&lt;T&gt;</c>: saved values in LIFO order.</summary>
+    SaveStack,
+
+    /// <summary>A <c>Vector512&lt;T&gt;</c>.</summary>
+    Vector512,
+
+    /// <summary>A <c>System.Numerics.Vector&lt;T&gt;</c> (the machine's preferred width).</summary>
+    Vector,
+}
+
+/// <summary>
+/// A variable of the adjoint program. <see cref="Type"/> is the element type of buffers and vectors; <see cref="Stem"/>
+/// is the name or the stem a generated name is numbered from (<c>_t</c> → <c>_t1</c>); <see cref="Of"/> is the primal
+/// variable an adjoint belongs to (else −1); <see cref="Numbered"/> says whether the stem takes a number.
+/// </summary>
+internal sealed record Local(string Stem, ScalarType Type, LocalShape Shape, LocalRole Role, int Of = -1, bool Numbered = true)
+{
+    public bool IsBuffer => Shape is LocalShape.Span or LocalShape.ReadOnlySpan or LocalShape.Array;
+}
+
+/// <summary>
+/// A value the forward sweep keeps (<see cref="Save"/>) and the reverse sweep takes back (<see cref="Saved"/>).
+/// <see cref="Loops"/> are the ids of the primal loops around the save, outermost first: where the value is kept
+/// (a local, a buffer indexed by iteration, a stack) is decided by the storage pass from them.
+/// </summary>
+internal sealed record SaveSlot(int Id, ScalarType Type, EquatableArray<int> Loops);
+
+/// <summary>
+/// A primal loop as the storage pass sees it. An indexed loop's trip count is known on entry: its saved values live in
+/// buffers indexed by <see cref="Iteration"/> (the iteration's position in the nest of indexed loops, computed from
+/// the counters), sized by the product of the nest's <see cref="TripCount"/>s before the outermost indexed loop
+/// <see cref="Root"/> starts (where the forward sweep has an <see cref="AllocateSaved"/> marker).
+/// </summary>
+internal sealed record LoopRecord(int Id, bool Indexed, Expr? Iteration, Expr? TripCount, int Root);
+
+/// <summary>
+/// The gradient of one method as a program: its variables, saved values and loops, and its body in parts —
+/// declarations, the forward sweep, what runs between the sweeps (the target of early returns), the reverse sweep,
+/// the epilogue (adjoints handed to the caller, storage returned), and the value returned (null for void).
+/// </summary>
+internal sealed record AdjointProgram(
+    EquatableArray<Local> Locals,
+    EquatableArray<SaveSlot> Slots,
+    EquatableArray<LoopRecord> Loops,
+    Sequence Prologue,
+    Sequence Forward,
+    Sequence BetweenSweeps,
+    Sequence Reverse,
+    Sequence Epilogue,
+    Expr? Result)
+{
+    public Local this[int local] => Locals[local];
+}

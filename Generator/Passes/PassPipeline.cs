@@ -1,0 +1,13 @@
+using SourceGrad.Generator.Model;
+
+namespace SourceGrad.Generator.Passes;
+
+/// <summary>The optimisation passes over the adjoint program, in the order they run; each is one file.</summary>
+internal static class PassPipeline
+{
+    public static AdjointProgram Run(AdjointProgram program)
+    {
+        program = SaveStorage.Run(program);
+        return program;
+    }
+}
