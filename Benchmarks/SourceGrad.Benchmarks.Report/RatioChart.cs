@@ -17,7 +17,6 @@ public static class RatioChart
         [
             new("primal", Colors.Gray, (m, p, _) => p is null ? null : m.ScalarRatio(p, "Primal")),
             new("hand-written", Color.FromHex("#2ca02c"), (m, p, b) => p is null ? m.MlpRatio("HandWritten", b) : m.ScalarRatio(p, "HandWritten")),
-            new("hand-written, same indexing", Color.FromHex("#98df8a"), (m, p, _) => p is null ? null : m.ScalarRatio(p, "HandWrittenSameIndexing")),
             new("scalar tape", Color.FromHex("#d62728"), (m, p, _) => p is null ? null : m.ScalarRatio(p, "ScalarTape")),
             new("central differences", Color.FromHex("#9467bd"), (m, p, _) => p is null ? null : m.ScalarRatio(p, "FiniteDifferences")),
             new("tensor tape", Color.FromHex("#ff7f0e"), (m, p, b) => p is null ? m.MlpRatio("TensorTape", b) : null),

@@ -14,7 +14,6 @@ public static class Suites
         (Generated, "generated"),
         ("Primal", "primal (no gradient)"),
         ("HandWritten", "hand-written adjoint"),
-        ("HandWrittenSameIndexing", "hand-written, same indexing as generated"),
         ("ScalarTape", "scalar tape"),
         ("FiniteDifferences", "central differences"),
     ];

@@ -36,9 +36,8 @@ public static class Targets
         var verdicts = new List<TargetVerdict>();
 
         // Generated vs hand-written: every problem that has both, the MLP steps included.
-        // For the loop MLP the hand-written adjoint with the same indexing is "the same code"; the sliced one is faster.
         var handWritten = Suites.ScalarProblems
-            .Select(problem => (problem.Title, m.ScalarRatio(problem, "HandWrittenSameIndexing") ?? m.ScalarRatio(problem, "HandWritten")))
+            .Select(problem => (problem.Title, m.ScalarRatio(problem, "HandWritten")))
             .Concat(Suites.MlpBatches.Select(batch => ($"MLP step, batch {batch}", m.MlpRatio("HandWritten", batch))))
             .Where(pair => pair.Item2 is not null)
             .Select(pair => (pair.Item1, Generated: 1 / pair.Item2!.Value))

@@ -3,8 +3,8 @@ using BenchmarkDotNet.Attributes;
 namespace SourceGrad.Benchmarks.Generated;
 
 /// <summary>
-/// The loop-written MLP (784-32-10, a small batch): the generated gradient (the baseline), the primal, a hand-written
-/// adjoint with the generated code's indexing and an optimised one (row slices), side by side, with allocations.
+/// The loop-written MLP (784-32-10, a small batch): the generated gradient (the baseline), the primal and the
+/// hand-written adjoint, side by side, with allocations.
 /// </summary>
 [MemoryDiagnoser]
 public class LoopMlpBenchmarks
@@ -54,9 +54,6 @@ public class LoopMlpBenchmarks
         ClearGradients();
         HandWritten();
         Scalar.GradientAgreement.Check($"loop MLP, batch {Batch}", "hand-written", generated, Gradients(), 1e-5);
-        ClearGradients();
-        HandWrittenSameIndexing();
-        Scalar.GradientAgreement.Check($"loop MLP, batch {Batch}", "hand-written (same indexing)", generated, Gradients(), 1e-5);
         AllocationCheck.Run($"{nameof(LoopMlpBenchmarks)}.{nameof(Generated)}[Hidden={Hidden}&Batch={Batch}]", () => Generated());
     }
 
@@ -76,11 +73,6 @@ public class LoopMlpBenchmarks
 
     [Benchmark]
     public float Primal() => LoopMlp.Loss(_w1, _b1, _w2, _b2, _x, _labels, Batch, Inputs, Hidden, Classes);
-
-    /// <summary>A hand-written adjoint with the generated code's indexing (no row slices).</summary>
-    [Benchmark]
-    public float HandWrittenSameIndexing() =>
-        LoopMlp.HandWrittenSameIndexingGradient(_w1, _b1, _w2, _b2, _x, _labels, Batch, Inputs, Hidden, Classes, _dW1, _dB1, _dW2, _dB2);
 
     [Benchmark]
     public float HandWritten() =>
