@@ -53,7 +53,10 @@ public static partial class LoopMlp
         return loss / batch;
     }
 
-    /// <summary>The same gradient written by hand: forward keeps h and the softmax per sample, backward reuses them.</summary>
+    /// <summary>
+    /// The same gradient written by hand, one sample at a time: forward keeps h and the softmax, backward reuses them;
+    /// row slices throughout, and the weight rows of units the ReLU switched off are skipped.
+    /// </summary>
     public static float HandWrittenGradient(
         ReadOnlySpan<float> w1, ReadOnlySpan<float> b1, ReadOnlySpan<float> w2, ReadOnlySpan<float> b2,
         ReadOnlySpan<float> x, ReadOnlySpan<int> labels, int batch, int inputs, int hidden, int classes,
@@ -93,6 +96,8 @@ public static partial class LoopMlp
                 max = MathF.Max(max, s);
             }
 
+            int label = labels[b];
+            float labelLogit = p[label];
             float sum = 0;
             for (int c = 0; c < classes; c++)
             {
@@ -100,14 +105,14 @@ public static partial class LoopMlp
                 sum += p[c];
             }
 
-            int label = labels[b];
-            loss += MathF.Log(sum) - MathF.Log(p[label]);
+            loss += MathF.Log(sum) + max - labelLogit;
 
             // Backward: dz = (softmax - onehot) / batch.
+            float softmaxScale = scale / sum;
             dH.Clear();
             for (int c = 0; c < classes; c++)
             {
-                float dz = (p[c] / sum - (c == label ? 1 : 0)) * scale;
+                float dz = p[c] * softmaxScale - (c == label ? scale : 0);
                 dB2[c] += dz;
                 Span<float> dRow = dW2.Slice(c * hidden, hidden);
                 ReadOnlySpan<float> row = w2.Slice(c * hidden, hidden);

@@ -26,17 +26,27 @@ public readonly partial struct Rosenbrock : IVectorProblem
         return sum;
     }
 
-    /// <summary>By hand: each term touches xᵢ and xᵢ₊₁ only; no intermediate is stored.</summary>
+    /// <summary>
+    /// By hand, in one pass with nothing stored: term i touches only xᵢ and xᵢ₊₁, so its share of xᵢ₊₁'s gradient
+    /// (200·aᵢ) is carried in a local to the next element, and each element of dX is read and written once.
+    /// </summary>
     public static double HandWrittenGradient(ReadOnlySpan<double> x, Span<double> dX)
     {
         double sum = 0;
+        double carried = 0;
         for (int i = 0; i < x.Length - 1; i++)
         {
-            double a = x[i + 1] - x[i] * x[i];
-            double b = 1 - x[i];
+            double xi = x[i];
+            double a = x[i + 1] - xi * xi;
+            double b = 1 - xi;
             sum += 100 * a * a + b * b;
-            dX[i] += -400 * a * x[i] - 2 * b;
-            dX[i + 1] += 200 * a;
+            dX[i] += carried - 400 * a * xi - 2 * b;
+            carried = 200 * a;
+        }
+
+        if (x.Length > 0)
+        {
+            dX[x.Length - 1] += carried;
         }
 
         return sum;
