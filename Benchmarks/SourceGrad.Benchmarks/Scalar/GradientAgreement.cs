@@ -9,10 +9,19 @@ public static class GradientAgreement
     /// <summary>Central differences are accurate to about h² and ε/h.</summary>
     public const double FiniteDifferenceTolerance = 1e-5;
 
-    /// <summary>Checks the hand-written, tape and finite-difference gradients against the generated one.</summary>
-    public static void CheckAll(string problem, double[] generated, double[] handWritten, double[] tape, double[] finiteDifferences)
+    /// <summary>
+    /// Checks the hand-written, tape and finite-difference gradients against the generated one, and the hand-written
+    /// vectorised one where the problem has it.
+    /// </summary>
+    public static void CheckAll(
+        string problem, double[] generated, double[] handWritten, double[] tape, double[] finiteDifferences, double[]? handWrittenVectorized = null)
     {
         Check(problem, "hand-written", generated, handWritten, ExactTolerance);
+        if (handWrittenVectorized is not null)
+        {
+            Check(problem, "hand-written vectorised", generated, handWrittenVectorized, ExactTolerance);
+        }
+
         Check(problem, "scalar tape", generated, tape, ExactTolerance);
         Check(problem, "finite-difference", generated, finiteDifferences, FiniteDifferenceTolerance);
     }

@@ -4,7 +4,7 @@ using SourceGrad.Tape;
 
 /// <summary>
 /// A scalar function of one vector, with every contender of suite 1: the primal, the generated gradient, a hand-written
-/// adjoint and the scalar tape. Implemented by structs, so <see cref="VectorProblemBenchmarks{TProblem}"/> is
+/// adjoint, the same adjoint vectorised by hand and the scalar tape. Implemented by structs, so <see cref="VectorProblemBenchmarks{TProblem}"/> is
 /// specialised for each and calls them directly.
 /// </summary>
 public interface IVectorProblem : IObjective
@@ -19,6 +19,9 @@ public interface IVectorProblem : IObjective
     static abstract double FGradient(ReadOnlySpan<double> x, Span<double> dX, double seed);
 
     static abstract double HandWrittenGradient(ReadOnlySpan<double> x, Span<double> dX);
+
+    /// <summary>The hand-written adjoint vectorised by hand (explicit SIMD or TensorPrimitives).</summary>
+    static abstract double HandWrittenVectorizedGradient(ReadOnlySpan<double> x, Span<double> dX);
 
     static abstract double TapeGradient(Tape tape, ReadOnlySpan<double> point, Span<Var> variables, Span<double> gradient);
 }
