@@ -4,7 +4,7 @@
 #   bash Benchmarks/report.sh           # full job: more, longer iterations
 #   bash Benchmarks/report.sh --quick   # quick job: a few short iterations per benchmark
 #
-# Suites: 1 scalar and loop code, 2 the MLP step (and the sgemm rate of its FLOP floor), 3 MatMul against OpenBLAS
+# Suites: 1 scalar and loop code (the loop MLP and the tanh RNN included), 2 the MLP step (and the sgemm rate of its FLOP floor), 3 MatMul against OpenBLAS
 # (SourceGrad alone when OpenBLAS is missing), 4 the generator; TorchSharp joins suite 2 when its opt-in project
 # builds. Each runs in-process with the settings of Benchmarks/Shared/ReportMode.cs; BenchmarkDotNet's results stay in
 # BenchmarkDotNet.Artifacts/report-<mode>/.
@@ -43,7 +43,7 @@ for project in SourceGrad.Benchmarks SourceGrad.Benchmarks.Generator SourceGrad.
 done
 
 record_load "start"
-main_filters=('*Scalar*' '*LoopMlp*' '*MlpStep*' '*SgemmRate*')
+main_filters=('*Scalar*' '*LoopMlp*' '*TanhRnn*' '*MlpStep*' '*SgemmRate*')
 matmul_filter='*MatMulBenchmarks*'
 if ! ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so\.0'; then
     matmul_filter='*MatMulBenchmarks.SourceGradMatMul*'

@@ -26,6 +26,7 @@ public static class Suites
         new("log-sum-exp (1,000 elements)", "VectorProblemBenchmarks<LogSumExp>"),
         new("loop-written MLP 784-32-10, batch 1", "LoopMlpBenchmarks", "Hidden=32&Batch=1", HasTape: false),
         new("loop-written MLP 784-32-10, batch 16", "LoopMlpBenchmarks", "Hidden=32&Batch=16", HasTape: false),
+        new("tanh RNN, 32 units, 16 inputs, 50 steps", "TanhRnnBenchmarks"),
     ];
 
     public const string MlpType = "MlpStepBenchmarks";
