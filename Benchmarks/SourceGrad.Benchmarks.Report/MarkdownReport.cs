@@ -19,6 +19,7 @@ public sealed class MarkdownReport(ResultSet results, Notes notes, string mode, 
         Line();
         WriteConditions();
         WriteTargets(verdicts);
+        WriteVectorizedComparison();
         Line($"![Each contender's time over the generated gradient's, per problem (log scale)]({chartPath})");
         Line();
         WriteScalarSuite();
@@ -103,12 +104,52 @@ public sealed class MarkdownReport(ResultSet results, Notes notes, string mode, 
         Line();
     }
 
+    /// <summary>Generated ÷ the hand-written adjoint vectorised by hand, beside generated ÷ the scalar one the targets use.</summary>
+    private void WriteVectorizedComparison()
+    {
+        var rows = Suites.ScalarProblems
+            .Select(problem => (problem, Scalar: _m.ScalarRatio(problem, Suites.HandWritten), Vectorized: _m.ScalarRatio(problem, Suites.HandWrittenVectorized)))
+            .Where(row => row.Scalar is not null || row.Vectorized is not null)
+            .ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        Line("### Beside the targets: the hand-written vectorised adjoint");
+        Line();
+        Line("Not a target: the same adjoint as `HandWritten`, vectorised by hand (`HandWrittenVectorized`), so that both comparisons are visible. "
+            + "The kind of a problem sets its limits.");
+        Line();
+        Line("| Problem | Kind | generated ÷ hand-written (the target's limit) | generated ÷ hand-written vectorised adjoint (information) |");
+        Line("|---|---|---:|---:|");
+        foreach ((Problem problem, double? scalar, double? vectorized) in rows)
+        {
+            string target = scalar is null ? "" : $"{Targets.Ratio(1 / scalar.Value)} (≤ {Targets.Ratio(Targets.HandWrittenLimit(problem.Kind))})";
+            Line($"| {problem.Title} | {KindLabel(problem.Kind)} | {target} | {(vectorized is null ? "none" : Targets.Ratio(1 / vectorized.Value))} |");
+        }
+
+        Line();
+        if (notes["vectorized"] is { } vectorizedNotes)
+        {
+            Line(vectorizedNotes);
+            Line();
+        }
+    }
+
+    private static string KindLabel(ProblemKind kind) => kind switch
+    {
+        ProblemKind.Scalar => "scalar",
+        ProblemKind.Loop => "loop",
+        _ => "loop-heavy",
+    };
 
     private void WriteScalarSuite()
     {
         Line("## Suite 1: scalar and loop code");
         Line();
-        Line("Each problem in double precision (the loop MLP in float), all inputs active. The generated gradient comes from a "
+        Line("Each problem in double precision (the loop MLP in float), all inputs active but the data (the loop MLP's images and "
+            + "labels, the tanh RNN's sequence and targets). The generated gradient comes from a "
             + "`[Differentiable]` method; every other contender computes the same gradient (checked to agree before timing).");
         Line();
         Line("| Problem | Contender | Time | Median | × generated | Allocated |");

@@ -2,7 +2,8 @@ namespace SourceGrad.Benchmarks.Report;
 
 /// <summary>
 /// The hand-written parts of the report, from Notes.md: one "## id" section per target (shown only when that target
-/// is missed: why) and a "## reading" section (how to read the numbers), so regenerating the report keeps them.
+/// is missed: why), "## conditions" (the machine), "## vectorized" (the hand-written vectorised adjoints) and
+/// "## reading" (how to read the numbers), so regenerating the report keeps them.
 /// </summary>
 public sealed class Notes
 {

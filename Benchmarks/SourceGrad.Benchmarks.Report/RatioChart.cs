@@ -15,9 +15,10 @@ public static class RatioChart
         var m = new Measurements(results);
         Series[] series =
         [
-            new("primal", Colors.Gray, (m, p, _) => p is null ? null : m.ScalarRatio(p, "Primal")),
-            new("hand-written", Color.FromHex("#2ca02c"), (m, p, b) => p is null ? m.MlpRatio("HandWritten", b) : m.ScalarRatio(p, "HandWritten")),
-            new("scalar tape", Color.FromHex("#d62728"), (m, p, _) => p is null ? null : m.ScalarRatio(p, "ScalarTape")),
+            new("primal", Colors.Gray, (m, p, _) => p is null ? null : m.ScalarRatio(p, Suites.Primal)),
+            new("hand-written", Color.FromHex("#2ca02c"), (m, p, b) => p is null ? m.MlpRatio(Suites.HandWritten, b) : m.ScalarRatio(p, Suites.HandWritten)),
+            new("hand-written, vectorised by hand", Color.FromHex("#98df8a"), (m, p, _) => p is null ? null : m.ScalarRatio(p, Suites.HandWrittenVectorized)),
+            new("scalar tape", Color.FromHex("#d62728"), (m, p, _) => p is null ? null : m.ScalarRatio(p, Suites.ScalarTape)),
             new("central differences", Color.FromHex("#9467bd"), (m, p, _) => p is null ? null : m.ScalarRatio(p, "FiniteDifferences")),
             new("tensor tape", Color.FromHex("#ff7f0e"), (m, p, b) => p is null ? m.MlpRatio("TensorTape", b) : null),
             new("TorchSharp", Color.FromHex("#1f77b4"), (m, p, b) => p is null ? m.TorchRatio(b) : null),

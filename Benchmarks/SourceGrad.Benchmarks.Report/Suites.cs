@@ -1,32 +1,58 @@
 namespace SourceGrad.Benchmarks.Report;
 
+/// <summary>What kind of code a suite-1 problem is, which sets its limits (<see cref="Targets"/>).</summary>
+public enum ProblemKind
+{
+    /// <summary>Straight-line code on a few scalars: the sigmoid neuron.</summary>
+    Scalar,
+
+    /// <summary>A loop over a span: Rosenbrock, log-sum-exp, the tanh recurrence.</summary>
+    Loop,
+
+    /// <summary>
+    /// Nested loops over rows of weights (the loop MLP, the tanh RNN): where the generated code's vectorised adjoint
+    /// loops should beat a scalar hand-written adjoint.
+    /// </summary>
+    LoopHeavy,
+}
+
 /// <summary>A row of a suite: one problem (a benchmark class, or one parameter combination of it).</summary>
-public sealed record Problem(string Title, string Type, string Parameters = "", bool HasPrimal = true, bool HasTape = true);
+public sealed record Problem(string Title, string Type, ProblemKind Kind, string Parameters = "");
 
 /// <summary>What the suites time and how the report names it: the benchmark classes, methods and parameters.</summary>
 public static class Suites
 {
     public const string Generated = "Generated";
+    public const string Primal = "Primal";
+
+    /// <summary>The natural hand-written adjoint in scalar C#, which the targets compare with.</summary>
+    public const string HandWritten = "HandWritten";
+
+    /// <summary>The same adjoint vectorised by hand, shown beside the targets (not one of them).</summary>
+    public const string HandWrittenVectorized = "HandWrittenVectorized";
+
+    public const string ScalarTape = "ScalarTape";
 
     /// <summary>Suite 1 contenders, by benchmark method name.</summary>
     public static readonly (string Method, string Label)[] ScalarContenders =
     [
         (Generated, "generated"),
-        ("Primal", "primal (no gradient)"),
-        ("HandWritten", "hand-written adjoint"),
-        ("ScalarTape", "scalar tape"),
+        (Primal, "primal (no gradient)"),
+        (HandWritten, "hand-written adjoint"),
+        (HandWrittenVectorized, "hand-written adjoint, vectorised by hand"),
+        (ScalarTape, "scalar tape"),
         ("FiniteDifferences", "central differences"),
     ];
 
     public static readonly Problem[] ScalarProblems =
     [
-        new("sigmoid neuron (5 inputs)", "SigmoidBenchmarks"),
-        new("Rosenbrock (1,000 variables)", "VectorProblemBenchmarks<Rosenbrock>"),
-        new("tanh recurrence (100 steps, 103 inputs)", "TanhRecurrenceBenchmarks"),
-        new("log-sum-exp (1,000 elements)", "VectorProblemBenchmarks<LogSumExp>"),
-        new("loop-written MLP 784-32-10, batch 1", "LoopMlpBenchmarks", "Hidden=32&Batch=1", HasTape: false),
-        new("loop-written MLP 784-32-10, batch 16", "LoopMlpBenchmarks", "Hidden=32&Batch=16", HasTape: false),
-        new("tanh RNN, 32 units, 16 inputs, 50 steps", "TanhRnnBenchmarks"),
+        new("sigmoid neuron (5 inputs)", "SigmoidBenchmarks", ProblemKind.Scalar),
+        new("Rosenbrock (1,000 variables)", "VectorProblemBenchmarks<Rosenbrock>", ProblemKind.Loop),
+        new("tanh recurrence (100 steps, 103 inputs)", "TanhRecurrenceBenchmarks", ProblemKind.Loop),
+        new("log-sum-exp (1,000 elements)", "VectorProblemBenchmarks<LogSumExp>", ProblemKind.Loop),
+        new("loop-written MLP 784-32-10, batch 1", "LoopMlpBenchmarks", ProblemKind.LoopHeavy, "Hidden=32&Batch=1"),
+        new("loop-written MLP 784-32-10, batch 16", "LoopMlpBenchmarks", ProblemKind.LoopHeavy, "Hidden=32&Batch=16"),
+        new("tanh RNN, 32 units, 16 inputs, 50 steps", "TanhRnnBenchmarks", ProblemKind.LoopHeavy),
     ];
 
     public const string MlpType = "MlpStepBenchmarks";
@@ -37,7 +63,7 @@ public static class Suites
     public static readonly (string Method, string Label)[] MlpContenders =
     [
         (Generated, "generated"),
-        ("HandWritten", "hand-written backward (same kernels)"),
+        (HandWritten, "hand-written backward (same kernels)"),
         ("TensorTape", "tensor tape"),
     ];
 
