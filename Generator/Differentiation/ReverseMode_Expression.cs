@@ -120,12 +120,22 @@ internal sealed partial class ReverseMode
                 continue;
             }
 
-            Expr contribution = ExprWalker.Rewrite(template, e => e is RuleArgument argument ? ValueOf(argument) : null);
+            Expr contribution = WithoutUnitFactors(ExprWalker.Rewrite(template, e => e is RuleArgument argument ? ValueOf(argument) : null));
             Expr operand = arguments[i];
             bool bind = !IsLeaf(operand) && !IsAtomic(contribution);
             Backpropagate(operand, bind ? Temp(contribution, code, "_d", operand.Type) : contribution, code);
         }
     }
+
+    /// <summary>x·1, 1·x and x/1 are x (exactly, in floating point): a rule applied to a constant argument says less.</summary>
+    private static Expr WithoutUnitFactors(Expr expr) => ExprWalker.Rewrite(expr, e => e switch
+    {
+        Binary { Operator: "*" or "/", Right: Literal right } b when IsOne(right) && b.Left.Type == b.Type => WithoutUnitFactors(b.Left),
+        Binary { Operator: "*", Left: Literal left } b when IsOne(left) && b.Right.Type == b.Type => WithoutUnitFactors(b.Right),
+        _ => null,
+    });
+
+    private static bool IsOne(Literal literal) => literal.Code is "1f" or "1d" or "1";
 
     /// <summary>The value of an expression in the reverse sweep: itself when it is a name, else a temporary.</summary>
     private Expr Value(Expr expr, List<Code> code) =>

@@ -60,14 +60,10 @@ internal sealed partial class ReverseMode
             return reverse;
         }
 
-        reverse.Add(new Comment(conditional.Source));
-        if (thenReverse.Count == 0 && elseReverse is { Count: > 0 })
-        {
-            reverse.Add(new If(new Unary(ScalarType.Bool, "!", taken!), ToSequence(elseReverse), null));
-            return reverse;
-        }
-
-        reverse.Add(new If(taken!, ToSequence(thenReverse), elseReverse is { Count: > 0 } ? ToSequence(elseReverse) : null));
+        Code branches = thenReverse.Count == 0 && elseReverse is { Count: > 0 }
+            ? new If(new Unary(ScalarType.Bool, "!", taken!), ToSequence(elseReverse), null)
+            : new If(taken!, ToSequence(thenReverse), elseReverse is { Count: > 0 } ? ToSequence(elseReverse) : null);
+        reverse.Add(new Section(conditional.Source, ToSequence(new List<Code> { branches })));
         return reverse;
     }
 

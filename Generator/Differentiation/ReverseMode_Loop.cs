@@ -142,7 +142,6 @@ internal sealed partial class ReverseMode
             return reverse;
         }
 
-        reverse.Add(new Comment(loop.Source));
         if (tripFormula is not null && (directHeader is null || frame.Indexed))
         {
             reverse.Add(new Assign(Ref(frame.Trips), "", tripFormula));
@@ -175,8 +174,10 @@ internal sealed partial class ReverseMode
         {
             if (!_plan.IsExploratory && _plan.IsRecomputed(declaration))
             {
-                iterationBody.Add(new Comment("recomputed: " + declaration.Source));
-                iterationBody.Add(new Assign(Ref(declaration.Variable), "", declaration.Initializer!));
+                iterationBody.Add(new Section("recomputed: " + declaration.Source, ToSequence(new List<Code>
+                {
+                    new Assign(Ref(declaration.Variable), "", declaration.Initializer!),
+                })));
             }
         }
 
@@ -196,7 +197,7 @@ internal sealed partial class ReverseMode
         iterationBody.AddRange(bodyReverse);
         reverse.Add(ReverseLoop(loop, frame, counter, start, directHeader, iterationBody));
         reverse.AddRange(initializerReverse);
-        return reverse;
+        return new List<Code> { new Section(loop.Source, ToSequence(reverse)) };
     }
 
     private Code ForwardLoop(Model.Loop loop, CanonicalCounter? counter, Expr start, List<Code> body)

@@ -131,6 +131,10 @@ internal sealed class ProgramPrinter
 
                 PrintSequence(commented.Body, lastInBlock);
                 break;
+            case Section section:
+                _writer.Line("// " + section.Title);
+                PrintSequence(section.Body, lastInBlock);
+                break;
             case Comment comment:
                 _writer.Line("// " + comment.Text);
                 break;

@@ -7,7 +7,12 @@ internal static class PassPipeline
 {
     public static AdjointProgram Run(AdjointProgram program)
     {
+        program = DeadCode.Run(program);
+        program = ForwardReuse.Run(program);
+        program = CopyPropagation.Run(program);
+        program = LoopScopedAdjoints.Run(program);
         program = SaveStorage.Run(program);
+        program = DeadCode.Run(program);
         return program;
     }
 }

@@ -121,6 +121,7 @@ internal static class SaveStorage
         {
             Locals = locals.ToEquatableArray(),
             Slots = EquatableArray<SaveSlot>.Empty,
+            Loops = EquatableArray<LoopRecord>.Empty,
             Prologue = new Sequence(prologue.ToEquatableArray()),
             Forward = Lower(program.Forward),
             BetweenSweeps = Lower(program.BetweenSweeps),

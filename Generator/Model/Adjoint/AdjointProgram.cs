@@ -86,3 +86,23 @@ internal sealed record AdjointProgram(
 {
     public Local this[int local] => Locals[local];
 }
+
+internal static class AdjointProgramParts
+{
+    /// <summary>Every part of the body in order, as one sequence (for analyses that look at the whole program).</summary>
+    public static Sequence Whole(this AdjointProgram program) => new(new Code[]
+    {
+        program.Prologue, program.Forward, program.BetweenSweeps, program.Reverse, program.Epilogue,
+        new Return(program.Result),
+    }.ToEquatableArray());
+
+    /// <summary>The program with <paramref name="map"/> applied to each part of its body.</summary>
+    public static AdjointProgram MapParts(this AdjointProgram program, System.Func<Sequence, Sequence> map) => program with
+    {
+        Prologue = map(program.Prologue),
+        Forward = map(program.Forward),
+        BetweenSweeps = map(program.BetweenSweeps),
+        Reverse = map(program.Reverse),
+        Epilogue = map(program.Epilogue),
+    };
+}

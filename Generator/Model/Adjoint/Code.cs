@@ -28,6 +28,12 @@ internal enum Sweep
 /// </summary>
 internal sealed record Commented(int Statement, string Source, Sweep Sweep, Sequence Body) : Code;
 
+/// <summary>
+/// Code under a comment line that names what it is for (the reverse of a loop or an <c>if</c>, a recomputed value):
+/// when a pass empties the body the comment goes too.
+/// </summary>
+internal sealed record Section(string Title, Sequence Body) : Code;
+
 /// <summary>A comment line (<c>// text</c>).</summary>
 internal sealed record Comment(string Text) : Code;
 

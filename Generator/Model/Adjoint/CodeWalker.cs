@@ -17,6 +17,9 @@ internal static class CodeWalker
             case Commented commented:
                 yield return commented.Body;
                 break;
+            case Section section:
+                yield return section.Body;
+                break;
             case If conditional:
                 yield return conditional.Then;
                 if (conditional.Else is not null)
@@ -128,12 +131,19 @@ internal static class CodeWalker
     /// rewritten children; what it returns takes the statement's place (a <see cref="Sequence"/> is spliced into the
     /// enclosing one, an empty one removes the statement).
     /// </summary>
-    public static Code Rewrite(Code code, Func<Code, Code> rewrite)
+    public static Code Rewrite(Code code, Func<Code, Code> rewrite) => Rewrite(code, (_, rebuilt) => rewrite(rebuilt));
+
+    /// <summary>
+    /// As <see cref="Rewrite(Code, Func{Code, Code})"/>, with the statement as it was before its children were rewritten
+    /// passed first (for passes that decided what to do on the original tree).
+    /// </summary>
+    public static Code Rewrite(Code code, Func<Code, Code, Code> rewrite)
     {
         Code rebuilt = code switch
         {
             Sequence sequence => RewriteSequence(sequence, rewrite),
             Commented commented => commented with { Body = RewriteSequence(commented.Body, rewrite) },
+            Section section => section with { Body = RewriteSequence(section.Body, rewrite) },
             If conditional => conditional with
             {
                 Then = RewriteSequence(conditional.Then, rewrite),
@@ -142,11 +152,14 @@ internal static class CodeWalker
             LoopCode loop => loop with { Step = RewriteSequence(loop.Step, rewrite), Body = RewriteSequence(loop.Body, rewrite) },
             _ => code,
         };
-        return rewrite(rebuilt);
+        return rewrite(code, rebuilt);
     }
 
     /// <summary>Rewrites every statement of a sequence with <see cref="Rewrite(Code, Func{Code, Code})"/>, splicing sequences.</summary>
-    public static Sequence RewriteSequence(Sequence sequence, Func<Code, Code> rewrite)
+    public static Sequence RewriteSequence(Sequence sequence, Func<Code, Code> rewrite) => RewriteSequence(sequence, (_, rebuilt) => rewrite(rebuilt));
+
+    /// <summary>Rewrites every statement of a sequence with <see cref="Rewrite(Code, Func{Code, Code, Code})"/>, splicing sequences.</summary>
+    public static Sequence RewriteSequence(Sequence sequence, Func<Code, Code, Code> rewrite)
     {
         var items = new List<Code>(sequence.Items.Count);
         foreach (Code item in sequence.Items)

@@ -24,17 +24,18 @@ partial class Composite
         double _dSquare_2 = 0d;
         double s = default;
         double _dS = 0d;
+        double _e1 = default;
 
         // Forward sweep: the original computation, keeping what the reverse sweep needs.
         _square = global::Composite.Square(x);
         _square_2 = global::Composite.Square(y);
         s = _square + _square_2;
-        _result1 = global::System.Math.Sqrt(s);
+        _e1 = global::System.Math.Sqrt(s);
+        _result1 = _e1;
 
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // return Math.Sqrt(s);
-        double _v1 = global::System.Math.Sqrt(s);
-        _dS += seed / (2d * _v1);
+        _dS += seed / (2d * _e1);
         // double s = Square(x) + Square(y);
         _dSquare += _dS;
         _dSquare_2 += _dS;

@@ -21,7 +21,6 @@ partial class ControlFlow
         double acc = default;
         double _dAcc = 0d;
         int _trips1 = default;
-        int _exit2 = default;
         global::SourceGrad.Internal.SaveStack<int> _savedInts = default;
         global::SourceGrad.Internal.SaveStack<double> _savedDoubles = default;
 
@@ -37,7 +36,6 @@ partial class ControlFlow
             {
                 _result1 = global::System.Math.Log(acc);
                 _savedInts.Push(1);
-                _savedInts.Push(9);
                 _exit1 = 9;
                 goto _reverse;
             }
@@ -45,7 +43,6 @@ partial class ControlFlow
             {
                 _savedInts.Push(0);
             }
-            _savedInts.Push(0);
         }
         _result1 = acc;
 
@@ -59,7 +56,6 @@ partial class ControlFlow
         // for (int i = 0; i < n; i++)
         for (int i = _trips1 - 1; i >= 0; i--)
         {
-            _exit2 = _savedInts.Pop();
             // if (acc > threshold)
             if (_savedInts.Pop() != 0)
             {

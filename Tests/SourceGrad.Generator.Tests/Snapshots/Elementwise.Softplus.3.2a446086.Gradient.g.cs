@@ -16,24 +16,35 @@ partial class Elementwise
     public static void SoftplusGradient(global::System.ReadOnlySpan<double> input, global::System.Span<double> output, double scale, global::System.Span<double> dInput, global::System.Span<double> dOutput, ref double dScale)
     {
         double _dScale = 0d;
-        int _trips1 = default;
+        global::SourceGrad.Internal.PooledBuffer<double> _slotsBuffer1 = default;
+        global::System.Span<double> _slots1 = default;
+        global::SourceGrad.Internal.PooledBuffer<double> _slotsBuffer2 = default;
+        global::System.Span<double> _slots2 = default;
 
         // Forward sweep: the original computation, keeping what the reverse sweep needs.
-        _trips1 = global::System.Math.Max(0, input.Length);
+        _slotsBuffer1 = new global::SourceGrad.Internal.PooledBuffer<double>(global::System.Math.Max(0, input.Length));
+        _slots1 = _slotsBuffer1.Span;
+        _slotsBuffer2 = new global::SourceGrad.Internal.PooledBuffer<double>(global::System.Math.Max(0, input.Length));
+        _slots2 = _slotsBuffer2.Span;
         for (int i = 0; i < input.Length; i++)
         {
-            output[i] = global::System.Math.Log(1d + global::System.Math.Exp(scale * input[i]));
+            double _e1 = global::System.Math.Exp(scale * input[i]);
+            double _e2 = 1d + _e1;
+            output[i] = global::System.Math.Log(_e2);
+            _slots1[i] = _e2;
+            _slots2[i] = _e1;
         }
 
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // for (int i = 0; i < input.Length; i++)
-        _trips1 = global::System.Math.Max(0, input.Length);
         for (int i = input.Length - 1; i >= 0; i--)
         {
             // output[i] = Math.Log(1 + Math.Exp(scale * input[i]));
-            double _v1 = 1d + global::System.Math.Exp(scale * input[i]);
+            double _e3 = _slots2[i];
+            double _e4 = _slots1[i];
+            double _v1 = _e4;
             double _d1 = dOutput[i] / _v1;
-            double _v2 = global::System.Math.Exp(scale * input[i]);
+            double _v2 = _e3;
             double _d2 = _d1 * _v2;
             _dScale += _d2 * input[i];
             dInput[i] += _d2 * scale;
@@ -41,5 +52,7 @@ partial class Elementwise
         }
 
         dScale += _dScale;
+        _slotsBuffer1.Dispose();
+        _slotsBuffer2.Dispose();
     }
 }

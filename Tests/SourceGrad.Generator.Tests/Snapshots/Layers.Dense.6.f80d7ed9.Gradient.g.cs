@@ -16,9 +16,6 @@ partial class Layers
     public static void DenseGradient(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> b, global::System.Span<float> y, int inputs, int outputs, global::System.Span<float> dX, global::System.Span<float> dW, global::System.Span<float> dB, global::System.Span<float> dY)
     {
         float sum = default;
-        float _dSum = 0f;
-        int _trips1 = default;
-        int _trips2 = default;
         bool _choice1 = default;
         global::SourceGrad.Internal.PooledBuffer<bool> _slotsBuffer1 = default;
         global::System.Span<bool> _slots1 = default;
@@ -26,11 +23,9 @@ partial class Layers
         // Forward sweep: the original computation, keeping what the reverse sweep needs.
         _slotsBuffer1 = new global::SourceGrad.Internal.PooledBuffer<bool>(global::System.Math.Max(0, outputs));
         _slots1 = _slotsBuffer1.Span;
-        _trips1 = global::System.Math.Max(0, outputs);
         for (int o = 0; o < outputs; o++)
         {
             sum = b[o];
-            _trips2 = global::System.Math.Max(0, inputs);
             for (int i = 0; i < inputs; i++)
             {
                 sum += w[o * inputs + i] * x[i];
@@ -42,9 +37,9 @@ partial class Layers
 
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // for (int o = 0; o < outputs; o++)
-        _trips1 = global::System.Math.Max(0, outputs);
         for (int o = outputs - 1; o >= 0; o--)
         {
+            float _dSum = 0f;
             // y[o] = sum > 0 ? sum : 0;
             _choice1 = _slots1[o];
             if (_choice1)
@@ -53,7 +48,6 @@ partial class Layers
             }
             dY[o] = 0f;
             // for (int i = 0; i < inputs; i++)
-            _trips2 = global::System.Math.Max(0, inputs);
             for (int i = inputs - 1; i >= 0; i--)
             {
                 // sum += w[o * inputs + i] * x[i];
@@ -62,7 +56,6 @@ partial class Layers
             }
             // float sum = b[o];
             dB[o] += _dSum;
-            _dSum = 0f;
         }
 
         _slotsBuffer1.Dispose();

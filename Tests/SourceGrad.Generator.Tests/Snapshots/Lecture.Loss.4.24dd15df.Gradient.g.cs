@@ -24,27 +24,29 @@ partial class Lecture
         double _dPrediction = 0d;
         double error = default;
         double _dError = 0d;
+        double _e1 = default;
+        double _e2 = default;
 
         // Forward sweep: the original computation, keeping what the reverse sweep needs.
-        h = global::System.Math.Max(0d, w1 * x);
+        _e2 = w1 * x;
+        h = global::System.Math.Max(0d, _e2);
         prediction = w2 * h;
         error = prediction - y;
-        _result1 = 0.5d * error * error;
+        _e1 = 0.5d * error;
+        _result1 = _e1 * error;
 
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // return 0.5 * error * error;
         double _d1 = seed * error;
         _dError += _d1 * 0.5d;
-        double _v1 = 0.5d * error;
-        _dError += seed * _v1;
+        _dError += seed * _e1;
         // double error = prediction - y;
         _dPrediction += _dError;
         // double prediction = w2 * h;
         _dW2 += _dPrediction * h;
         _dH += _dPrediction * w2;
         // double h = Math.Max(0, w1 * x);
-        double _v2 = w1 * x;
-        double _d2 = 0d >= _v2 ? 0d : _dH;
+        double _d2 = 0d >= _e2 ? 0d : _dH;
         _dW1 += _d2 * x;
 
         dW1 += _dW1;

@@ -19,7 +19,6 @@ partial class Polynomials
         double _dX = 0d;
         double p = default;
         double _dP = 0d;
-        int _trips1 = default;
         global::SourceGrad.Internal.PooledBuffer<double> _slotsBuffer1 = default;
         global::System.Span<double> _slots1 = default;
 
@@ -27,7 +26,6 @@ partial class Polynomials
         p = 0d;
         _slotsBuffer1 = new global::SourceGrad.Internal.PooledBuffer<double>(global::System.Math.Max(0, coefficients.Length - 1 - 0 + 1));
         _slots1 = _slotsBuffer1.Span;
-        _trips1 = global::System.Math.Max(0, coefficients.Length - 1 - 0 + 1);
         for (int i = coefficients.Length - 1; i >= 0; i--)
         {
             _slots1[(i - (coefficients.Length - 1)) / -1] = p;
@@ -39,7 +37,6 @@ partial class Polynomials
         // return p;
         _dP += seed;
         // for (int i = coefficients.Length - 1; i >= 0; i--)
-        _trips1 = global::System.Math.Max(0, coefficients.Length - 1 - 0 + 1);
         for (int i = 0; i <= coefficients.Length - 1; i++)
         {
             // p = p * x + coefficients[i];

@@ -1,0 +1,151 @@
+using System.Collections.Generic;
+using SourceGrad.Generator.Model;
+
+namespace SourceGrad.Generator.Passes;
+
+/// <summary>
+/// Removes what nothing needs, until nothing more goes: saves whose value no load reads (nothing is kept that nothing
+/// takes back), writes to generated locals nothing reads (a trip count the reverse loop no longer uses, an adjoint
+/// nothing propagates from), and the branches, reverse loops and commented blocks that are left empty.
+/// Before the storage pass a load (<see cref="Saved"/>) may go with the code that reads it, since its save then goes
+/// too; after it, nothing that pops a stack is removed, so the stacks stay balanced.
+/// </summary>
+/// <example>
+/// Before: <c>_trips1 = Math.Max(0, n); for (int i = n - 1; i >= 0; i--) { … }</c> with <c>_trips1</c> read nowhere.
+/// After: <c>for (int i = n - 1; i >= 0; i--) { … }</c>.
+/// </example>
+internal static class DeadCode
+{
+    public static AdjointProgram Run(AdjointProgram program)
+    {
+        while (true)
+        {
+            Uses uses = Uses.Of(program);
+            AdjointProgram next = program.MapParts(sequence => CodeWalker.RewriteSequence(sequence, code => Prune(code, program, uses)));
+            if (next.Equals(program))
+            {
+                return next;
+            }
+
+            program = next;
+        }
+    }
+
+    private static Code Prune(Code code, AdjointProgram program, Uses uses)
+    {
+        switch (code)
+        {
+            case Declare declare when Removable(program, declare.Local) && !uses.IsUsed(declare.Local) && Pure(declare.Value):
+            case Assign { Target: VariableRef target } assign when Removable(program, target.Variable) && !uses.IsUsed(target.Variable) && Pure(assign.Value):
+            case Accumulate { Target: VariableRef accumulated } accumulate when Removable(program, accumulated.Variable) && !uses.IsUsed(accumulated.Variable) && Pure(accumulate.Value):
+            case Save save when !uses.IsRead(save.Slot):
+            case If conditional when conditional.Then.IsEmpty && (conditional.Else?.IsEmpty ?? true) && Pure(conditional.Condition):
+            case LoopCode { Sweep: Sweep.Reverse } loop when loop.Body.IsEmpty && Pure(loop.Start) && Pure(loop.Condition):
+            case Section { Body.IsEmpty: true }:
+            case Commented { Body.IsEmpty: true }:
+                return Sequence.Empty;
+            case If { Then.IsEmpty: false, Else.IsEmpty: true } conditional:
+                return conditional with { Else = null };
+            default:
+                return code;
+        }
+    }
+
+    /// <summary>Whether the pass may delete writes to a local: a numbered generated scalar (not the contract's names).</summary>
+    private static bool Removable(AdjointProgram program, int local)
+    {
+        Local variable = program.Locals[local];
+        return variable.Role != LocalRole.Primal && variable.Numbered && variable.Shape is LocalShape.Scalar or LocalShape.Vector or LocalShape.Vector512;
+    }
+
+    /// <summary>Whether evaluating the expression does nothing but compute its value (a load counts: its save goes too).</summary>
+    private static bool Pure(Expr? expr) => expr is null || !ExprWalker.Any(expr, e => e is Invocation or Popped or RefTo);
+
+    /// <summary>Which locals some code reads, and which slots some load reads.</summary>
+    private sealed class Uses
+    {
+        private readonly HashSet<int> _used = new();
+        private readonly HashSet<int> _readSlots = new();
+
+        public bool IsUsed(int local) => _used.Contains(local);
+
+        public bool IsRead(int slot) => _readSlots.Contains(slot);
+
+        public static Uses Of(AdjointProgram program)
+        {
+            var uses = new Uses();
+
+            // Until the storage pass writes the loads, the loop records hold the index expressions of saved values.
+            foreach (LoopRecord loop in program.Loops)
+            {
+                foreach (Expr? expr in new[] { loop.Iteration, loop.TripCount })
+                {
+                    if (expr is not null)
+                    {
+                        uses.Add(expr);
+                    }
+                }
+            }
+
+            CodeWalker.Visit(program.Whole(), code =>
+            {
+                foreach (Expr expr in CodeWalker.Expressions(code))
+                {
+                    // Writing a local (=, op=, +=) does not use it; an element target reads its buffer and index.
+                    bool writtenOnly = expr is VariableRef && code switch
+                    {
+                        Assign assign => ReferenceEquals(assign.Target, expr),
+                        Accumulate accumulate => ReferenceEquals(accumulate.Target, expr),
+                        _ => false,
+                    };
+                    if (!writtenOnly)
+                    {
+                        uses.Add(expr);
+                    }
+                }
+
+                switch (code)
+                {
+                    case Dispose dispose:
+                        uses._used.Add(dispose.Local);
+                        break;
+                    case StackRange range:
+                        uses._used.Add(range.Stack);
+                        break;
+                    case Push push:
+                        uses._used.Add(push.Stack);
+                        break;
+                    case LoopCode { Counter: >= 0 } loop:
+                        uses._used.Add(loop.Counter);
+                        break;
+                }
+            });
+            return uses;
+        }
+
+        private void Add(Expr expr) => ExprWalker.Visit(expr, e =>
+        {
+            switch (e)
+            {
+                case VariableRef variable:
+                    _used.Add(variable.Variable);
+                    break;
+                case ElementRef element:
+                    _used.Add(element.Buffer);
+                    break;
+                case LengthOf length:
+                    _used.Add(length.Buffer);
+                    break;
+                case SpanOf span:
+                    _used.Add(span.Buffer);
+                    break;
+                case Popped popped:
+                    _used.Add(popped.Stack);
+                    break;
+                case Saved saved:
+                    _readSlots.Add(saved.Slot);
+                    break;
+            }
+        });
+    }
+}
