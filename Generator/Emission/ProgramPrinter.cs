@@ -151,12 +151,7 @@ internal sealed class ProgramPrinter
                 _writer.Line($"{Print(accumulate.Target)} += {Print(accumulate.Value)};");
                 break;
             case If conditional:
-                Block($"if ({Print(conditional.Condition)})", conditional.Then);
-                if (conditional.Else is not null)
-                {
-                    Block("else", conditional.Else);
-                }
-
+                PrintIf(conditional, "if");
                 break;
             case LoopCode loop:
                 PrintLoop(loop);
@@ -199,7 +194,7 @@ internal sealed class ProgramPrinter
             case StoreVector store:
                 _writer.Line(store.Width == LocalShape.Vector512
                     ? $"{ExpressionPrinter.Vector512}.CopyTo({Print(store.Vector)}, {Print(store.Span)});"
-                    : $"{Print(store.Vector)}.CopyTo({Print(store.Span)});");
+                    : $"{_expressions.PrintReceiver(store.Vector)}.CopyTo({Print(store.Span)});");
                 break;
             default:
                 throw new System.InvalidOperationException($"the printer has no form for {code.GetType().Name} (a pass should have lowered it)");
@@ -216,6 +211,20 @@ internal sealed class ProgramPrinter
         }
 
         return $"{target} {assign.Operator}= {Print(assign.Value)}";
+    }
+
+    /// <summary><c>if … else if … else</c>: an else holding only another if continues the chain.</summary>
+    private void PrintIf(If conditional, string keyword)
+    {
+        Block($"{keyword} ({Print(conditional.Condition)})", conditional.Then);
+        if (conditional.Else is { Items.Count: 1 } otherwise && otherwise.Items[0] is If next)
+        {
+            PrintIf(next, "else if");
+        }
+        else if (conditional.Else is not null)
+        {
+            Block("else", conditional.Else);
+        }
     }
 
     private void PrintLoop(LoopCode loop)

@@ -6,7 +6,8 @@ namespace SourceGrad.Generator.Passes;
 /// <summary>
 /// A temporary that only copies a name or a constant is replaced by it: <c>double _v1 = _e1;</c> goes and its uses
 /// read <c>_e1</c>. Only where the copied local cannot change in between: it is assigned in the forward sweep alone
-/// (so the reverse sweep, where the copies are, never writes it), and the temporary is assigned once.
+/// (so the reverse sweep, where the copies are, never writes it) or is a generated local assigned once, and the
+/// temporary is assigned once.
 /// </summary>
 /// <example>Before: <c>double _v2 = _e2; double _d2 = _d1 * _v2;</c> After: <c>double _d2 = _d1 * _e2;</c></example>
 internal static class CopyPropagation
@@ -38,7 +39,8 @@ internal static class CopyPropagation
                 && assignments[declare.Local] == 1
                 && value switch
                 {
-                    VariableRef source => !assignedAfterForward.Contains(source.Variable),
+                    VariableRef source => !assignedAfterForward.Contains(source.Variable)
+                        || (program.Locals[source.Variable].Role != LocalRole.Primal && assignments.TryGetValue(source.Variable, out int writes) && writes == 1),
                     Literal literal => !literal.Code.StartsWith("-", System.StringComparison.Ordinal),
                     _ => false,
                 })

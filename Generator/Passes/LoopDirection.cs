@@ -20,8 +20,8 @@ internal static class LoopDirection
 {
     public static AdjointProgram Run(AdjointProgram program) => program with
     {
-        Reverse = CodeWalker.RewriteSequence(program.Reverse, code =>
-            code is LoopCode loop && Descending(loop) is (Expr last, Expr first) && Independent(loop, program)
+        Reverse = CodeWalker.RewriteSequence(program.Reverse, (original, code) =>
+            code is LoopCode loop && Descending(loop) is (Expr last, Expr first) && Independent(loop, (LoopCode)original, program)
                 ? Ascending(loop, first, last)
                 : code),
     };
@@ -49,7 +49,9 @@ internal static class LoopDirection
         };
     }
 
-    private static bool Independent(LoopCode loop, AdjointProgram program)
+    /// <param name="loop">The loop, its inner loops already rewritten.</param>
+    /// <param name="original">The same loop in <paramref name="program"/>, where liveness looks for what follows it.</param>
+    private static bool Independent(LoopCode loop, LoopCode original, AdjointProgram program)
     {
         var body = new Sequence(loop.Body.Items);
         bool forbidden = false;
@@ -80,7 +82,7 @@ internal static class LoopDirection
             }
 
             bool reduction = facts.OnlyAccumulated.Contains(written) && !facts.ReadOtherwise.Contains(written);
-            if (!reduction && !(KilledFirst(body, written) && !Liveness.IsLiveAfter(program, loop, written)))
+            if (!reduction && !(KilledFirst(body, written) && !Liveness.IsLiveAfter(program, original, written)))
             {
                 return false;
             }

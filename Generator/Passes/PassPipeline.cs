@@ -1,18 +1,45 @@
+using System;
+using System.Collections.Generic;
 using SourceGrad.Generator.Model;
 
 namespace SourceGrad.Generator.Passes;
 
-/// <summary>The optimisation passes over the adjoint program, in the order they run; each is one file.</summary>
+/// <summary>
+/// The passes over the adjoint program, in the order they run; each is one file, and its tests show a program before
+/// and after it (Tests/SourceGrad.Generator.Tests/Passes). <see cref="SaveStorage"/> is the one that must run: it
+/// lowers the saves the others reason about into locals, buffers and stacks.
+/// </summary>
 internal static class PassPipeline
 {
-    public static AdjointProgram Run(AdjointProgram program)
+    public static IReadOnlyList<(string Name, Func<AdjointProgram, AdjointProgram> Run)> Passes { get; } = new (string, Func<AdjointProgram, AdjointProgram>)[]
     {
-        program = DeadCode.Run(program);
-        program = ForwardReuse.Run(program);
-        program = CopyPropagation.Run(program);
-        program = LoopScopedAdjoints.Run(program);
-        program = SaveStorage.Run(program);
-        program = DeadCode.Run(program);
+        (nameof(DeadCode), DeadCode.Run),
+        (nameof(ForwardReuse), ForwardReuse.Run),
+        (nameof(CopyPropagation), CopyPropagation.Run),
+        (nameof(LoopScopedAdjoints), LoopScopedAdjoints.Run),
+        (nameof(SaveStorage), SaveStorage.Run),
+        (nameof(LoopDirection), LoopDirection.Run),
+        ("DeadCode after storage", DeadCode.Run),
+        (nameof(Vectorize), Vectorize.Run),
+    };
+
+    /// <summary>Runs every pass; or, for tests, those before <paramref name="stopBefore"/>, or up to and with <paramref name="stopAfter"/>.</summary>
+    public static AdjointProgram Run(AdjointProgram program, string? stopBefore = null, string? stopAfter = null)
+    {
+        foreach ((string name, Func<AdjointProgram, AdjointProgram> run) in Passes)
+        {
+            if (name == stopBefore)
+            {
+                break;
+            }
+
+            program = run(program);
+            if (name == stopAfter)
+            {
+                break;
+            }
+        }
+
         return program;
     }
 }

@@ -37,15 +37,48 @@ partial class Elementwise
 
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // for (int i = 0; i < input.Length; i++)
-        for (int i = input.Length - 1; i >= 0; i--)
+        int _simd1 = 0;
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            global::System.Runtime.Intrinsics.Vector512<double> _dScaleLanes = global::System.Runtime.Intrinsics.Vector512.Create<double>(0d);
+            global::System.Runtime.Intrinsics.Vector512<double> _splat1 = global::System.Runtime.Intrinsics.Vector512.Create<double>(scale);
+            for (; _simd1 <= input.Length - global::System.Runtime.Intrinsics.Vector512<double>.Count; _simd1 += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+            {
+                // output[i] = Math.Log(1 + Math.Exp(scale * input[i]));
+                global::System.Runtime.Intrinsics.Vector512<double> _eLanes1 = global::System.Runtime.Intrinsics.Vector512.Create<double>(_slots2.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
+                global::System.Runtime.Intrinsics.Vector512<double> _eLanes2 = global::System.Runtime.Intrinsics.Vector512.Create<double>(_slots1.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
+                global::System.Runtime.Intrinsics.Vector512<double> _dLanes1 = global::System.Runtime.Intrinsics.Vector512.Create<double>(dOutput.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count)) / _eLanes2;
+                global::System.Runtime.Intrinsics.Vector512<double> _dLanes2 = _dLanes1 * _eLanes1;
+                _dScaleLanes += _dLanes2 * global::System.Runtime.Intrinsics.Vector512.Create<double>(input.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
+                global::System.Runtime.Intrinsics.Vector512.CopyTo(global::System.Runtime.Intrinsics.Vector512.Create<double>(dInput.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count)) + _dLanes2 * _splat1, dInput.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
+                global::System.Runtime.Intrinsics.Vector512.CopyTo(global::System.Runtime.Intrinsics.Vector512.Create<double>(0d), dOutput.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
+            }
+            _dScale += global::System.Runtime.Intrinsics.Vector512.Sum(_dScaleLanes);
+        }
+        else if (global::System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            global::System.Numerics.Vector<double> _dScaleLanes_2 = new global::System.Numerics.Vector<double>(0d);
+            global::System.Numerics.Vector<double> _splat2 = new global::System.Numerics.Vector<double>(scale);
+            for (; _simd1 <= input.Length - global::System.Numerics.Vector<double>.Count; _simd1 += global::System.Numerics.Vector<double>.Count)
+            {
+                // output[i] = Math.Log(1 + Math.Exp(scale * input[i]));
+                global::System.Numerics.Vector<double> _eLanes3 = new global::System.Numerics.Vector<double>(_slots2.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
+                global::System.Numerics.Vector<double> _eLanes4 = new global::System.Numerics.Vector<double>(_slots1.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
+                global::System.Numerics.Vector<double> _dLanes3 = new global::System.Numerics.Vector<double>(dOutput.Slice(_simd1, global::System.Numerics.Vector<double>.Count)) / _eLanes4;
+                global::System.Numerics.Vector<double> _dLanes4 = _dLanes3 * _eLanes3;
+                _dScaleLanes_2 += _dLanes4 * new global::System.Numerics.Vector<double>(input.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
+                (new global::System.Numerics.Vector<double>(dInput.Slice(_simd1, global::System.Numerics.Vector<double>.Count)) + _dLanes4 * _splat2).CopyTo(dInput.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
+                new global::System.Numerics.Vector<double>(0d).CopyTo(dOutput.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
+            }
+            _dScale += global::System.Numerics.Vector.Sum(_dScaleLanes_2);
+        }
+        for (int i = _simd1; i < input.Length; i++)
         {
             // output[i] = Math.Log(1 + Math.Exp(scale * input[i]));
             double _e3 = _slots2[i];
             double _e4 = _slots1[i];
-            double _v1 = _e4;
-            double _d1 = dOutput[i] / _v1;
-            double _v2 = _e3;
-            double _d2 = _d1 * _v2;
+            double _d1 = dOutput[i] / _e4;
+            double _d2 = _d1 * _e3;
             _dScale += _d2 * input[i];
             dInput[i] += _d2 * scale;
             dOutput[i] = 0d;

@@ -26,7 +26,26 @@ partial class Layers
         for (int o = 0; o < outputs; o++)
         {
             sum = b[o];
-            for (int i = 0; i < inputs; i++)
+            int _simd1 = 0;
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                global::System.Runtime.Intrinsics.Vector512<float> _sumLanes1 = global::System.Runtime.Intrinsics.Vector512.Create<float>(0f);
+                for (; _simd1 <= inputs - global::System.Runtime.Intrinsics.Vector512<float>.Count; _simd1 += global::System.Runtime.Intrinsics.Vector512<float>.Count)
+                {
+                    _sumLanes1 += global::System.Runtime.Intrinsics.Vector512.Create<float>(w.Slice(o * inputs + _simd1, global::System.Runtime.Intrinsics.Vector512<float>.Count)) * global::System.Runtime.Intrinsics.Vector512.Create<float>(x.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<float>.Count));
+                }
+                sum += global::System.Runtime.Intrinsics.Vector512.Sum(_sumLanes1);
+            }
+            else if (global::System.Numerics.Vector.IsHardwareAccelerated)
+            {
+                global::System.Numerics.Vector<float> _sumLanes2 = new global::System.Numerics.Vector<float>(0f);
+                for (; _simd1 <= inputs - global::System.Numerics.Vector<float>.Count; _simd1 += global::System.Numerics.Vector<float>.Count)
+                {
+                    _sumLanes2 += new global::System.Numerics.Vector<float>(w.Slice(o * inputs + _simd1, global::System.Numerics.Vector<float>.Count)) * new global::System.Numerics.Vector<float>(x.Slice(_simd1, global::System.Numerics.Vector<float>.Count));
+                }
+                sum += global::System.Numerics.Vector.Sum(_sumLanes2);
+            }
+            for (int i = _simd1; i < inputs; i++)
             {
                 sum += w[o * inputs + i] * x[i];
             }
@@ -37,7 +56,7 @@ partial class Layers
 
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // for (int o = 0; o < outputs; o++)
-        for (int o = outputs - 1; o >= 0; o--)
+        for (int o = 0; o < outputs; o++)
         {
             float _dSum = 0f;
             // y[o] = sum > 0 ? sum : 0;
@@ -48,7 +67,28 @@ partial class Layers
             }
             dY[o] = 0f;
             // for (int i = 0; i < inputs; i++)
-            for (int i = inputs - 1; i >= 0; i--)
+            int _simd2 = 0;
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                global::System.Runtime.Intrinsics.Vector512<float> _splat1 = global::System.Runtime.Intrinsics.Vector512.Create<float>(_dSum);
+                for (; _simd2 <= inputs - global::System.Runtime.Intrinsics.Vector512<float>.Count; _simd2 += global::System.Runtime.Intrinsics.Vector512<float>.Count)
+                {
+                    // sum += w[o * inputs + i] * x[i];
+                    global::System.Runtime.Intrinsics.Vector512.CopyTo(global::System.Runtime.Intrinsics.Vector512.Create<float>(dW.Slice(o * inputs + _simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count)) + _splat1 * global::System.Runtime.Intrinsics.Vector512.Create<float>(x.Slice(_simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count)), dW.Slice(o * inputs + _simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count));
+                    global::System.Runtime.Intrinsics.Vector512.CopyTo(global::System.Runtime.Intrinsics.Vector512.Create<float>(dX.Slice(_simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count)) + _splat1 * global::System.Runtime.Intrinsics.Vector512.Create<float>(w.Slice(o * inputs + _simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count)), dX.Slice(_simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count));
+                }
+            }
+            else if (global::System.Numerics.Vector.IsHardwareAccelerated)
+            {
+                global::System.Numerics.Vector<float> _splat2 = new global::System.Numerics.Vector<float>(_dSum);
+                for (; _simd2 <= inputs - global::System.Numerics.Vector<float>.Count; _simd2 += global::System.Numerics.Vector<float>.Count)
+                {
+                    // sum += w[o * inputs + i] * x[i];
+                    (new global::System.Numerics.Vector<float>(dW.Slice(o * inputs + _simd2, global::System.Numerics.Vector<float>.Count)) + _splat2 * new global::System.Numerics.Vector<float>(x.Slice(_simd2, global::System.Numerics.Vector<float>.Count))).CopyTo(dW.Slice(o * inputs + _simd2, global::System.Numerics.Vector<float>.Count));
+                    (new global::System.Numerics.Vector<float>(dX.Slice(_simd2, global::System.Numerics.Vector<float>.Count)) + _splat2 * new global::System.Numerics.Vector<float>(w.Slice(o * inputs + _simd2, global::System.Numerics.Vector<float>.Count))).CopyTo(dX.Slice(_simd2, global::System.Numerics.Vector<float>.Count));
+                }
+            }
+            for (int i = _simd2; i < inputs; i++)
             {
                 // sum += w[o * inputs + i] * x[i];
                 dW[o * inputs + i] += _dSum * x[i];

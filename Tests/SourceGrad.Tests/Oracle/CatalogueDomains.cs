@@ -73,6 +73,13 @@ internal static class CatalogueDomains
         ["CallCatalogue.InPlaceCallsInLoop"] = new() { ["a"] = Buffer(5, -1, 1), ["scale"] = U(0.5, 1.2) },
         ["CallCatalogue.FloatCalls"] = new() { ["x"] = U(0.5, 2), ["y"] = U(0.3, 2) },
         ["BufferCatalogue.LogSumExp"] = new() { ["x"] = Buffer(N, -3, 3) },
+        // Long enough for whole vectors and a tail (16 floats or 8 doubles in a Vector512).
+        ["VectorCatalogue.DotF"] = new() { ["a"] = Buffer(37, -1, 1), ["b"] = Buffer(37, -1, 1) },
+        ["VectorCatalogue.Rosenbrock"] = new() { ["x"] = Buffer(21, -1.5, 1.5) },
+        ["VectorCatalogue.AxpyInPlace"] = new() { ["x"] = Buffer(19, -1, 1), ["y"] = Buffer(19, -1, 1) },
+        ["VectorCatalogue.MatVecF"] = new() { ["w"] = Buffer(3 * 18, -0.5, 0.5), ["x"] = Buffer(18, -1, 1), ["y"] = Buffer(3, -1, 1), ["columns"] = Int(18) },
+        ["VectorCatalogue.ShiftedWindow"] = new() { ["x"] = Buffer(20, -1, 1), ["from"] = Int(2) },
+        ["VectorCatalogue.SquaredErrorF"] = new() { ["prediction"] = Buffer(35, -1, 1), ["target"] = Buffer(35, -1, 1) },
         ["BufferCatalogue.NestedLoops"] = new() { ["a"] = Buffer(6, -1, 1) },
         ["BufferCatalogue.BreakAndContinue"] = new() { ["limit"] = U(1, 4) },
         ["BufferCatalogue.EarlyReturnInLoop"] = new() { ["x"] = Buffer(N, -1, 1), ["threshold"] = U(2, 12) },
