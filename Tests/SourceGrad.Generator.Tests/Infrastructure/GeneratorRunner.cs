@@ -69,7 +69,8 @@ public static class GeneratorRunner
         .WithDeterministic(true)
         .WithAllowUnsafe(false);
 
-    private static readonly ImmutableArray<MetadataReference> s_references =
+    /// <summary>The offline .NET 10 reference assemblies and the SourceGrad runtime.</summary>
+    public static readonly ImmutableArray<MetadataReference> References =
         Net100.References.All.Cast<MetadataReference>()
             .Append(MetadataReference.CreateFromFile(typeof(DifferentiableAttribute).Assembly.Location))
             .ToImmutableArray();
@@ -84,13 +85,14 @@ public static class GeneratorRunner
         CSharpCompilation.Create(
             "Generated.Tests.Input",
             sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, ParseOptions, path: s.Path)),
-            s_references,
+            References,
             CompilationOptions);
 
-    public static GeneratorDriver CreateDriver(bool trackSteps = true) =>
+    /// <summary>A driver whose generated files are parsed with <paramref name="parseOptions"/> (the project's language version).</summary>
+    public static GeneratorDriver CreateDriver(bool trackSteps = true, CSharpParseOptions? parseOptions = null) =>
         CSharpGeneratorDriver.Create(
             new[] { new GradientGenerator().AsSourceGenerator() },
-            parseOptions: ParseOptions,
+            parseOptions: parseOptions ?? ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
     /// <summary>

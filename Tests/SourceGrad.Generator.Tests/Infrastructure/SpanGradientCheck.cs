@@ -30,8 +30,11 @@ public static class SpanGradientCheck
         AssertMatchesFiniteDifferences(run.Load().GetType(HarnessType)!, arguments);
     }
 
-    /// <summary>The harness source for <c>Type.Method</c>, read from the compilation's symbols.</summary>
-    public static string HarnessFor(Compilation compilation, string typeName, string methodName)
+    /// <summary>
+    /// The harness source for <c>Type.Method</c>, read from the compilation's symbols, as a class named
+    /// <paramref name="harnessName"/> (one per method when several share a compilation).
+    /// </summary>
+    public static string HarnessFor(Compilation compilation, string typeName, string methodName, string harnessName = HarnessType)
     {
         INamedTypeSymbol type = compilation.GetTypeByMetadataName(typeName) ?? throw new ArgumentException($"No type '{typeName}'.", nameof(typeName));
         IMethodSymbol method = type.GetMembers(methodName).OfType<IMethodSymbol>().Single();
@@ -64,7 +67,7 @@ public static class SpanGradientCheck
         }
 
         var text = new StringBuilder();
-        text.AppendLine($"public static class {HarnessType}");
+        text.AppendLine($"public static class {harnessName}");
         text.AppendLine("{");
         text.AppendLine($"    public static readonly string[] Active = {{ {string.Join(", ", active.Select(Quote))} }};");
         text.AppendLine($"    public static readonly string[] ReadOnly = {{ {string.Join(", ", method.Parameters.Where(p => p.Type is INamedTypeSymbol { Name: "ReadOnlySpan" }).Select(p => Quote(p.Name)))} }};");
