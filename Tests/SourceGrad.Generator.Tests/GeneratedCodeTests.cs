@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using SourceGrad.Generator.Tests.Infrastructure;
@@ -67,6 +68,51 @@ public class GeneratedCodeTests
 
         run.AssertCompilesCleanly();
         GradientCheck.AssertMatchesFiniteDifferences(run.Load(), "Demo.Trig", "Wave", 0.7);
+    }
+
+    [Fact]
+    public void A_gradient_that_copies_an_array_compiles_without_implicit_usings_or_using_System()
+    {
+        // Issue 18: the gradient kept a written array's final contents with `v.AsSpan()`, and passed array slices as
+        // `v.AsSpan(1)`: extension calls, CS1061 in a project with ImplicitUsings disabled and no `using System;`.
+        const string source = """
+            namespace Demo
+            {
+                public static partial class InPlace
+                {
+                    [SourceGrad.Differentiable]
+                    public static void Scale(double[] v, double s)
+                    {
+                        for (int i = 0; i < v.Length; i++)
+                        {
+                            v[i] *= s + v[i];
+                        }
+                    }
+
+                    [SourceGrad.Differentiable]
+                    public static void Square(System.Span<double> v)
+                    {
+                        for (int i = 0; i < v.Length; i++)
+                        {
+                            v[i] = v[i] * v[i];
+                        }
+                    }
+
+                    [SourceGrad.Differentiable]
+                    public static void SquareTail(double[] v) => Square(System.MemoryExtensions.AsSpan(v, 1));
+                }
+            }
+            """;
+        CSharpCompilation input = GeneratorRunner.CreateCompilation(source);
+        GeneratorRun run = GeneratorRunner.Run(GeneratorRunner.CreateCompilation(
+            source,
+            SpanGradientCheck.HarnessFor(input, "Demo.InPlace", "Scale", "ScaleHarness"),
+            SpanGradientCheck.HarnessFor(input, "Demo.InPlace", "SquareTail", "SquareTailHarness")));
+
+        run.AssertCompilesCleanly();
+        Assembly assembly = run.Load();
+        SpanGradientCheck.AssertMatchesFiniteDifferences(assembly.GetType("ScaleHarness")!, new[] { 0.5, -1.2, 0.8 }, 0.7);
+        SpanGradientCheck.AssertMatchesFiniteDifferences(assembly.GetType("SquareTailHarness")!, [new[] { 0.5, -1.2, 0.8 }]);
     }
 
     [Fact]
