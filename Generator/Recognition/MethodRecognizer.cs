@@ -438,7 +438,7 @@ internal sealed class MethodRecognizer
                 int id = _nextStatementId++;
                 Block then = RecognizeEmbedded(conditional.WhenTrue);
                 Block? otherwise = conditional.WhenFalse is null ? null : RecognizeEmbedded(conditional.WhenFalse);
-                output.Add(new IfStatement(id, $"if ({ifSyntax.Condition})", LocationInfo.From(ifSyntax), condition, then, otherwise));
+                output.Add(new IfStatement(id, FirstLine($"if ({ifSyntax.Condition})"), LocationInfo.From(ifSyntax), condition, then, otherwise));
                 return;
             }
 
@@ -461,9 +461,10 @@ internal sealed class MethodRecognizer
             {
                 Expr? value = returnOperation.ReturnedValue is null ? null : RecognizeExpression(returnOperation.ReturnedValue);
                 _seenJump = true;
-                string source = returnOperation.Syntax is ArrowExpressionClauseSyntax arrow
+                // On one line, as every statement's source: it becomes a // comment above the statement's adjoint.
+                string source = FirstLine(returnOperation.Syntax is ArrowExpressionClauseSyntax arrow
                     ? $"return {arrow.Expression};"
-                    : returnOperation.Syntax.ToString();
+                    : returnOperation.Syntax.ToString());
                 output.Add(new Jump(_nextStatementId++, source, LocationInfo.From(returnOperation.Syntax), JumpKind.Return, value));
                 return;
             }
@@ -703,7 +704,7 @@ internal sealed class MethodRecognizer
     private Loop RecognizeFor(IForLoopOperation loop)
     {
         var syntax = (ForStatementSyntax)loop.Syntax;
-        string source = $"for ({syntax.Declaration?.ToString() ?? string.Join(", ", syntax.Initializers)}; {syntax.Condition}; {string.Join(", ", syntax.Incrementors)})";
+        string source = FirstLine($"for ({syntax.Declaration?.ToString() ?? string.Join(", ", syntax.Initializers)}; {syntax.Condition}; {string.Join(", ", syntax.Incrementors)})");
         int id = _nextStatementId++;
         int initializerId = _nextStatementId++;
         CanonicalCounter? counter = null;
@@ -759,8 +760,8 @@ internal sealed class MethodRecognizer
         bool isDo = !loop.ConditionIsTop;
         string source = loop.Syntax switch
         {
-            WhileStatementSyntax w => $"while ({w.Condition})",
-            DoStatementSyntax d => $"do ... while ({d.Condition})",
+            WhileStatementSyntax w => FirstLine($"while ({w.Condition})"),
+            DoStatementSyntax d => FirstLine($"do ... while ({d.Condition})"),
             _ => FirstLine(loop.Syntax.ToString()),
         };
         _loopDepth++;

@@ -116,6 +116,61 @@ public class GeneratedCodeTests
     }
 
     [Fact]
+    public void Statements_written_over_several_lines_become_one_line_comments()
+    {
+        // The original statement is a // comment above its adjoint: a return, an if, a for, a while or a do over
+        // several lines put its second line outside the comment (CS1002), in every project.
+        GeneratorRun run = GeneratorRunner.Run("""
+            public static partial class Layout
+            {
+                [Differentiable]
+                public static double Block(double x, int n)
+                {
+                    double total = 0;
+                    for (int i = 0;
+                        i < n;
+                        i++)
+                    {
+                        if (x > 0
+                            && total < 100)
+                        {
+                            total += x;
+                        }
+                    }
+
+                    while (total > 1
+                        && n > 0)
+                    {
+                        total *= 0.5;
+                        n--;
+                    }
+
+                    do
+                    {
+                        total += x;
+                        n++;
+                    }
+                    while (n < 2
+                        && total < 100);
+
+                    return total
+                        * x;
+                }
+
+                [Differentiable]
+                public static double Arrow(double x) =>
+                    x
+                    * x;
+            }
+            """);
+
+        run.AssertCompilesCleanly();
+        Assembly assembly = run.Load();
+        GradientCheck.AssertMatchesFiniteDifferences(assembly, "Layout", "Block", 0.7, 3);
+        GradientCheck.AssertMatchesFiniteDifferences(assembly, "Layout", "Arrow", 0.7);
+    }
+
+    [Fact]
     public void Generation_is_deterministic()
     {
         string[] sources = SnapshotCases.All.Values.ToArray();
