@@ -1,0 +1,60 @@
+namespace SourceGrad.Generator.Tests.Passes;
+
+public class VectorizeTests
+{
+    [Fact]
+    public void A_dot_product_and_its_adjoint_accumulations_run_lanes_at_a_time_with_a_scalar_tail()
+    {
+        (string before, string after) = PassHarness.BeforeAndAfter(SnapshotCases.SpanMlpLayer, "Vectorize");
+
+        Assert.DoesNotContain("Vector512", before);
+        string[] lines = PassHarness.Lines(after);
+
+        // Forward: the dot product sums lanes, then the tail goes on from where the vectors stopped.
+        Assert.Contains("Vector512<float> _sumLanes1 = Vector512.Create<float>(0f);", lines);
+        Assert.Contains("_sumLanes1 += Vector512.Create<float>(w.Slice(o * inputs + _simd1, Vector512<float>.Count)) * Vector512.Create<float>(x.Slice(_simd1, Vector512<float>.Count));", lines);
+        Assert.Contains("sum += Vector512.Sum(_sumLanes1);", lines);
+        Assert.Contains("for (int i = _simd1; i < inputs; i++)", lines);
+
+        // Reverse: both gradients accumulate lanes at a time, with the loop's invariant adjoint broadcast once.
+        Assert.Contains("Vector512<float> _splat1 = Vector512.Create<float>(_dSum);", lines);
+        Assert.Contains("Vector512.CopyTo(Vector512.Create<float>(dW.Slice(o * inputs + _simd2, Vector512<float>.Count)) + _splat1 * Vector512.Create<float>(x.Slice(_simd2, Vector512<float>.Count)), dW.Slice(o * inputs + _simd2, Vector512<float>.Count));", lines);
+
+        // The Vector<T> fallback for machines without 512-bit vectors.
+        Assert.Contains("else if (Vector.IsHardwareAccelerated)", lines);
+    }
+
+    [Fact]
+    public void A_loop_calling_a_transcendental_function_is_left_scalar()
+    {
+        const string source = """
+            public static partial class P
+            {
+                [Differentiable]
+                public static double F(ReadOnlySpan<double> x)
+                {
+                    double sum = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        sum += Math.Tanh(x[i]);
+                    }
+
+                    return sum;
+                }
+            }
+            """;
+        (_, string after) = PassHarness.BeforeAndAfter(source, "Vectorize");
+
+        // The reverse loop reads only the saved tanh values and accumulates: it is vectorised; the forward one is not.
+        Assert.Contains("sum += Math.Tanh(x[i]);", after);
+        Assert.Single(PassHarness.Lines(after), l => l == "if (Vector512.IsHardwareAccelerated)");
+    }
+
+    [Fact]
+    public void A_loop_carrying_a_value_from_one_iteration_to_the_next_is_left_scalar()
+    {
+        (string before, string after) = PassHarness.BeforeAndAfter(SnapshotCases.OverwrittenScalarInLoop, "Vectorize");
+
+        Assert.Equal(before, after);
+    }
+}
