@@ -16,6 +16,7 @@ internal sealed class SavePlan
     private readonly HashSet<int> _savedStatements = new();
     private readonly HashSet<(int Statement, int Buffer)> _savedBuffers = new();
     private readonly HashSet<int> _recomputed = new();
+    private readonly HashSet<int> _valueKeepable = new();
     private readonly HashSet<int> _withReverseWork = new();
     private readonly HashSet<int> _finalCopies = new();
     private readonly HashSet<int> _stable = new();
@@ -30,6 +31,15 @@ internal sealed class SavePlan
 
     /// <summary>Whether a call saves the contents of a buffer it writes.</summary>
     public bool SavesBuffer(Statement statement, int buffer) => _savedBuffers.Contains((statement.Id, buffer));
+
+    /// <summary>
+    /// Whether a declaration inside a loop may keep its own value for the reverse sweep instead of the value it overwrites:
+    /// a local assigned only there, at the top level of its loop's body before any jump, so every iteration assigns it
+    /// before anything reads it. Its value is then saved after it is computed and put back at the top of the reverse
+    /// iteration, which leaves the iterations independent (the undo of the previous iteration's value is not needed).
+    /// Only where saved values are indexed by iteration: on a stack the load would come out of order.
+    /// </summary>
+    public bool CanKeepByValue(Declaration declaration) => _valueKeepable.Contains(declaration.Id);
 
     /// <summary>Whether a declaration inside a loop is recomputed at the top of its reverse iteration.</summary>
     public bool IsRecomputed(Declaration declaration) => _recomputed.Contains(declaration.Id);
@@ -295,6 +305,12 @@ internal sealed class SavePlan
                         _recomputed.Add(declaration.Id);
                         stable.Add(declaration.Variable);
                     }
+                }
+
+                if (statement is Declaration { Initializer: not null } kept && !jumpSeen && index.AssignmentCount(kept.Variable) == 1
+                    && !_recomputed.Contains(kept.Id))
+                {
+                    _valueKeepable.Add(kept.Id);
                 }
 
                 jumpSeen |= ContainsJump(statement);

@@ -52,6 +52,9 @@ internal static class DerivativeRules
         ["Cosh"] = (a, b, c, y, dy) => [dy * Sinh(a)],
         ["Tanh"] = (a, b, c, y, dy) => [dy * (1 - y * y)],
 
+        // Composites recognised whole (see Backpropagate): the logistic σ(a) = 1 / (1 + Exp(−a)) has σ' = σ (1 − σ).
+        ["logistic"] = (a, b, c, y, dy) => [dy * y * (1 - y)],
+
         // Piecewise.
         ["Abs"] = (a, b, c, y, dy) => [dy * Sign(a)],
         ["Min"] = (a, b, c, y, dy) => [Select(a <= b, dy, 0), Select(a <= b, 0, dy)],

@@ -29,6 +29,9 @@ internal sealed partial class ReverseMode
     private readonly Dictionary<ScalarType, int> _discards = new();
     private readonly Dictionary<int, int> _recordedConditions = new();
 
+    /// <summary>Declarations in loops that keep their own value (see SavePlan.CanKeepByValue), by statement id, and its slot.</summary>
+    private readonly Dictionary<int, int> _keptByValue = new();
+
     /// <summary>The adjoints the statement being differentiated adds into (for CheckFinite).</summary>
     private readonly List<Expr> _written = new();
     private Jump? _finalReturn;

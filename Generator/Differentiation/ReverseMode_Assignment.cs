@@ -36,15 +36,30 @@ internal sealed partial class ReverseMode
         List<RecordedCondition> flags = active ? RecordConditions(value) : new List<RecordedCondition>();
 
         Code? restore = null;
+        int keptSlot = -1;
         if (!_plan.IsExploratory && _plan.SavesTarget(statement))
         {
             int slot = NewSlot(target.Type);
-            forwardCode.Add(new Save(slot, target));
-            restore = new Assign(target, "", new Saved(target.Type, slot));
+            if (statement is Declaration declaration && _plan.CanKeepByValue(declaration) && InnermostLoop is { Indexed: true })
+            {
+                // The iteration's own value is kept and put back at the top of its reverse iteration (ReverseMode_Loop).
+                keptSlot = slot;
+                _keptByValue[declaration.Id] = slot;
+            }
+            else
+            {
+                forwardCode.Add(new Save(slot, target));
+                restore = new Assign(target, "", new Saved(target.Type, slot));
+            }
         }
 
         WriteFlags(flags, inLoop, forwardCode, out List<Code> saves, out List<Code> loads);
         forwardCode.Add(new Assign(target, op, WithFlags(value)));
+        if (keptSlot >= 0)
+        {
+            forwardCode.Add(new Save(keptSlot, target));
+        }
+
         forwardCode.AddRange(saves);
         forward.Add(new Commented(statement.Id, statement.Source, Sweep.Forward, ToSequence(forwardCode)));
 

@@ -64,6 +64,12 @@ internal sealed partial class ReverseMode
                 return;
             }
 
+            // 1 / (1 + Exp(−u)): the logistic, whose derivative σ(1 − σ) needs no division and no second exponential.
+            case Binary { Operator: "/", Left: Literal one, Right: Binary { Operator: "+", Left: Literal otherOne, Right: Intrinsic { Name: "Exp", Arguments: [Unary { Operator: "-" } negated] } } } logistic
+                when IsOne(one) && IsOne(otherOne):
+                ApplyRule("logistic", new[] { negated.Operand }, logistic, adjoint, code);
+                return;
+
             // x·x: one contribution, 2·x·dy, instead of the same x·dy twice.
             case Binary { Operator: "*" } square when square.Left.Equals(square.Right):
                 ApplyRule("square", new[] { square.Left }, square, adjoint, code);

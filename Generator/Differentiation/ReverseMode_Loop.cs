@@ -172,7 +172,14 @@ internal sealed partial class ReverseMode
 
         foreach (Declaration declaration in loop.Body.Statements.OfType<Declaration>())
         {
-            if (!_plan.IsExploratory && _plan.IsRecomputed(declaration))
+            if (_keptByValue.TryGetValue(declaration.Id, out int kept))
+            {
+                iterationBody.Add(new Section("kept: " + declaration.Source, ToSequence(new List<Code>
+                {
+                    new Assign(Ref(declaration.Variable), "", new Saved(_locals[declaration.Variable].Type, kept)),
+                })));
+            }
+            else if (!_plan.IsExploratory && _plan.IsRecomputed(declaration))
             {
                 iterationBody.Add(new Section("recomputed: " + declaration.Source, ToSequence(new List<Code>
                 {

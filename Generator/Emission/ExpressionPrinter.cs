@@ -135,6 +135,10 @@ internal sealed class ExpressionPrinter
                 return $"{(accelerated.Width == LocalShape.Vector512 ? Vector512 : Vector)}.IsHardwareAccelerated";
             case NewPooledBuffer pooled:
                 return $"new {TypeName(pooled.Type, LocalShape.PooledBuffer)}({Print(pooled.Length)})";
+            case VectorCall call:
+                return $"{(call.Width == LocalShape.Vector512 ? Vector512 : Vector)}.{call.Method}({string.Join(", ", call.Arguments.Select(Print))})";
+            case LaneIndices indices:
+                return $"{TypeName(indices.Type, indices.Width)}.Indices";
             case Quoted quoted:
                 return Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(Print(quoted.Expression), quote: true);
             default:

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using SourceGrad.Generator.Model;
 
 namespace SourceGrad.Generator.Passes;
@@ -55,10 +56,19 @@ internal static class Liveness
             {
                 case Assign { Operator: "", Target: VariableRef target } assign when target.Variable == variable:
                     return ExprWalker.Any(assign.Value, e => e is VariableRef v && v.Variable == variable);
-                case Commented commented when Decide(commented.Body, 0, commented.Body.Items.Count, variable) is bool inCommented:
-                    return inCommented;
-                case Section section when Decide(section.Body, 0, section.Body.Items.Count, variable) is bool inSection:
-                    return inSection;
+                case Commented or Section:
+                    Sequence inner = CodeWalker.Blocks(item).Single();
+                    if (Decide(inner, 0, inner.Items.Count, variable) is bool decided)
+                    {
+                        return decided;
+                    }
+
+                    continue;
+
+                // A loop that overwrites the variable before anything in it reads it either runs (and kills it) or does
+                // not (and leaves it as it was): what follows the loop decides.
+                case LoopCode loop when !HeaderMentions(loop, variable) && KilledFirst(loop.Body, variable):
+                    continue;
                 default:
                     return true;
             }
@@ -66,6 +76,33 @@ internal static class Liveness
 
         return null;
     }
+
+    /// <summary>Whether the first statement of the body that mentions the variable (through comments, not into branches) overwrites it.</summary>
+    public static bool KilledFirst(Sequence body, int variable)
+    {
+        foreach (Code item in body.Items)
+        {
+            if (!Mentions(item, variable))
+            {
+                continue;
+            }
+
+            return item switch
+            {
+                Assign { Operator: "", Target: VariableRef target } assign when target.Variable == variable =>
+                    !ExprWalker.Any(assign.Value, e => e is VariableRef v && v.Variable == variable),
+                Commented commented => KilledFirst(commented.Body, variable),
+                Section section => KilledFirst(section.Body, variable),
+                _ => false,
+            };
+        }
+
+        return false;
+    }
+
+    private static bool HeaderMentions(LoopCode loop, int variable) =>
+        new[] { loop.Start, loop.Condition }.Any(e => e is not null && ExprWalker.Any(e, x => x is VariableRef v && v.Variable == variable))
+        || Mentions(loop.Step, variable);
 
     private static bool Find(Sequence block, Code? owner, Code statement, List<(Sequence, int, Code?)> path)
     {

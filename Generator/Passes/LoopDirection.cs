@@ -82,7 +82,7 @@ internal static class LoopDirection
             }
 
             bool reduction = facts.OnlyAccumulated.Contains(written) && !facts.ReadOtherwise.Contains(written);
-            if (!reduction && !(KilledFirst(body, written) && !Liveness.IsLiveAfter(program, original, written)))
+            if (!reduction && !(Liveness.KilledFirst(body, written) && !Liveness.IsLiveAfter(program, original, written)))
             {
                 return false;
             }
@@ -98,28 +98,6 @@ internal static class LoopDirection
         }
 
         return true;
-    }
-
-    /// <summary>Whether the first statement of the body that mentions the variable (through comments, not into branches) overwrites it.</summary>
-    private static bool KilledFirst(Sequence body, int variable)
-    {
-        foreach (Code item in body.Items)
-        {
-            if (!Mentions(item, variable))
-            {
-                continue;
-            }
-
-            return item switch
-            {
-                Assign { Operator: "", Target: VariableRef target } assign when target.Variable == variable => !Mentions(assign.Value, variable),
-                Commented commented => KilledFirst(commented.Body, variable),
-                Section section => KilledFirst(section.Body, variable),
-                _ => false,
-            };
-        }
-
-        return false;
     }
 
     /// <summary>Whether every element of the buffer the body touches is at one index: the counter plus an invariant offset.</summary>
@@ -143,14 +121,53 @@ internal static class LoopDirection
         return ok;
     }
 
-    /// <summary><c>c</c>, <c>x + c</c> or <c>c + x</c> with x invariant in the loop: one element per iteration.</summary>
-    public static bool CounterPlusInvariant(Expr index, int counter, HashSet<int> written) => index switch
+    /// <summary>
+    /// Whether the index is the counter plus terms that do not change in the loop (<c>c</c>, <c>x + c</c>, <c>b·n + c − 1</c>):
+    /// one element per iteration, a different one each time.
+    /// </summary>
+    public static bool CounterPlusInvariant(Expr index, int counter, HashSet<int> written)
     {
-        VariableRef v => v.Variable == counter,
-        Binary { Operator: "+", Right: VariableRef right } b when right.Variable == counter => !Reads(b.Left, written) && !Reads(b.Left, counter),
-        Binary { Operator: "+", Left: VariableRef left } b when left.Variable == counter => !Reads(b.Right, written) && !Reads(b.Right, counter),
-        _ => false,
-    };
+        int counters = 0;
+        foreach ((Expr term, int sign) in SignedTerms(index))
+        {
+            if (term is VariableRef v && v.Variable == counter)
+            {
+                counters += sign;
+            }
+            else if (Reads(term, written) || Reads(term, counter))
+            {
+                return false;
+            }
+        }
+
+        return counters == 1 && SignedTerms(index).Count(t => t.Term is VariableRef v && v.Variable == counter) == 1;
+    }
+
+    /// <summary>The terms of a sum or difference with their signs: <c>a − (b + c)</c> is (a, +), (b, −), (c, −).</summary>
+    public static List<(Expr Term, int Sign)> SignedTerms(Expr expr)
+    {
+        var terms = new List<(Expr, int)>();
+        void Walk(Expr e, int sign)
+        {
+            switch (e)
+            {
+                case Binary { Operator: "+" } sum:
+                    Walk(sum.Left, sign);
+                    Walk(sum.Right, sign);
+                    break;
+                case Binary { Operator: "-" } difference:
+                    Walk(difference.Left, sign);
+                    Walk(difference.Right, -sign);
+                    break;
+                default:
+                    terms.Add((e, sign));
+                    break;
+            }
+        }
+
+        Walk(expr, 1);
+        return terms;
+    }
 
     private static bool Mentions(Code code, int variable)
     {

@@ -55,6 +55,7 @@ internal static class ExprWalker
             Conversion c => Same(c.Operand, replace, out Expr operand) ? c : c with { Operand = operand },
             Intrinsic i => RebuildArguments(i.Arguments, replace) is { } arguments ? i with { Arguments = arguments } : i,
             Invocation i => RebuildArguments(i.Arguments, replace) is { } arguments ? i with { Arguments = arguments } : i,
+            VectorCall v => RebuildArguments(v.Arguments, replace) is { } arguments ? v with { Arguments = arguments } : v,
             RefTo r => Same(r.Target, replace, out Expr target) ? r : r with { Target = target },
             SpanOf s => RebuildSpan(s, replace),
             LoadVector l => Same(l.Span, replace, out Expr span) ? l : l with { Span = span },
@@ -98,6 +99,13 @@ internal static class ExprWalker
                 break;
             case Invocation i:
                 foreach (Expr argument in i.Arguments)
+                {
+                    yield return argument;
+                }
+
+                break;
+            case VectorCall v:
+                foreach (Expr argument in v.Arguments)
                 {
                     yield return argument;
                 }

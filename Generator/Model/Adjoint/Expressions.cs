@@ -44,3 +44,12 @@ internal sealed record Quoted(Expr Expression) : Expr(ScalarType.Other);
 
 /// <summary><c>new PooledBuffer&lt;T&gt;(length)</c>: a zeroed buffer from the array pool.</summary>
 internal sealed record NewPooledBuffer(ScalarType Type, Expr Length) : Expr(Type);
+
+/// <summary>
+/// A static method of the vector API of <see cref="Width"/> (<c>Vector512.Shuffle(…)</c>, <c>Vector512.ConditionalSelect(…)</c>):
+/// the operations on lanes beyond arithmetic.
+/// </summary>
+internal sealed record VectorCall(ScalarType Type, LocalShape Width, string Method, EquatableArray<Expr> Arguments) : Expr(Type);
+
+/// <summary>The vector 0, 1, 2, … of lane numbers (<c>Vector512&lt;long&gt;.Indices</c>).</summary>
+internal sealed record LaneIndices(ScalarType Type, LocalShape Width) : Expr(Type);

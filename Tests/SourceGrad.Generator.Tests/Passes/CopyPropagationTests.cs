@@ -9,7 +9,7 @@ public class CopyPropagationTests
             public static partial class P
             {
                 [Differentiable]
-                public static double F(double z) => 1 / (1 + Math.Exp(-z));
+                public static double F(double z) => 1 / (2 + Math.Exp(-z));
             }
             """;
         (string before, string after) = PassHarness.BeforeAndAfter(source, "CopyPropagation");

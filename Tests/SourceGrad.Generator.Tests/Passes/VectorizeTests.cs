@@ -18,10 +18,45 @@ public class VectorizeTests
 
         // Reverse: both gradients accumulate lanes at a time, with the loop's invariant adjoint broadcast once.
         Assert.Contains("Vector512<float> _splat1 = Vector512.Create<float>(_dSum);", lines);
-        Assert.Contains("Vector512.CopyTo(Vector512.Create<float>(dW.Slice(o * inputs + _simd2, Vector512<float>.Count)) + _splat1 * Vector512.Create<float>(x.Slice(_simd2, Vector512<float>.Count)), dW.Slice(o * inputs + _simd2, Vector512<float>.Count));", lines);
+        Assert.Contains("Vector512<float> _add1 = _splat1 * Vector512.Create<float>(x.Slice(_simd2, Vector512<float>.Count));", lines);
+        Assert.Contains("Vector512.CopyTo(Vector512.Create<float>(dW.Slice(o * inputs + _simd2, Vector512<float>.Count)) + _add1, dW.Slice(o * inputs + _simd2, Vector512<float>.Count));", lines);
 
         // The Vector<T> fallback for machines without 512-bit vectors.
         Assert.Contains("else if (Vector.IsHardwareAccelerated)", lines);
+    }
+
+    [Fact]
+    public void Contributions_to_neighbouring_elements_update_the_buffer_once_per_vector_with_rotated_lanes()
+    {
+        const string source = """
+            public static partial class P
+            {
+                [Differentiable]
+                public static double F(ReadOnlySpan<double> x)
+                {
+                    double sum = 0;
+                    for (int i = 0; i < x.Length - 1; i++)
+                    {
+                        double d = x[i + 1] - x[i];
+                        sum += d * d;
+                    }
+
+                    return sum;
+                }
+            }
+            """;
+        (_, string after) = PassHarness.BeforeAndAfter(source, "Vectorize");
+        string[] lines = PassHarness.Lines(after);
+
+        // dX[i + 1] += 2d·d and dX[i] += −2d·d: the first rotated one lane up, the lane that falls out carried on.
+        Assert.Contains("Vector512<double> _rotated1 = Vector512.Shuffle(_add1, _splat2);", lines);
+        Assert.Contains("Vector512<double> _add3 = Vector512.ConditionalSelect(_splat3, _carry1, _rotated1);", lines);
+        Assert.Contains("_carry1 = _rotated1;", lines);
+        Assert.Single(lines, l => l.StartsWith("Vector512.CopyTo(", StringComparison.Ordinal) && l.Contains("dX.Slice(_simd2,", StringComparison.Ordinal));
+        Assert.Contains("dX[_simd2] += Vector512.GetElement(_carry1, 0);", lines);
+
+        // Without 512-bit vectors there is no lane rotation: the loop runs scalar.
+        Assert.Equal(1, lines.Count(l => l == "else if (Vector.IsHardwareAccelerated)"));
     }
 
     [Fact]

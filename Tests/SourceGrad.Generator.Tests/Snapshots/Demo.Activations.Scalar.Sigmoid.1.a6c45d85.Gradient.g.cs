@@ -20,18 +20,14 @@ namespace Demo.Activations
             float _result1 = default;
             float _dX = 0f;
             float _e1 = default;
-            float _e2 = default;
 
             // Forward sweep: the original computation, keeping what the reverse sweep needs.
-            _e2 = global::System.MathF.Exp(-x);
-            _e1 = 1f + _e2;
-            _result1 = 1f / _e1;
+            _e1 = 1f / (1f + global::System.MathF.Exp(-x));
+            _result1 = _e1;
 
             // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
             // 1f / (1f + MathF.Exp(-x))
-            float _d1 = -seed / (_e1 * _e1);
-            float _d2 = _d1 * _e2;
-            _dX += -_d2;
+            _dX += seed * _e1 * (1f - _e1);
 
             dX += _dX;
             return _result1;

@@ -50,8 +50,9 @@ partial class Elementwise
                 global::System.Runtime.Intrinsics.Vector512<double> _dLanes1 = global::System.Runtime.Intrinsics.Vector512.Create<double>(dOutput.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count)) / _eLanes2;
                 global::System.Runtime.Intrinsics.Vector512<double> _dLanes2 = _dLanes1 * _eLanes1;
                 _dScaleLanes += _dLanes2 * global::System.Runtime.Intrinsics.Vector512.Create<double>(input.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
-                global::System.Runtime.Intrinsics.Vector512.CopyTo(global::System.Runtime.Intrinsics.Vector512.Create<double>(dInput.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count)) + _dLanes2 * _splat1, dInput.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
+                global::System.Runtime.Intrinsics.Vector512<double> _add1 = _dLanes2 * _splat1;
                 global::System.Runtime.Intrinsics.Vector512.CopyTo(global::System.Runtime.Intrinsics.Vector512.Create<double>(0d), dOutput.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
+                global::System.Runtime.Intrinsics.Vector512.CopyTo(global::System.Runtime.Intrinsics.Vector512.Create<double>(dInput.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count)) + _add1, dInput.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
             }
             _dScale += global::System.Runtime.Intrinsics.Vector512.Sum(_dScaleLanes);
         }
@@ -67,8 +68,9 @@ partial class Elementwise
                 global::System.Numerics.Vector<double> _dLanes3 = new global::System.Numerics.Vector<double>(dOutput.Slice(_simd1, global::System.Numerics.Vector<double>.Count)) / _eLanes4;
                 global::System.Numerics.Vector<double> _dLanes4 = _dLanes3 * _eLanes3;
                 _dScaleLanes_2 += _dLanes4 * new global::System.Numerics.Vector<double>(input.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
-                (new global::System.Numerics.Vector<double>(dInput.Slice(_simd1, global::System.Numerics.Vector<double>.Count)) + _dLanes4 * _splat2).CopyTo(dInput.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
+                global::System.Numerics.Vector<double> _add2 = _dLanes4 * _splat2;
                 new global::System.Numerics.Vector<double>(0d).CopyTo(dOutput.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
+                (new global::System.Numerics.Vector<double>(dInput.Slice(_simd1, global::System.Numerics.Vector<double>.Count)) + _add2).CopyTo(dInput.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
             }
             _dScale += global::System.Numerics.Vector.Sum(_dScaleLanes_2);
         }

@@ -74,8 +74,10 @@ partial class Layers
                 for (; _simd2 <= inputs - global::System.Runtime.Intrinsics.Vector512<float>.Count; _simd2 += global::System.Runtime.Intrinsics.Vector512<float>.Count)
                 {
                     // sum += w[o * inputs + i] * x[i];
-                    global::System.Runtime.Intrinsics.Vector512.CopyTo(global::System.Runtime.Intrinsics.Vector512.Create<float>(dW.Slice(o * inputs + _simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count)) + _splat1 * global::System.Runtime.Intrinsics.Vector512.Create<float>(x.Slice(_simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count)), dW.Slice(o * inputs + _simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count));
-                    global::System.Runtime.Intrinsics.Vector512.CopyTo(global::System.Runtime.Intrinsics.Vector512.Create<float>(dX.Slice(_simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count)) + _splat1 * global::System.Runtime.Intrinsics.Vector512.Create<float>(w.Slice(o * inputs + _simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count)), dX.Slice(_simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count));
+                    global::System.Runtime.Intrinsics.Vector512<float> _add1 = _splat1 * global::System.Runtime.Intrinsics.Vector512.Create<float>(x.Slice(_simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count));
+                    global::System.Runtime.Intrinsics.Vector512<float> _add2 = _splat1 * global::System.Runtime.Intrinsics.Vector512.Create<float>(w.Slice(o * inputs + _simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count));
+                    global::System.Runtime.Intrinsics.Vector512.CopyTo(global::System.Runtime.Intrinsics.Vector512.Create<float>(dW.Slice(o * inputs + _simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count)) + _add1, dW.Slice(o * inputs + _simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count));
+                    global::System.Runtime.Intrinsics.Vector512.CopyTo(global::System.Runtime.Intrinsics.Vector512.Create<float>(dX.Slice(_simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count)) + _add2, dX.Slice(_simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count));
                 }
             }
             else if (global::System.Numerics.Vector.IsHardwareAccelerated)
@@ -84,8 +86,10 @@ partial class Layers
                 for (; _simd2 <= inputs - global::System.Numerics.Vector<float>.Count; _simd2 += global::System.Numerics.Vector<float>.Count)
                 {
                     // sum += w[o * inputs + i] * x[i];
-                    (new global::System.Numerics.Vector<float>(dW.Slice(o * inputs + _simd2, global::System.Numerics.Vector<float>.Count)) + _splat2 * new global::System.Numerics.Vector<float>(x.Slice(_simd2, global::System.Numerics.Vector<float>.Count))).CopyTo(dW.Slice(o * inputs + _simd2, global::System.Numerics.Vector<float>.Count));
-                    (new global::System.Numerics.Vector<float>(dX.Slice(_simd2, global::System.Numerics.Vector<float>.Count)) + _splat2 * new global::System.Numerics.Vector<float>(w.Slice(o * inputs + _simd2, global::System.Numerics.Vector<float>.Count))).CopyTo(dX.Slice(_simd2, global::System.Numerics.Vector<float>.Count));
+                    global::System.Numerics.Vector<float> _add3 = _splat2 * new global::System.Numerics.Vector<float>(x.Slice(_simd2, global::System.Numerics.Vector<float>.Count));
+                    global::System.Numerics.Vector<float> _add4 = _splat2 * new global::System.Numerics.Vector<float>(w.Slice(o * inputs + _simd2, global::System.Numerics.Vector<float>.Count));
+                    (new global::System.Numerics.Vector<float>(dW.Slice(o * inputs + _simd2, global::System.Numerics.Vector<float>.Count)) + _add3).CopyTo(dW.Slice(o * inputs + _simd2, global::System.Numerics.Vector<float>.Count));
+                    (new global::System.Numerics.Vector<float>(dX.Slice(_simd2, global::System.Numerics.Vector<float>.Count)) + _add4).CopyTo(dX.Slice(_simd2, global::System.Numerics.Vector<float>.Count));
                 }
             }
             for (int i = _simd2; i < inputs; i++)

@@ -80,6 +80,20 @@ public static partial class VectorCatalogue
         return sum;
     }
 
+    /// <summary>A discrete Laplacian's energy: each gradient element gathers from three neighbouring terms (offsets −1, 0, +1).</summary>
+    [Differentiable]
+    public static float LaplacianEnergyF(ReadOnlySpan<float> u)
+    {
+        float energy = 0;
+        for (int i = 1; i < u.Length - 1; i++)
+        {
+            float curvature = u[i - 1] - 2 * u[i] + u[i + 1];
+            energy += curvature * curvature;
+        }
+
+        return energy;
+    }
+
     /// <summary>Squared error written out: a store of a difference into a local buffer, then a reduction over it.</summary>
     [Differentiable]
     public static float SquaredErrorF(ReadOnlySpan<float> prediction, ReadOnlySpan<float> target)

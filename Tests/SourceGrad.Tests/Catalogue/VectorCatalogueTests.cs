@@ -75,6 +75,17 @@ public class VectorCatalogueTests : CatalogueTest
 
     [Theory]
     [MemberData(nameof(Lengths))]
+    public void LaplacianEnergyF(int n) => AtRandomPoints(rng =>
+    {
+        Arg<float> u = Arg.Of("u", rng.Floats(n, -1, 1));
+        FiniteDifference.Check([u],
+            () => VectorCatalogue.LaplacianEnergyF(u.Value),
+            seed => VectorCatalogue.LaplacianEnergyFGradient(u.Value, u.Grad, (float)seed),
+            Precision.Float);
+    });
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
     public void SquaredErrorF(int n) => AtRandomPoints(rng =>
     {
         Arg<float> prediction = Arg.Of("prediction", rng.Floats(n, -1, 1));

@@ -79,6 +79,7 @@ internal static class CatalogueDomains
         ["VectorCatalogue.AxpyInPlace"] = new() { ["x"] = Buffer(19, -1, 1), ["y"] = Buffer(19, -1, 1) },
         ["VectorCatalogue.MatVecF"] = new() { ["w"] = Buffer(3 * 18, -0.5, 0.5), ["x"] = Buffer(18, -1, 1), ["y"] = Buffer(3, -1, 1), ["columns"] = Int(18) },
         ["VectorCatalogue.ShiftedWindow"] = new() { ["x"] = Buffer(20, -1, 1), ["from"] = Int(2) },
+        ["VectorCatalogue.LaplacianEnergyF"] = new() { ["u"] = Buffer(41, -1, 1) },
         ["VectorCatalogue.SquaredErrorF"] = new() { ["prediction"] = Buffer(35, -1, 1), ["target"] = Buffer(35, -1, 1) },
         ["BufferCatalogue.NestedLoops"] = new() { ["a"] = Buffer(6, -1, 1) },
         ["BufferCatalogue.BreakAndContinue"] = new() { ["limit"] = U(1, 4) },
