@@ -19,6 +19,11 @@ internal sealed partial class ReverseMode
 
     private List<Code> BuildAssignment(Assignment assignment, List<Code> forward)
     {
+        if (_extrema.TryGetValue(assignment.Id, out RunningExtremum? running))
+        {
+            return BuildRunningExtremum(running, forward);
+        }
+
         int target = assignment.Target is VariableRef v ? v.Variable : ((ElementRef)assignment.Target).Buffer;
         bool active = _activity.HasAdjoint(target) && assignment.Target.Type is ScalarType.Float or ScalarType.Double;
         return BuildWrite(assignment, forward, assignment.Target, assignment.Operator, assignment.Value, _index.IsInLoop(assignment), active,

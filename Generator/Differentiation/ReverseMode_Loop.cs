@@ -56,8 +56,11 @@ internal sealed partial class ReverseMode
             frame.Label = NewLabel();
         }
 
+        List<RunningExtremum> extrema = FindRunningExtrema(loop, work, relevant.Length);
+
         // Forward.
         List<Code> initializerReverse = BuildBlock(loop.Initializer, forward);
+        StartRunningExtrema(extrema, forward);
         Expr start = counter is null ? Int(0) : frame.Start >= 0 ? Ref(frame.Start) : counter.Start;
         if (frame.Start >= 0)
         {
@@ -133,6 +136,11 @@ internal sealed partial class ReverseMode
         if (work && nested)
         {
             SaveLoopRecord(frame, forward);
+            foreach (RunningExtremum running in extrema)
+            {
+                running.Slot = NewSlot(ScalarType.Long);
+                forward.Add(new Save(running.Slot, Ref(running.Winner)));
+            }
         }
 
         // Reverse.
@@ -142,6 +150,7 @@ internal sealed partial class ReverseMode
             return reverse;
         }
 
+        ReverseRunningExtremaBefore(extrema, reverse);
         if (tripFormula is not null && (directHeader is null || frame.Indexed))
         {
             reverse.Add(new Assign(Ref(frame.Trips), "", tripFormula));
@@ -202,7 +211,8 @@ internal sealed partial class ReverseMode
         }
 
         iterationBody.AddRange(bodyReverse);
-        reverse.Add(ReverseLoop(loop, frame, counter, start, directHeader, iterationBody));
+        reverse.Add(WinnerOnly(extrema, counter, iterationBody) ?? ReverseLoop(loop, frame, counter, start, directHeader, iterationBody));
+        ReverseRunningExtremaAfter(extrema, reverse);
         reverse.AddRange(initializerReverse);
         return new List<Code> { new Section(loop.Source, ToSequence(reverse)) };
     }

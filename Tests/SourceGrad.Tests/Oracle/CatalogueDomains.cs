@@ -80,6 +80,8 @@ internal static class CatalogueDomains
         ["VectorCatalogue.MatVecF"] = new() { ["w"] = Buffer(3 * 18, -0.5, 0.5), ["x"] = Buffer(18, -1, 1), ["y"] = Buffer(3, -1, 1), ["columns"] = Int(18) },
         ["VectorCatalogue.ShiftedWindow"] = new() { ["x"] = Buffer(20, -1, 1), ["from"] = Int(2) },
         ["VectorCatalogue.LaplacianEnergyF"] = new() { ["u"] = Buffer(41, -1, 1) },
+        ["ExtremumCatalogue.SumOfRowMaxima"] = new() { ["a"] = Buffer(12, -2, 2), ["columns"] = Int(4) },
+        ["ExtremumCatalogue.MinOfLocalF"] = new() { ["start"] = U(0.5, 0.5) },
         ["VectorCatalogue.SquaredErrorF"] = new() { ["prediction"] = Buffer(35, -1, 1), ["target"] = Buffer(35, -1, 1) },
         ["BufferCatalogue.NestedLoops"] = new() { ["a"] = Buffer(6, -1, 1) },
         ["BufferCatalogue.BreakAndContinue"] = new() { ["limit"] = U(1, 4) },
