@@ -21,6 +21,7 @@ internal static class PassPipeline
         (nameof(LoopDirection), LoopDirection.Run),
         ("DeadCode after storage", DeadCode.Run),
         (nameof(Vectorize), Vectorize.Run),
+        (nameof(FirstContribution), FirstContribution.Run),
     };
 
     /// <summary>Runs every pass; or, for tests, those before <paramref name="stopBefore"/>, or up to and with <paramref name="stopAfter"/>.</summary>

@@ -23,7 +23,7 @@ partial class Composite
 
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // a * a
-        _dA += 2d * a * seed;
+        _dA = 2d * a * seed;
 
         dA += _dA;
         return _result1;

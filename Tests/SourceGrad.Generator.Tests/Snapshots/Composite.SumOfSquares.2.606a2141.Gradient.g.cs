@@ -35,10 +35,10 @@ partial class Composite
 
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // return Math.Sqrt(s);
-        _dS += seed / (2d * _e1);
+        _dS = seed / (2d * _e1);
         // double s = Square(x) + Square(y);
-        _dSquare += _dS;
-        _dSquare_2 += _dS;
+        _dSquare = _dS;
+        _dSquare_2 = _dS;
         // Square(y);
         global::Composite.SquareGradient(y, ref _dY, _dSquare_2);
         _dSquare_2 = 0d;

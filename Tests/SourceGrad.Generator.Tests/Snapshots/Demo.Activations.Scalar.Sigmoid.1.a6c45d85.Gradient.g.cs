@@ -27,7 +27,7 @@ namespace Demo.Activations
 
             // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
             // 1f / (1f + MathF.Exp(-x))
-            _dX += seed * _e1 * (1f - _e1);
+            _dX = seed * _e1 * (1f - _e1);
 
             dX += _dX;
             return _result1;

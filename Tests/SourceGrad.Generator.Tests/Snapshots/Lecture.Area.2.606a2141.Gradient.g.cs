@@ -33,13 +33,13 @@ partial class Lecture
 
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // return area + Multiply(width, width);
-        _dArea += seed;
-        _dMultiply_2 += seed;
+        _dArea = seed;
+        _dMultiply_2 = seed;
         // Multiply(width, width);
         global::Lecture.MultiplyBackward(width, width, ref _dWidth, ref _dWidth, _dMultiply_2);
         _dMultiply_2 = 0d;
         // double area = Multiply(width, height);
-        _dMultiply += _dArea;
+        _dMultiply = _dArea;
         // Multiply(width, height);
         global::Lecture.MultiplyBackward(width, height, ref _dWidth, ref _dHeight, _dMultiply);
         _dMultiply = 0d;

@@ -38,16 +38,16 @@ partial class Lecture
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // return 0.5 * error * error;
         double _d1 = seed * error;
-        _dError += _d1 * 0.5d;
+        _dError = _d1 * 0.5d;
         _dError += seed * _e1;
         // double error = prediction - y;
-        _dPrediction += _dError;
+        _dPrediction = _dError;
         // double prediction = w2 * h;
-        _dW2 += _dPrediction * h;
-        _dH += _dPrediction * w2;
+        _dW2 = _dPrediction * h;
+        _dH = _dPrediction * w2;
         // double h = Math.Max(0, w1 * x);
         double _d2 = 0d >= _e2 ? 0d : _dH;
-        _dW1 += _d2 * x;
+        _dW1 = _d2 * x;
 
         dW1 += _dW1;
         dW2 += _dW2;

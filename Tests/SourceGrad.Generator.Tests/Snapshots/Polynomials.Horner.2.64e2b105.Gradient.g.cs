@@ -35,7 +35,7 @@ partial class Polynomials
 
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // return p;
-        _dP += seed;
+        _dP = seed;
         // for (int i = coefficients.Length - 1; i >= 0; i--)
         for (int i = 0; i <= coefficients.Length - 1; i++)
         {
