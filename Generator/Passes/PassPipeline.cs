@@ -21,6 +21,7 @@ internal static class PassPipeline
         (nameof(LoopDirection), LoopDirection.Run),
         ("DeadCode after storage", DeadCode.Run),
         (nameof(Vectorize), Vectorize.Run),
+        (nameof(Slices), Slices.Run),
         (nameof(FirstContribution), FirstContribution.Run),
     };
 

@@ -260,7 +260,7 @@ internal sealed record EvaluationPoint(double[] Scalars, double[] Buffer, int N,
 {
     public static EvaluationPoint Draw(FuzzProgram program, Rng rng)
     {
-        int n = Math.Max(program.MinimumLength, rng.Weighted(1, 2, 3, 4, 4, 3));
+        int n = Math.Max(program.MinimumLength, FuzzSettings.LongBuffers ? rng.Between(9, 40) : rng.Weighted(1, 2, 3, 4, 4, 3));
         int m = rng.Between(0, 3);
         int scalars = program.Scalars.Length;
         double[] Values(int count, double range) => Enumerable.Range(0, count).Select(_ => Math.Round(rng.Uniform(-range, range), 3)).ToArray();
