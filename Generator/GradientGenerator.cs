@@ -1,15 +1,18 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SourceGrad.Generator.Differentiation;
 using SourceGrad.Generator.Emission;
 using SourceGrad.Generator.Model;
+using SourceGrad.Generator.Passes;
 using SourceGrad.Generator.Recognition;
 
 namespace SourceGrad.Generator;
 
 /// <summary>
 /// The SourceGrad generator. Discovery finds [Differentiable] methods; recognition turns each into the
-/// equatable IR; emission differentiates it and writes the gradient. Diagnostics and sources are separate
+/// equatable primal IR; differentiation turns that into the adjoint program, the passes optimise it, and emission
+/// prints it. Diagnostics and sources are separate
 /// outputs, and every stage is tracked so tests can check what stays cached.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -31,6 +34,10 @@ public sealed class GradientGenerator : IIncrementalGenerator
             .WithTrackingName(StepNames.Recognition);
 
         IncrementalValuesProvider<GeneratedGradient?> gradients = methods
+            .Select(static (method, _) => GradientDifferentiation.Differentiate(method))
+            .WithTrackingName(StepNames.Differentiation)
+            .Select(static (method, _) => PassPipeline.Optimize(method))
+            .WithTrackingName(StepNames.Optimization)
             .Select(static (method, _) => GradientEmitter.Emit(method))
             .WithTrackingName(StepNames.Emission);
 
@@ -72,6 +79,8 @@ public sealed class GradientGenerator : IIncrementalGenerator
 public static class StepNames
 {
     public const string Recognition = nameof(Recognition);
+    public const string Differentiation = nameof(Differentiation);
+    public const string Optimization = nameof(Optimization);
     public const string Emission = nameof(Emission);
     public const string Diagnostics = nameof(Diagnostics);
     public const string RuleCheck = nameof(RuleCheck);

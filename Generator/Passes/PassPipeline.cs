@@ -25,6 +25,24 @@ internal static class PassPipeline
         (nameof(FirstContribution), FirstContribution.Run),
     };
 
+    /// <summary>The optimisation stage: every pass over the method's program (a bug becomes a diagnostic on the method).</summary>
+    public static DifferentiatedMethod? Optimize(DifferentiatedMethod? method)
+    {
+        if (method?.Program is not AdjointProgram program)
+        {
+            return method;
+        }
+
+        try
+        {
+            return method with { Program = Run(program) };
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return Differentiation.GradientDifferentiation.Failed(method.Method, exception);
+        }
+    }
+
     /// <summary>Runs every pass; or, for tests, those before <paramref name="stopBefore"/>, or up to and with <paramref name="stopAfter"/>.</summary>
     public static AdjointProgram Run(AdjointProgram program, string? stopBefore = null, string? stopAfter = null)
     {

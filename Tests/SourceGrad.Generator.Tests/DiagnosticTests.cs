@@ -1,8 +1,10 @@
 using System.Reflection;
 using Microsoft.CodeAnalysis;
 using SourceGrad.Generator.Diagnostics;
+using SourceGrad.Generator.Differentiation;
 using SourceGrad.Generator.Emission;
 using SourceGrad.Generator.Model;
+using SourceGrad.Generator.Passes;
 using SourceGrad.Generator.Tests.Infrastructure;
 
 namespace SourceGrad.Generator.Tests;
@@ -215,14 +217,14 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void A_failure_inside_emission_becomes_SG0018_on_the_method()
+    public void A_failure_inside_a_stage_becomes_SG0018_on_the_method()
     {
-        // Emission of a model whose statements name variables it does not have throws inside the generator.
+        // Differentiating a model whose statements name variables it does not have throws inside the generator.
         MethodModel model = Assert.Single(GeneratorRunner.Run(SnapshotCases.Sigmoid).Driver.GetRunResult().Results)
             .TrackedSteps[StepNames.Recognition].SelectMany(step => step.Outputs).Select(output => (MethodModel)output.Value).Single();
         MethodModel broken = model with { Variables = EquatableArray<Variable>.Empty };
 
-        GeneratedGradient? gradient = GradientEmitter.Emit(broken);
+        GeneratedGradient? gradient = GradientEmitter.Emit(PassPipeline.Optimize(GradientDifferentiation.Differentiate(broken)));
 
         Assert.NotNull(gradient);
         Assert.Equal("", gradient.Source);
