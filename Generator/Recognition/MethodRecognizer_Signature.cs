@@ -1,0 +1,150 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SourceGrad.Generator.Diagnostics;
+using SourceGrad.Generator.Model;
+
+namespace SourceGrad.Generator.Recognition;
+
+/// <summary>The method's shape: what its signature must be, and the names the gradient is declared under.</summary>
+internal sealed partial class MethodRecognizer
+{
+    private bool CheckFinite()
+    {
+        foreach (AttributeData attribute in _method.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == Types.DifferentiableAttribute)
+            {
+                foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+                {
+                    if (argument.Key == "CheckFinite" && argument.Value.Value is true)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private void CheckSignature(MethodDeclarationSyntax syntax, LocationInfo? location)
+    {
+        if (!_method.IsStatic)
+        {
+            Report(DiagnosticDescriptors.MethodMustBeStatic, location, _method.Name);
+        }
+
+        if (_method.IsGenericMethod)
+        {
+            Report(DiagnosticDescriptors.GenericMethod, location, _method.Name);
+        }
+
+        if (!_method.ReturnsVoid && !Types.IsDifferentiable(Types.Scalar(_method.ReturnType)))
+        {
+            Report(DiagnosticDescriptors.UnsupportedReturnType, LocationInfo.From(syntax.ReturnType), _method.Name, _method.ReturnType.ToDisplayString());
+        }
+
+        if (_method.ReturnsByRef || _method.ReturnsByRefReadonly)
+        {
+            Report(DiagnosticDescriptors.UnsupportedReturnType, LocationInfo.From(syntax.ReturnType), _method.Name, "a ref");
+        }
+
+        for (INamedTypeSymbol? type = _method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            if (type.IsFileLocal)
+            {
+                Report(DiagnosticDescriptors.FileLocalType, location, type.Name, _method.Name);
+                continue;
+            }
+
+            bool isPartial = type.DeclaringSyntaxReferences
+                .Select(r => r.GetSyntax(_cancellationToken))
+                .OfType<TypeDeclarationSyntax>()
+                .Any(t => t.Modifiers.Any(SyntaxKind.PartialKeyword));
+            if (!isPartial)
+            {
+                Report(DiagnosticDescriptors.TypeMustBePartial, location, type.Name, _method.Name);
+            }
+        }
+
+        var adjointNames = _method.Parameters.Where(Types.IsActiveParameter)
+            .ToDictionary(p => Types.AdjointName(p.Name), p => p.Name);
+        foreach (IParameterSymbol parameter in _method.Parameters)
+        {
+            LocationInfo? parameterLocation = LocationInfo.From(parameter.Locations.FirstOrDefault());
+            if (adjointNames.TryGetValue(parameter.Name, out string? owner))
+            {
+                Report(DiagnosticDescriptors.AdjointNameCollision, parameterLocation, parameter.Name, owner);
+            }
+
+            if (!_method.ReturnsVoid && parameter.Name == "seed")
+            {
+                Report(DiagnosticDescriptors.AdjointNameCollision, parameterLocation, parameter.Name, "the result (the seed)");
+            }
+
+            if (parameter.RefKind != RefKind.None)
+            {
+                string kind = parameter.RefKind.ToString().ToLowerInvariant();
+                Report(DiagnosticDescriptors.UnsupportedParameter, parameterLocation, parameter.Name, $"passed by '{kind}'");
+            }
+            else if (parameter.IsParams)
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameter, parameterLocation, parameter.Name, "a 'params' parameter");
+            }
+        }
+    }
+
+    private string HintName()
+    {
+        string type = _method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)
+            .Replace("global::", "");
+        string arity = _method.Parameters.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string name = Regex.Replace(type + "." + _method.Name, "[^A-Za-z0-9_.]", "_");
+
+        // Overloads with as many parameters differ by their types: a stable hash of them keeps the names apart.
+        string signature = string.Join(",", _method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)));
+        uint hash = 2166136261;
+        foreach (char c in signature)
+        {
+            hash = (hash ^ c) * 16777619;
+        }
+
+        return $"{name}.{arity}.{hash:x8}.Gradient.g.cs";
+    }
+
+    private EquatableArray<ContainingType> ContainingTypes()
+    {
+        var types = new List<ContainingType>();
+        for (INamedTypeSymbol? type = _method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            string keyword = type switch
+            {
+                { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
+                { IsRecord: true } => "record",
+                { TypeKind: TypeKind.Struct } => "struct",
+                { TypeKind: TypeKind.Interface } => "interface",
+                _ => "class",
+            };
+            string name = type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat
+                .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers));
+            int dot = name.LastIndexOf('.');
+            types.Insert(0, new ContainingType(keyword, dot >= 0 ? name.Substring(dot + 1) : name));
+        }
+
+        return types.ToEquatableArray();
+    }
+
+    private static string Accessibility(Accessibility accessibility) => accessibility switch
+    {
+        Microsoft.CodeAnalysis.Accessibility.Public => "public",
+        Microsoft.CodeAnalysis.Accessibility.Internal => "internal",
+        Microsoft.CodeAnalysis.Accessibility.Protected => "protected",
+        Microsoft.CodeAnalysis.Accessibility.ProtectedOrInternal => "protected internal",
+        Microsoft.CodeAnalysis.Accessibility.ProtectedAndInternal => "private protected",
+        _ => "private",
+    };
+}
