@@ -17,74 +17,14 @@ internal sealed partial class MethodRecognizer
         switch (expression)
         {
             case ISimpleAssignmentOperation assignment when !assignment.IsRef:
-            {
-                Expr? target = RecognizeTarget(assignment.Target);
-                Expr value = RecognizeExpression(assignment.Value);
-                if (target is not null)
-                {
-                    output.Add(new Assignment(_nextStatementId++, source, location, target, "", value));
-                }
-
+                RecognizeAssignment(assignment, source, location, output);
                 return;
-            }
-
             case ICompoundAssignmentOperation compound:
-            {
-                string? op = compound.OperatorKind switch
-                {
-                    BinaryOperatorKind.Add => "+",
-                    BinaryOperatorKind.Subtract => "-",
-                    BinaryOperatorKind.Multiply => "*",
-                    BinaryOperatorKind.Divide => "/",
-                    _ => null,
-                };
-                Expr? target = RecognizeTarget(compound.Target);
-                Expr value = RecognizeExpression(compound.Value);
-                if (op is null)
-                {
-                    if (target is not null && Types.IsDifferentiable(target.Type))
-                    {
-                        Report(DiagnosticDescriptors.UnsupportedExpression, location, source.TrimEnd(';'), "write the operation out as 'x = x op y'");
-                    }
-                    else if (target is not null)
-                    {
-                        op = compound.Syntax.Kind() switch
-                        {
-                            SyntaxKind.ModuloAssignmentExpression => "%",
-                            SyntaxKind.AndAssignmentExpression => "&",
-                            SyntaxKind.OrAssignmentExpression => "|",
-                            SyntaxKind.ExclusiveOrAssignmentExpression => "^",
-                            SyntaxKind.LeftShiftAssignmentExpression => "<<",
-                            SyntaxKind.RightShiftAssignmentExpression => ">>",
-                            _ => null,
-                        };
-                        if (op is null)
-                        {
-                            Report(DiagnosticDescriptors.UnsupportedExpression, location, source.TrimEnd(';'), "write the operation out as 'x = x op y'");
-                        }
-                    }
-                }
-
-                if (target is not null && op is not null)
-                {
-                    output.Add(new Assignment(_nextStatementId++, source, location, target, op, value));
-                }
-
+                RecognizeCompoundAssignment(compound, source, location, output);
                 return;
-            }
-
             case IIncrementOrDecrementOperation increment:
-            {
-                Expr? target = RecognizeTarget(increment.Target);
-                if (target is not null)
-                {
-                    string op = increment.Kind == OperationKind.Increment ? "+" : "-";
-                    output.Add(new Assignment(_nextStatementId++, source, location, target, op, One(target.Type)));
-                }
-
+                RecognizeIncrementOrDecrement(increment, source, location, output);
                 return;
-            }
-
             case IInvocationOperation invocation when !IsIntrinsic(invocation.TargetMethod):
                 RecognizeCall(invocation, source, location, output, resultUsed: false);
                 return;
@@ -94,6 +34,69 @@ internal sealed partial class MethodRecognizer
             default:
                 UnsupportedStatement(statement);
                 return;
+        }
+    }
+
+    private void RecognizeAssignment(ISimpleAssignmentOperation assignment, string source, LocationInfo? location, List<Statement> output)
+    {
+        Expr? target = RecognizeTarget(assignment.Target);
+        Expr value = RecognizeExpression(assignment.Value);
+        if (target is not null)
+        {
+            output.Add(new Assignment(_nextStatementId++, source, location, target, "", value));
+        }
+    }
+
+    private void RecognizeCompoundAssignment(ICompoundAssignmentOperation compound, string source, LocationInfo? location, List<Statement> output)
+    {
+        string? op = compound.OperatorKind switch
+        {
+            BinaryOperatorKind.Add => "+",
+            BinaryOperatorKind.Subtract => "-",
+            BinaryOperatorKind.Multiply => "*",
+            BinaryOperatorKind.Divide => "/",
+            _ => null,
+        };
+        Expr? target = RecognizeTarget(compound.Target);
+        Expr value = RecognizeExpression(compound.Value);
+        if (op is null)
+        {
+            if (target is not null && Types.IsDifferentiable(target.Type))
+            {
+                Report(DiagnosticDescriptors.UnsupportedExpression, location, source.TrimEnd(';'), "write the operation out as 'x = x op y'");
+            }
+            else if (target is not null)
+            {
+                op = compound.Syntax.Kind() switch
+                {
+                    SyntaxKind.ModuloAssignmentExpression => "%",
+                    SyntaxKind.AndAssignmentExpression => "&",
+                    SyntaxKind.OrAssignmentExpression => "|",
+                    SyntaxKind.ExclusiveOrAssignmentExpression => "^",
+                    SyntaxKind.LeftShiftAssignmentExpression => "<<",
+                    SyntaxKind.RightShiftAssignmentExpression => ">>",
+                    _ => null,
+                };
+                if (op is null)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, location, source.TrimEnd(';'), "write the operation out as 'x = x op y'");
+                }
+            }
+        }
+
+        if (target is not null && op is not null)
+        {
+            output.Add(new Assignment(_nextStatementId++, source, location, target, op, value));
+        }
+    }
+
+    private void RecognizeIncrementOrDecrement(IIncrementOrDecrementOperation increment, string source, LocationInfo? location, List<Statement> output)
+    {
+        Expr? target = RecognizeTarget(increment.Target);
+        if (target is not null)
+        {
+            string op = increment.Kind == OperationKind.Increment ? "+" : "-";
+            output.Add(new Assignment(_nextStatementId++, source, location, target, op, One(target.Type)));
         }
     }
 

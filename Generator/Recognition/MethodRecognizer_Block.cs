@@ -65,28 +65,14 @@ internal sealed partial class MethodRecognizer
             case IEmptyOperation:
                 return;
             case IVariableDeclarationGroupOperation group:
-                foreach (IVariableDeclarationOperation declaration in group.Declarations)
-                {
-                    foreach (IVariableDeclaratorOperation declarator in declaration.Declarators)
-                    {
-                        RecognizeDeclarator(declarator, declaration.Initializer, output);
-                    }
-                }
-
+                RecognizeLocalDeclaration(group, output);
                 return;
             case IExpressionStatementOperation { Operation: var expression }:
                 RecognizeExpressionStatement(expression, operation, output);
                 return;
             case IConditionalOperation conditional when conditional.Syntax is IfStatementSyntax ifSyntax:
-            {
-                Expr condition = RecognizeExpression(conditional.Condition);
-                int id = _nextStatementId++;
-                Block then = RecognizeEmbedded(conditional.WhenTrue);
-                Block? otherwise = conditional.WhenFalse is null ? null : RecognizeEmbedded(conditional.WhenFalse);
-                output.Add(new IfStatement(id, $"if ({ifSyntax.Condition})", LocationInfo.From(ifSyntax), condition, then, otherwise));
+                output.Add(RecognizeIf(conditional, ifSyntax));
                 return;
-            }
-
             case IForLoopOperation forLoop:
                 output.Add(RecognizeFor(forLoop));
                 return;
@@ -95,24 +81,11 @@ internal sealed partial class MethodRecognizer
                 return;
             case IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue } branch
                 when branch.Syntax is BreakStatementSyntax or ContinueStatementSyntax:
-                output.Add(new Jump(
-                    _nextStatementId++,
-                    branch.Syntax.ToString(),
-                    LocationInfo.From(branch.Syntax),
-                    branch.BranchKind == BranchKind.Break ? JumpKind.Break : JumpKind.Continue,
-                    null));
+                output.Add(RecognizeBreakOrContinue(branch));
                 return;
             case IReturnOperation returnOperation:
-            {
-                Expr? value = returnOperation.ReturnedValue is null ? null : RecognizeExpression(returnOperation.ReturnedValue);
-                _seenJump = true;
-                string source = returnOperation.Syntax is ArrowExpressionClauseSyntax arrow
-                    ? $"return {arrow.Expression};"
-                    : returnOperation.Syntax.ToString();
-                output.Add(new Jump(_nextStatementId++, source, LocationInfo.From(returnOperation.Syntax), JumpKind.Return, value));
+                output.Add(RecognizeReturn(returnOperation));
                 return;
-            }
-
             default:
                 UnsupportedStatement(operation);
                 return;

@@ -9,6 +9,17 @@ namespace SourceGrad.Generator.Recognition;
 /// <summary>Declarations of scalar locals.</summary>
 internal sealed partial class MethodRecognizer
 {
+    private void RecognizeLocalDeclaration(IVariableDeclarationGroupOperation group, List<Statement> output)
+    {
+        foreach (IVariableDeclarationOperation declaration in group.Declarations)
+        {
+            foreach (IVariableDeclaratorOperation declarator in declaration.Declarators)
+            {
+                RecognizeDeclarator(declarator, declaration.Initializer, output);
+            }
+        }
+    }
+
     private void RecognizeDeclarator(IVariableDeclaratorOperation declarator, IVariableInitializerOperation? sharedInitializer, List<Statement> output)
     {
         ILocalSymbol local = declarator.Symbol;
