@@ -6,7 +6,7 @@ using Conversion = SourceGrad.Generator.Model.Conversion;
 
 namespace SourceGrad.Generator.Recognition;
 
-/// <summary>The expression dispatch: references, elements, lengths, unary operators, conversions and fields.</summary>
+/// <summary>The expression dispatch (one line per kind) and the small kinds: references, elements, lengths, unary operators, conversions.</summary>
 internal sealed partial class MethodRecognizer
 {
     private Expr RecognizeExpression(IOperation operation)
@@ -22,25 +22,7 @@ internal sealed partial class MethodRecognizer
             case IParenthesizedOperation parenthesized:
                 return RecognizeExpression(parenthesized.Operand);
             case ILocalReferenceOperation or IParameterReferenceOperation:
-            {
-                ISymbol symbol = operation is ILocalReferenceOperation l ? l.Local : ((IParameterReferenceOperation)operation).Parameter;
-                if (_variableIds.TryGetValue(symbol, out int id))
-                {
-                    Variable variable = _variables[id];
-                    if (variable.Type != ScalarType.Other && !variable.IsBuffer)
-                    {
-                        return new VariableRef(variable.Type, id);
-                    }
-
-                    if (variable.IsBuffer)
-                    {
-                        return Unsupported(operation, "a whole buffer can only be indexed, measured (.Length) or passed to a call");
-                    }
-                }
-
-                return Unsupported(operation, "only float, double, int, long and bool values can be computed with");
-            }
-
+                return RecognizeVariableReference(operation);
             case IArrayElementReferenceOperation { Indices: [var index] } element when BufferId(element.ArrayReference) is int array:
                 return new ElementRef(_variables[array].Type, array, RecognizeExpression(index));
             case IPropertyReferenceOperation { Property.IsIndexer: true, Arguments: [var index], Instance: { } instance } indexer
@@ -52,49 +34,13 @@ internal sealed partial class MethodRecognizer
             case IBinaryOperation binary:
                 return RecognizeBinary(binary);
             case IUnaryOperation unary:
-            {
-                string? op = unary.OperatorKind switch
-                {
-                    UnaryOperatorKind.Minus => "-",
-                    UnaryOperatorKind.Plus => "+",
-                    UnaryOperatorKind.Not => "!",
-                    UnaryOperatorKind.BitwiseNegation => "~",
-                    _ => null,
-                };
-                if (op is null || Types.Scalar(unary.Type) is not ScalarType type)
-                {
-                    return Unsupported(operation, "use arithmetic, comparison and logical operators on numbers");
-                }
-
-                return new Unary(type, op, RecognizeExpression(unary.Operand));
-            }
-
+                return RecognizeUnary(unary);
             case IConversionOperation { Operand: IThrowOperation }:
                 return Unsupported(operation, "validate the arguments before calling the differentiable method");
             case IConversionOperation conversion:
-            {
-                ScalarType? to = Types.Scalar(conversion.Type);
-                ScalarType? from = Types.Scalar(conversion.Operand.Type);
-                if (to is null || from is null)
-                {
-                    return Unsupported(operation, "only conversions between float, double, int and long are supported");
-                }
-
-                Expr operand = RecognizeExpression(conversion.Operand);
-                return to == from ? operand : new Conversion(to.Value, operand);
-            }
-
-            case IConditionalOperation conditional when conditional.WhenFalse is not null && Types.Scalar(conditional.Type) is ScalarType type:
-            {
-                Expr condition = RecognizeExpression(conditional.Condition);
-                string? outer = _callRestriction;
-                _callRestriction ??= "in a branch of '?:'";
-                Expr whenTrue = RecognizeExpression(conditional.WhenTrue);
-                Expr whenFalse = RecognizeExpression(conditional.WhenFalse);
-                _callRestriction = outer;
-                return new Conditional(type, _nextConditionalId++, condition, whenTrue, whenFalse);
-            }
-
+                return RecognizeConversion(conversion);
+            case IConditionalOperation { WhenFalse: { } whenFalse } conditional when Types.Scalar(conditional.Type) is ScalarType type:
+                return RecognizeConditional(conditional, whenFalse, type);
             case IInvocationOperation invocation when IsIntrinsic(invocation.TargetMethod):
                 return RecognizeIntrinsic(invocation);
             case IInvocationOperation invocation:
@@ -115,6 +61,57 @@ internal sealed partial class MethodRecognizer
             default:
                 return Unsupported(operation, "rewrite it with the supported C# listed in docs/supported-csharp.md");
         }
+    }
+
+    private Expr RecognizeVariableReference(IOperation operation)
+    {
+        ISymbol symbol = operation is ILocalReferenceOperation l ? l.Local : ((IParameterReferenceOperation)operation).Parameter;
+        if (_variableIds.TryGetValue(symbol, out int id))
+        {
+            Variable variable = _variables[id];
+            if (variable.Type != ScalarType.Other && !variable.IsBuffer)
+            {
+                return new VariableRef(variable.Type, id);
+            }
+
+            if (variable.IsBuffer)
+            {
+                return Unsupported(operation, "a whole buffer can only be indexed, measured (.Length) or passed to a call");
+            }
+        }
+
+        return Unsupported(operation, "only float, double, int, long and bool values can be computed with");
+    }
+
+    private Expr RecognizeUnary(IUnaryOperation unary)
+    {
+        string? op = unary.OperatorKind switch
+        {
+            UnaryOperatorKind.Minus => "-",
+            UnaryOperatorKind.Plus => "+",
+            UnaryOperatorKind.Not => "!",
+            UnaryOperatorKind.BitwiseNegation => "~",
+            _ => null,
+        };
+        if (op is null || Types.Scalar(unary.Type) is not ScalarType type)
+        {
+            return Unsupported(unary, "use arithmetic, comparison and logical operators on numbers");
+        }
+
+        return new Unary(type, op, RecognizeExpression(unary.Operand));
+    }
+
+    private Expr RecognizeConversion(IConversionOperation conversion)
+    {
+        ScalarType? to = Types.Scalar(conversion.Type);
+        ScalarType? from = Types.Scalar(conversion.Operand.Type);
+        if (to is null || from is null)
+        {
+            return Unsupported(conversion, "only conversions between float, double, int and long are supported");
+        }
+
+        Expr operand = RecognizeExpression(conversion.Operand);
+        return to == from ? operand : new Conversion(to.Value, operand);
     }
 
     private Expr Unsupported(IOperation operation, string fix)
