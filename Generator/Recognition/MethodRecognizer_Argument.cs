@@ -27,12 +27,7 @@ internal sealed partial class MethodRecognizer
             return new Argument(new VariableRef(scalar.Type, temp), -1, null, null);
         }
 
-        IOperation operand = value;
-        while (operand is IConversionOperation { IsImplicit: true } conversion)
-        {
-            operand = conversion.Operand;
-        }
-
+        IOperation operand = StripImplicit(value);
         switch (operand)
         {
             case ILocalReferenceOperation or IParameterReferenceOperation when BufferId(operand) is int buffer:

@@ -59,13 +59,10 @@ internal sealed partial class MethodRecognizer
         };
         Expr? target = RecognizeTarget(compound.Target);
         Expr value = RecognizeExpression(compound.Value);
-        if (op is null)
+        if (op is null && target is not null)
         {
-            if (target is not null && Types.IsDifferentiable(target.Type))
-            {
-                Report(DiagnosticDescriptors.UnsupportedExpression, location, source.TrimEnd(';'), "write the operation out as 'x = x op y'");
-            }
-            else if (target is not null)
+            // %=, &=, |=, ^=, <<= and >>= have no derivative: accepted on int, long and bool targets only.
+            if (!Types.IsDifferentiable(target.Type))
             {
                 op = compound.Syntax.Kind() switch
                 {
@@ -77,10 +74,11 @@ internal sealed partial class MethodRecognizer
                     SyntaxKind.RightShiftAssignmentExpression => ">>",
                     _ => null,
                 };
-                if (op is null)
-                {
-                    Report(DiagnosticDescriptors.UnsupportedExpression, location, source.TrimEnd(';'), "write the operation out as 'x = x op y'");
-                }
+            }
+
+            if (op is null)
+            {
+                Report(DiagnosticDescriptors.UnsupportedExpression, location, source.TrimEnd(';'), "write the operation out as 'x = x op y'");
             }
         }
 

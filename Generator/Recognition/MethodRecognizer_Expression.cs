@@ -25,9 +25,8 @@ internal sealed partial class MethodRecognizer
                 return RecognizeVariableReference(operation);
             case IArrayElementReferenceOperation { Indices: [var index] } element when BufferId(element.ArrayReference) is int array:
                 return new ElementRef(_variables[array].Type, array, RecognizeExpression(index));
-            case IPropertyReferenceOperation { Property.IsIndexer: true, Arguments: [var index], Instance: { } instance } indexer
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Arguments: [var index], Instance: { } instance }
                 when BufferId(instance) is int span && index.Value.Type?.SpecialType == SpecialType.System_Int32:
-                _ = indexer;
                 return new ElementRef(_variables[span].Type, span, RecognizeExpression(index.Value));
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance } when BufferId(instance) is int buffer:
                 return new LengthOf(buffer);
