@@ -13,7 +13,7 @@ internal sealed partial class MethodRecognizer
     private Loop RecognizeFor(IForLoopOperation loop)
     {
         var syntax = (ForStatementSyntax)loop.Syntax;
-        string source = $"for ({syntax.Declaration?.ToString() ?? string.Join(", ", syntax.Initializers)}; {syntax.Condition}; {string.Join(", ", syntax.Incrementors)})";
+        string source = FirstLine($"for ({syntax.Declaration?.ToString() ?? string.Join(", ", syntax.Initializers)}; {syntax.Condition}; {string.Join(", ", syntax.Incrementors)})");
         int id = _nextStatementId++;
         int initializerId = _nextStatementId++;
         CanonicalCounter? counter = null;

@@ -13,6 +13,6 @@ internal sealed partial class MethodRecognizer
         int id = _nextStatementId++;
         Block then = RecognizeEmbedded(conditional.WhenTrue);
         Block? otherwise = conditional.WhenFalse is null ? null : RecognizeEmbedded(conditional.WhenFalse);
-        return new IfStatement(id, $"if ({syntax.Condition})", LocationInfo.From(syntax), condition, then, otherwise);
+        return new IfStatement(id, FirstLine($"if ({syntax.Condition})"), LocationInfo.From(syntax), condition, then, otherwise);
     }
 }

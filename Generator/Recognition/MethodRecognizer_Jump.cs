@@ -19,9 +19,10 @@ internal sealed partial class MethodRecognizer
     {
         Expr? value = returnOperation.ReturnedValue is null ? null : RecognizeExpression(returnOperation.ReturnedValue);
         _seenJump = true;
-        string source = returnOperation.Syntax is ArrowExpressionClauseSyntax arrow
+        // On one line, as every statement's source: it becomes a // comment above the statement's adjoint.
+        string source = FirstLine(returnOperation.Syntax is ArrowExpressionClauseSyntax arrow
             ? $"return {arrow.Expression};"
-            : returnOperation.Syntax.ToString();
+            : returnOperation.Syntax.ToString());
         return new Jump(_nextStatementId++, source, LocationInfo.From(returnOperation.Syntax), JumpKind.Return, value);
     }
 }

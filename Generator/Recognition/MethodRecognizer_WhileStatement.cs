@@ -15,8 +15,8 @@ internal sealed partial class MethodRecognizer
         bool isDo = !loop.ConditionIsTop;
         string source = loop.Syntax switch
         {
-            WhileStatementSyntax w => $"while ({w.Condition})",
-            DoStatementSyntax d => $"do ... while ({d.Condition})",
+            WhileStatementSyntax w => FirstLine($"while ({w.Condition})"),
+            DoStatementSyntax d => FirstLine($"do ... while ({d.Condition})"),
             _ => FirstLine(loop.Syntax.ToString()),
         };
         _loopDepth++;
