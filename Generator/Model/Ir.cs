@@ -179,7 +179,8 @@ internal sealed record MethodModel(
     int StatementCount,
     EquatableArray<DiagnosticInfo> Diagnostics,
     LocationInfo? Location,
-    bool CheckFinite = false)
+    bool CheckFinite = false,
+    bool Vectorize = true)
 {
     public bool HasErrors
     {

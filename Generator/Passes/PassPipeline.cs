@@ -35,7 +35,7 @@ internal static class PassPipeline
 
         try
         {
-            return method with { Program = Run(program) };
+            return method with { Program = Run(program, vectorize: method.Method.Vectorize) };
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -43,14 +43,22 @@ internal static class PassPipeline
         }
     }
 
-    /// <summary>Runs every pass; or, for tests, those before <paramref name="stopBefore"/>, or up to and with <paramref name="stopAfter"/>.</summary>
-    public static AdjointProgram Run(AdjointProgram program, string? stopBefore = null, string? stopAfter = null)
+    /// <summary>
+    /// Runs every pass (<see cref="Vectorize"/> only when <paramref name="vectorize"/>, from [Differentiable(Vectorize = …)]);
+    /// or, for tests, those before <paramref name="stopBefore"/>, or up to and with <paramref name="stopAfter"/>.
+    /// </summary>
+    public static AdjointProgram Run(AdjointProgram program, string? stopBefore = null, string? stopAfter = null, bool vectorize = true)
     {
         foreach ((string name, Func<AdjointProgram, AdjointProgram> run) in Passes)
         {
             if (name == stopBefore)
             {
                 break;
+            }
+
+            if (name == nameof(Vectorize) && !vectorize)
+            {
+                continue;
             }
 
             program = run(program);

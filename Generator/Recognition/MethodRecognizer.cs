@@ -166,7 +166,8 @@ internal sealed partial class MethodRecognizer
             _nextStatementId,
             _diagnostics.ToEquatableArray(),
             location,
-            CheckFinite());
+            CheckFinite: AttributeFlag("CheckFinite", unset: false),
+            Vectorize: AttributeFlag("Vectorize", unset: true));
     }
 
     private static string StatementSource(SyntaxNode syntax)

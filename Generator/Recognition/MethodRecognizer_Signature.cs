@@ -12,7 +12,8 @@ namespace SourceGrad.Generator.Recognition;
 /// <summary>The method's shape: what its signature must be, and the names the gradient is declared under.</summary>
 internal sealed partial class MethodRecognizer
 {
-    private bool CheckFinite()
+    /// <summary>A <c>bool</c> property set on the method's [Differentiable] (CheckFinite, Vectorize), or its default.</summary>
+    private bool AttributeFlag(string property, bool unset)
     {
         foreach (AttributeData attribute in _method.GetAttributes())
         {
@@ -20,15 +21,15 @@ internal sealed partial class MethodRecognizer
             {
                 foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
                 {
-                    if (argument.Key == "CheckFinite" && argument.Value.Value is true)
+                    if (argument.Key == property && argument.Value.Value is bool value)
                     {
-                        return true;
+                        return value;
                     }
                 }
             }
         }
 
-        return false;
+        return unset;
     }
 
     private void CheckSignature(MethodDeclarationSyntax syntax, LocationInfo? location)

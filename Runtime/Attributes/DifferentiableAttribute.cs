@@ -16,4 +16,11 @@ public sealed class DifferentiableAttribute : Attribute
     /// For debugging: it costs a check per adjoint update.
     /// </summary>
     public bool CheckFinite { get; set; }
+
+    /// <summary>
+    /// When cleared, the generated gradient keeps every loop scalar, as the method wrote it. By default (set), loops
+    /// whose adjoint (or forward dot product) is an elementwise update or a sum over a span run on SIMD vectors with a
+    /// scalar tail; a vectorised sum adds in a different order, so it may round differently from the scalar loop.
+    /// </summary>
+    public bool Vectorize { get; set; } = true;
 }

@@ -1,3 +1,5 @@
+using SourceGrad.Generator.Tests.Infrastructure;
+
 namespace SourceGrad.Generator.Tests.Passes;
 
 public class VectorizeTests
@@ -91,5 +93,52 @@ public class VectorizeTests
         (string before, string after) = PassHarness.BeforeAndAfter(SnapshotCases.OverwrittenScalarInLoop, "Vectorize");
 
         Assert.Equal(before, after);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Vectorize_false_keeps_every_loop_scalar_and_the_sum_in_source_order(bool vectorize)
+    {
+        string source = $$"""
+            public static partial class P
+            {
+                [Differentiable{{(vectorize ? "" : "(Vectorize = false)")}}]
+                public static float Dot(float[] x, float[] w)
+                {
+                    float sum = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        sum += x[i] * w[i];
+                    }
+
+                    return sum;
+                }
+            }
+
+            public static class Harness
+            {
+                public static float Value(float[] x, float[] w) => P.Dot(x, w);
+
+                public static float GradientValue(float[] x, float[] w) => P.DotGradient(x, w, new float[x.Length], new float[w.Length]);
+            }
+            """;
+        GeneratorRun run = GeneratorRunner.Run(source);
+        run.AssertCompilesCleanly();
+        string generated = run.Source("Dot").Text;
+        Assert.Equal(vectorize, generated.Contains("Vector512", StringComparison.Ordinal));
+        Assert.Equal(vectorize, generated.Contains("global::System.Numerics.Vector", StringComparison.Ordinal));
+
+        if (!vectorize)
+        {
+            // The scalar gradient adds in the method's order, so its value is the method's to the last bit.
+            var random = new Random(5);
+            float[] x = Enumerable.Range(0, 1003).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+            float[] w = Enumerable.Range(0, 1003).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+            Type harness = run.Load().GetType("Harness")!;
+            float value = (float)harness.GetMethod("Value")!.Invoke(null, [x, w])!;
+            float gradientValue = (float)harness.GetMethod("GradientValue")!.Invoke(null, [x, w])!;
+            Assert.Equal(BitConverter.SingleToInt32Bits(value), BitConverter.SingleToInt32Bits(gradientValue));
+        }
     }
 }
