@@ -3,6 +3,8 @@ using System.Linq;
 using SourceGrad.Generator.Analysis;
 using SourceGrad.Generator.Model;
 
+using static SourceGrad.Generator.Differentiation.IrConstruction;
+
 namespace SourceGrad.Generator.Differentiation;
 
 /// <summary>
@@ -322,42 +324,6 @@ internal sealed partial class ReverseMode
 
     private static Literal StringLiteral(string text) =>
         new(ScalarType.Other, Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true));
-
-    private static Sequence ToSequence(List<Code> code) => code.Count == 0 ? Sequence.Empty : new Sequence(code.ToEquatableArray());
-
-    private static LocalShape ShapeOf(BufferKind buffer) => buffer switch
-    {
-        BufferKind.Span => LocalShape.Span,
-        BufferKind.ReadOnlySpan => LocalShape.ReadOnlySpan,
-        BufferKind.Array => LocalShape.Array,
-        _ => LocalShape.Scalar,
-    };
-
-    private static Literal Zero(ScalarType type) => Recognition.MethodRecognizer.Constant(type, type switch
-    {
-        ScalarType.Float => 0f,
-        ScalarType.Double => 0d,
-        ScalarType.Bool => false,
-        ScalarType.Long => 0L,
-        _ => (object)0,
-    });
-
-    private static Literal Int(int value) => Recognition.MethodRecognizer.Constant(ScalarType.Int, value);
-
-    private static Literal Bool(bool value) => Recognition.MethodRecognizer.Constant(ScalarType.Bool, value);
-
-    private static Expr Negate(Expr expr) => expr is Unary { Operator: "-" } negated ? negated.Operand : new Unary(expr.Type, "-", expr);
-
-    /// <summary>Whether an expression is one token the reverse sweep can read again at no cost.</summary>
-    private static bool IsAtomic(Expr expr) => expr switch
-    {
-        VariableRef or LengthOf or Opaque or DefaultValue or RuleArgument => true,
-        Literal literal => !literal.Code.StartsWith("-", System.StringComparison.Ordinal),
-        ElementRef element => !ExprWalker.Any(element.Index, e => e is ElementRef),
-        _ => false,
-    };
-
-    private static bool IsLeaf(Expr expr) => expr is VariableRef or ElementRef;
 
     private static bool EndsWithJump(Block block) =>
         block.Statements.Count > 0 && block.Statements[block.Statements.Count - 1] is Jump;

@@ -2,6 +2,8 @@ using System.Collections.Generic;
 using SourceGrad.Generator.Analysis;
 using SourceGrad.Generator.Model;
 
+using static SourceGrad.Generator.Differentiation.IrConstruction;
+
 namespace SourceGrad.Generator.Differentiation;
 
 // Declarations and assignments: target op= value.

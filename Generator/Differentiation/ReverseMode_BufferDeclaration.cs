@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using SourceGrad.Generator.Model;
 
+using static SourceGrad.Generator.Differentiation.IrConstruction;
+
 namespace SourceGrad.Generator.Differentiation;
 
 // Local buffers: stackalloc T[n] and new T[n], with their adjoints.

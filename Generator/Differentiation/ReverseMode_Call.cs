@@ -2,6 +2,8 @@ using System.Collections.Generic;
 using System.Linq;
 using SourceGrad.Generator.Model;
 
+using static SourceGrad.Generator.Differentiation.IrConstruction;
+
 namespace SourceGrad.Generator.Differentiation;
 
 // Calls to [Differentiable] methods (reversed by their generated gradient) and to methods with a [DerivativeOf] rule.

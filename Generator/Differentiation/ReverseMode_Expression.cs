@@ -3,6 +3,8 @@ using System.Linq;
 using SourceGrad.Generator.Analysis;
 using SourceGrad.Generator.Model;
 
+using static SourceGrad.Generator.Differentiation.IrConstruction;
+
 namespace SourceGrad.Generator.Differentiation;
 
 // Adjoints of expressions: each operation's rule from DerivativeRules, applied from the result to the operands.
@@ -65,9 +67,8 @@ internal sealed partial class ReverseMode
             }
 
             // 1 / (1 + Exp(−u)): the logistic, whose derivative σ(1 − σ) needs no division and no second exponential.
-            case Binary { Operator: "/", Left: Literal one, Right: Binary { Operator: "+", Left: Literal otherOne, Right: Intrinsic { Name: "Exp", Arguments: [Unary { Operator: "-" } negated] } } } logistic
-                when IsOne(one) && IsOne(otherOne):
-                ApplyRule("logistic", new[] { negated.Operand }, logistic, adjoint, code);
+            case Binary logistic when IsLogistic(logistic, out Expr argument):
+                ApplyRule("logistic", new[] { argument }, logistic, adjoint, code);
                 return;
 
             // x·x: one contribution, 2·x·dy, instead of the same x·dy twice.
@@ -132,16 +133,6 @@ internal sealed partial class ReverseMode
             Backpropagate(operand, bind ? Temp(contribution, code, "_d", operand.Type) : contribution, code);
         }
     }
-
-    /// <summary>x·1, 1·x and x/1 are x (exactly, in floating point): a rule applied to a constant argument says less.</summary>
-    private static Expr WithoutUnitFactors(Expr expr) => ExprWalker.Rewrite(expr, e => e switch
-    {
-        Binary { Operator: "*" or "/", Right: Literal right } b when IsOne(right) && b.Left.Type == b.Type => WithoutUnitFactors(b.Left),
-        Binary { Operator: "*", Left: Literal left } b when IsOne(left) && b.Right.Type == b.Type => WithoutUnitFactors(b.Right),
-        _ => null,
-    });
-
-    private static bool IsOne(Literal literal) => literal.Code is "1f" or "1d" or "1";
 
     /// <summary>The value of an expression in the reverse sweep: itself when it is a name, else a temporary.</summary>
     private Expr Value(Expr expr, List<Code> code) =>

@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using SourceGrad.Generator.Model;
 
+using static SourceGrad.Generator.Differentiation.IrConstruction;
+
 namespace SourceGrad.Generator.Differentiation;
 
 // if/else: the forward sweep records which way it went; the reverse sweep never evaluates a condition again.

@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using SourceGrad.Generator.Model;
 
+using static SourceGrad.Generator.Differentiation.IrConstruction;
+
 namespace SourceGrad.Generator.Differentiation;
 
 // break, continue and return: each records where it left its scope, so the reverse sweep reverses what ran.

@@ -3,6 +3,8 @@ using System.Linq;
 using SourceGrad.Generator.Analysis;
 using SourceGrad.Generator.Model;
 
+using static SourceGrad.Generator.Differentiation.IrConstruction;
+
 namespace SourceGrad.Generator.Differentiation;
 
 // Loops: for, while and do. The reverse sweep runs the iterations backwards; a canonical for runs its counter

@@ -3,6 +3,8 @@ using System.Linq;
 using SourceGrad.Generator.Analysis;
 using SourceGrad.Generator.Model;
 
+using static SourceGrad.Generator.Differentiation.IrConstruction;
+
 namespace SourceGrad.Generator.Differentiation;
 
 // A running maximum or minimum, m = Max(m, e) in a loop that touches m nowhere else (log-sum-exp's shift, a softmax's

@@ -97,12 +97,19 @@ internal static class AdjointProgramParts
     }.ToEquatableArray());
 
     /// <summary>The program with <paramref name="map"/> applied to each part of its body.</summary>
-    public static AdjointProgram MapParts(this AdjointProgram program, System.Func<Sequence, Sequence> map) => program with
+    public static AdjointProgram MapParts(this AdjointProgram program, System.Func<Sequence, Sequence> map)
     {
-        Prologue = map(program.Prologue),
-        Forward = map(program.Forward),
-        BetweenSweeps = map(program.BetweenSweeps),
-        Reverse = map(program.Reverse),
-        Epilogue = map(program.Epilogue),
-    };
+        Sequence prologue = map(program.Prologue);
+        Sequence forward = map(program.Forward);
+        Sequence betweenSweeps = map(program.BetweenSweeps);
+        Sequence reverse = map(program.Reverse);
+        Sequence epilogue = map(program.Epilogue);
+        bool same = ReferenceEquals(prologue, program.Prologue) && ReferenceEquals(forward, program.Forward)
+            && ReferenceEquals(betweenSweeps, program.BetweenSweeps) && ReferenceEquals(reverse, program.Reverse)
+            && ReferenceEquals(epilogue, program.Epilogue);
+        return same ? program : program with
+        {
+            Prologue = prologue, Forward = forward, BetweenSweeps = betweenSweeps, Reverse = reverse, Epilogue = epilogue,
+        };
+    }
 }

@@ -139,20 +139,34 @@ internal static class CodeWalker
     /// </summary>
     public static Code Rewrite(Code code, Func<Code, Code, Code> rewrite)
     {
+        // What nothing changed is kept as it was, so a pass that finds nothing to do costs no copies and an
+        // unchanged program compares equal to the old one by reference.
         Code rebuilt = code switch
         {
             Sequence sequence => RewriteSequence(sequence, rewrite),
-            Commented commented => commented with { Body = RewriteSequence(commented.Body, rewrite) },
-            Section section => section with { Body = RewriteSequence(section.Body, rewrite) },
-            If conditional => conditional with
-            {
-                Then = RewriteSequence(conditional.Then, rewrite),
-                Else = conditional.Else is null ? null : RewriteSequence(conditional.Else, rewrite),
-            },
-            LoopCode loop => loop with { Step = RewriteSequence(loop.Step, rewrite), Body = RewriteSequence(loop.Body, rewrite) },
+            Commented commented => RewriteSequence(commented.Body, rewrite) is var body && ReferenceEquals(body, commented.Body) ? commented : commented with { Body = body },
+            Section section => RewriteSequence(section.Body, rewrite) is var body && ReferenceEquals(body, section.Body) ? section : section with { Body = body },
+            If conditional => Rebuild(conditional, rewrite),
+            LoopCode loop => Rebuild(loop, rewrite),
             _ => code,
         };
         return rewrite(code, rebuilt);
+    }
+
+    private static If Rebuild(If conditional, Func<Code, Code, Code> rewrite)
+    {
+        Sequence then = RewriteSequence(conditional.Then, rewrite);
+        Sequence? otherwise = conditional.Else is null ? null : RewriteSequence(conditional.Else, rewrite);
+        return ReferenceEquals(then, conditional.Then) && ReferenceEquals(otherwise, conditional.Else)
+            ? conditional
+            : conditional with { Then = then, Else = otherwise };
+    }
+
+    private static LoopCode Rebuild(LoopCode loop, Func<Code, Code, Code> rewrite)
+    {
+        Sequence step = RewriteSequence(loop.Step, rewrite);
+        Sequence body = RewriteSequence(loop.Body, rewrite);
+        return ReferenceEquals(step, loop.Step) && ReferenceEquals(body, loop.Body) ? loop : loop with { Step = step, Body = body };
     }
 
     /// <summary>Rewrites every statement of a sequence with <see cref="Rewrite(Code, Func{Code, Code})"/>, splicing sequences.</summary>
@@ -161,10 +175,25 @@ internal static class CodeWalker
     /// <summary>Rewrites every statement of a sequence with <see cref="Rewrite(Code, Func{Code, Code, Code})"/>, splicing sequences.</summary>
     public static Sequence RewriteSequence(Sequence sequence, Func<Code, Code, Code> rewrite)
     {
-        var items = new List<Code>(sequence.Items.Count);
-        foreach (Code item in sequence.Items)
+        List<Code>? items = null;
+        for (int i = 0; i < sequence.Items.Count; i++)
         {
+            Code item = sequence.Items[i];
             Code rewritten = Rewrite(item, rewrite);
+            if (items is null)
+            {
+                if (ReferenceEquals(rewritten, item) && rewritten is not Sequence)
+                {
+                    continue;
+                }
+
+                items = new List<Code>(sequence.Items.Count);
+                for (int j = 0; j < i; j++)
+                {
+                    items.Add(sequence.Items[j]);
+                }
+            }
+
             if (rewritten is Sequence inline)
             {
                 items.AddRange(inline.Items);
@@ -175,6 +204,11 @@ internal static class CodeWalker
             }
         }
 
+        if (items is null)
+        {
+            return sequence;
+        }
+
         return items.Count == 0 ? Sequence.Empty : new Sequence(items.ToEquatableArray());
     }
 
@@ -183,21 +217,22 @@ internal static class CodeWalker
     {
         Expr R(Expr e) => ExprWalker.Rewrite(e, replace);
         Expr? N(Expr? e) => e is null ? null : ExprWalker.Rewrite(e, replace);
+        bool Same(Expr? a, Expr? b) => ReferenceEquals(a, b);
         return code switch
         {
-            Declare d => d with { Value = N(d.Value) },
-            Assign a => a with { Target = R(a.Target), Value = R(a.Value) },
-            Accumulate a => a with { Target = R(a.Target), Value = R(a.Value) },
-            If i => i with { Condition = R(i.Condition) },
-            LoopCode l => l with { Start = N(l.Start), Condition = N(l.Condition) },
-            Return r => r with { Value = N(r.Value) },
-            Evaluate e => e with { Expression = R(e.Expression) },
-            Save s => s with { Value = R(s.Value) },
-            DeclareBuffer b => b with { Length = R(b.Length) },
-            CopySpan c => c with { Source = R(c.Source), Destination = R(c.Destination) },
-            StackRange r => r with { Span = R(r.Span), Depth = N(r.Depth) },
-            Push p => p with { Value = R(p.Value) },
-            StoreVector s => s with { Vector = R(s.Vector), Span = R(s.Span) },
+            Declare d => N(d.Value) is var v && Same(v, d.Value) ? d : d with { Value = v },
+            Assign a => (R(a.Target), R(a.Value)) is var (t, v) && Same(t, a.Target) && Same(v, a.Value) ? a : a with { Target = t, Value = v },
+            Accumulate a => (R(a.Target), R(a.Value)) is var (t, v) && Same(t, a.Target) && Same(v, a.Value) ? a : a with { Target = t, Value = v },
+            If i => R(i.Condition) is var c && Same(c, i.Condition) ? i : i with { Condition = c },
+            LoopCode l => (N(l.Start), N(l.Condition)) is var (st, c) && Same(st, l.Start) && Same(c, l.Condition) ? l : l with { Start = st, Condition = c },
+            Return r => N(r.Value) is var v && Same(v, r.Value) ? r : r with { Value = v },
+            Evaluate e => R(e.Expression) is var x && Same(x, e.Expression) ? e : e with { Expression = x },
+            Save s => R(s.Value) is var v && Same(v, s.Value) ? s : s with { Value = v },
+            DeclareBuffer b => R(b.Length) is var n && Same(n, b.Length) ? b : b with { Length = n },
+            CopySpan c => (R(c.Source), R(c.Destination)) is var (so, de) && Same(so, c.Source) && Same(de, c.Destination) ? c : c with { Source = so, Destination = de },
+            StackRange r => (R(r.Span), N(r.Depth)) is var (sp, de) && Same(sp, r.Span) && Same(de, r.Depth) ? r : r with { Span = sp, Depth = de },
+            Push p => R(p.Value) is var v && Same(v, p.Value) ? p : p with { Value = v },
+            StoreVector s => (R(s.Vector), R(s.Span)) is var (v, sp) && Same(v, s.Vector) && Same(sp, s.Span) ? s : s with { Vector = v, Span = sp },
             _ => code,
         };
     }
