@@ -23,4 +23,15 @@ public sealed class DifferentiableAttribute : Attribute
     /// scalar tail; a vectorised sum adds in a different order, so it may round differently from the scalar loop.
     /// </summary>
     public bool Vectorize { get; set; } = true;
+
+    /// <summary>
+    /// When set, the generator also emits forward mode, <c>R MTangent(p1, …, pn, &lt;one tangent per active
+    /// parameter&gt;, out R tangent)</c>: the method's result and its directional derivative along the given tangents.
+    /// A scalar's tangent is passed by value (<c>T tX</c>); a read-only span's or an input array's as
+    /// <c>ReadOnlySpan&lt;T&gt; tX</c>; a span the method writes as <c>Span&lt;T&gt; tX</c>, holding its tangent on
+    /// entry and, on exit, the tangent of its final contents. A <c>void</c> method has no <c>out</c> tangent.
+    /// [Differentiable] methods it calls get their tangents generated too; a method with a [DerivativeOf] rule needs a
+    /// [TangentOf] rule as well.
+    /// </summary>
+    public bool Tangent { get; set; }
 }
