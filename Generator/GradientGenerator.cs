@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SourceGrad.Generator.Differentiation;
@@ -41,29 +42,55 @@ public sealed class GradientGenerator : IIncrementalGenerator
             .Select(static (method, _) => GradientEmitter.Emit(method))
             .WithTrackingName(StepNames.Emission);
 
-        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> ruleDiagnostics = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                Types.DerivativeOfAttribute,
-                static (node, _) => node is MethodDeclarationSyntax,
-                static (syntaxContext, _) => RuleChecker.Check((IMethodSymbol)syntaxContext.TargetSymbol, syntaxContext.TargetNode))
-            .WithTrackingName(StepNames.RuleCheck);
+        // Forward mode for the methods that ask for it and every [Differentiable] method of this compilation they call.
+        IncrementalValueProvider<EquatableArray<string>> tangentKeys = methods
+            .Select(static (method, _) => TangentClosure.Node.Of(method))
+            .Collect()
+            .Select(static (nodes, _) => TangentClosure.Keys(nodes))
+            .WithTrackingName(StepNames.TangentSelection);
+        IncrementalValuesProvider<GeneratedGradient?> tangents = methods
+            .Combine(tangentKeys)
+            .Where(static pair => pair.Right.Contains(pair.Left.Key))
+            .Select(static (pair, _) => TangentDifferentiation.Differentiate(pair.Left))
+            .WithTrackingName(StepNames.TangentDifferentiation)
+            .Select(static (method, _) => GradientEmitter.EmitTangent(method))
+            .WithTrackingName(StepNames.TangentEmission);
+
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> ruleDiagnostics =
+            CheckedRules(context, Types.DerivativeOfAttribute, RuleChecker.Check, StepNames.RuleCheck);
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> tangentRuleDiagnostics =
+            CheckedRules(context, Types.TangentOfAttribute, RuleChecker.CheckTangent, StepNames.TangentRuleCheck);
 
         context.RegisterSourceOutput(methods.Select(static (m, _) => m.Diagnostics).WithTrackingName(StepNames.Diagnostics), ReportDiagnostics);
         context.RegisterSourceOutput(ruleDiagnostics, ReportDiagnostics);
-        context.RegisterSourceOutput(gradients, static (production, gradient) =>
+        context.RegisterSourceOutput(tangentRuleDiagnostics, ReportDiagnostics);
+        context.RegisterSourceOutput(gradients, AddOutput);
+        context.RegisterSourceOutput(tangents, AddOutput);
+    }
+
+    /// <summary>The diagnostics of every method carrying the rule attribute <paramref name="attribute"/>, checked where it is declared.</summary>
+    private static IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> CheckedRules(IncrementalGeneratorInitializationContext context,
+        string attribute, System.Func<IMethodSymbol, SyntaxNode, EquatableArray<DiagnosticInfo>> check, string stepName) =>
+        context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                attribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                (syntaxContext, _) => check((IMethodSymbol)syntaxContext.TargetSymbol, syntaxContext.TargetNode))
+            .WithTrackingName(stepName);
+
+    private static void AddOutput(SourceProductionContext production, GeneratedGradient? generated)
+    {
+        if (generated is null)
         {
-            if (gradient is null)
-            {
-                return;
-            }
+            return;
+        }
 
-            if (gradient.Source.Length > 0)
-            {
-                production.AddSource(gradient.HintName, gradient.Source);
-            }
+        if (generated.Source.Length > 0)
+        {
+            production.AddSource(generated.HintName, generated.Source);
+        }
 
-            ReportDiagnostics(production, gradient.Diagnostics);
-        });
+        ReportDiagnostics(production, generated.Diagnostics);
     }
 
     private static void ReportDiagnostics(SourceProductionContext production, EquatableArray<DiagnosticInfo> diagnostics)
@@ -84,4 +111,8 @@ public static class StepNames
     public const string Emission = nameof(Emission);
     public const string Diagnostics = nameof(Diagnostics);
     public const string RuleCheck = nameof(RuleCheck);
+    public const string TangentSelection = nameof(TangentSelection);
+    public const string TangentDifferentiation = nameof(TangentDifferentiation);
+    public const string TangentEmission = nameof(TangentEmission);
+    public const string TangentRuleCheck = nameof(TangentRuleCheck);
 }

@@ -123,12 +123,28 @@ internal static class DiagnosticDescriptors
         "[Differentiable] goes on a method declaration",
         "'{0}' is {1}: only an ordinary static method can be [Differentiable]; move the computation into one");
 
+    public static readonly DiagnosticDescriptor TangentNameCollision = Error(
+        "SG0023",
+        "A parameter is named like a tangent",
+        "Parameter '{0}' has the name the tangent method gives the tangent of '{1}': rename '{0}' (or drop Tangent = true)");
+
+    public static readonly DiagnosticDescriptor CallHasNoTangent = Error(
+        "SG0024",
+        "Called method has no tangent",
+        "'{1}' gets no tangent method because the call to '{0}' has no forward mode: {2}");
+
+    public static readonly DiagnosticDescriptor TangentRuleMismatch = Error(
+        "SG0025",
+        "A [TangentOf] rule does not fit its method",
+        "The rule '{0}' is [TangentOf(\"{1}\")], but {2}");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new[]
     {
         MethodMustBeStatic, TypeMustBePartial, UnsupportedReturnType, UnsupportedStatement, UnsupportedExpression,
         CallHasNoDerivative, RuleSignatureMismatch, AdjointNameCollision, UnsupportedParameter, GenericMethod,
         LocalBufferPlacement, CallInCondition, RuleTargetNotFound, ResultDoesNotDependOnInputs,
         InputDoesNotAffectResult, MethodHasNoBody, UnsupportedVariableType, InternalError, FileLocalType, CalleeHasErrors, ActiveValueIntoNoGradBuffer, NotAMethod,
+        TangentNameCollision, CallHasNoTangent, TangentRuleMismatch,
     }.ToDictionary(d => d.Id);
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;

@@ -65,4 +65,20 @@ internal static class IrConstruction
         argument = expr;
         return false;
     }
+
+    /// <summary>A buffer local as a call argument passes it: whole, or the slice the argument names.</summary>
+    public static Expr Slice(ScalarType element, int local, Argument argument) =>
+        argument.SliceStart is null
+            ? new VariableRef(element, local)
+            : new SpanOf(element, local, argument.SliceStart, argument.SliceLength);
+
+    /// <summary>The length of a buffer argument (see <see cref="Slice"/>).</summary>
+    public static Expr SpanLength(Expr span) => span switch
+    {
+        SpanOf { Length: { } length } => length,
+        SpanOf { Start: { } start } slice => new Binary(ScalarType.Int, "-", new LengthOf(slice.Buffer), start),
+        SpanOf whole => new LengthOf(whole.Buffer),
+        VariableRef buffer => new LengthOf(buffer.Variable),
+        _ => throw new System.InvalidOperationException("not a buffer argument: " + span),
+    };
 }

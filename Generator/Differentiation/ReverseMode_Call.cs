@@ -152,18 +152,5 @@ internal sealed partial class ReverseMode
     private Expr BufferArgument(Argument argument) => Slice(argument.Buffer, argument);
 
     /// <summary>The buffer as the argument passes it: whole, or the slice it names.</summary>
-    private Expr Slice(int buffer, Argument argument) =>
-        argument.SliceStart is null
-            ? Ref(buffer)
-            : new SpanOf(_locals[buffer].Type, buffer, argument.SliceStart, argument.SliceLength);
-
-    /// <summary>The length of a buffer argument.</summary>
-    private static Expr SpanLength(Expr span) => span switch
-    {
-        SpanOf { Length: { } length } => length,
-        SpanOf { Start: { } start } slice => new Binary(ScalarType.Int, "-", new LengthOf(slice.Buffer), start),
-        SpanOf whole => new LengthOf(whole.Buffer),
-        VariableRef buffer => new LengthOf(buffer.Variable),
-        _ => throw new System.InvalidOperationException("not a buffer argument: " + span),
-    };
+    private Expr Slice(int buffer, Argument argument) => IrConstruction.Slice(_locals[buffer].Type, buffer, argument);
 }

@@ -113,6 +113,8 @@ internal sealed class ExpressionPrinter
                 return $"{invocation.Method}({string.Join(", ", invocation.Arguments.Select(Print))})";
             case RefTo reference:
                 return "ref " + Print(reference.Target);
+            case OutTo output:
+                return "out " + (output.Target is null ? "_" : Print(output.Target));
             case DefaultValue:
                 return "default";
             case SpanOf span:

@@ -25,7 +25,7 @@ internal static class GradientEmitter
 
         try
         {
-            return new GeneratedGradient(differentiated.Method.HintName, Print(differentiated.Method, program, differentiated.AdjointParameters), differentiated.Diagnostics);
+            return new GeneratedGradient(differentiated.Method.HintName, Print(differentiated.Method, program, differentiated.AdjointParameters, WriteSignature), differentiated.Diagnostics);
         }
         catch (System.Exception exception) when (exception is not System.OperationCanceledException)
         {
@@ -34,7 +34,37 @@ internal static class GradientEmitter
         }
     }
 
-    private static string Print(MethodModel method, AdjointProgram program, EquatableArray<int> adjointParameters)
+    /// <summary>The file of a method's tangent (forward mode), or only its diagnostics when it has none.</summary>
+    public static GeneratedGradient? EmitTangent(DifferentiatedMethod? differentiated)
+    {
+        if (differentiated is null)
+        {
+            return null;
+        }
+
+        string hintName = TangentHintName(differentiated.Method);
+        if (differentiated.Program is not AdjointProgram program)
+        {
+            return new GeneratedGradient(hintName, "", differentiated.Diagnostics);
+        }
+
+        try
+        {
+            return new GeneratedGradient(hintName, Print(differentiated.Method, program, differentiated.AdjointParameters, WriteTangentSignature), differentiated.Diagnostics);
+        }
+        catch (System.Exception exception) when (exception is not System.OperationCanceledException)
+        {
+            return new GeneratedGradient(hintName, "", GradientDifferentiation.Failed(differentiated.Method, exception).Diagnostics);
+        }
+    }
+
+    public static string TangentHintName(MethodModel method) =>
+        method.HintName.EndsWith(".Gradient.g.cs", System.StringComparison.Ordinal)
+            ? method.HintName.Substring(0, method.HintName.Length - ".Gradient.g.cs".Length) + ".Tangent.g.cs"
+            : method.HintName + ".Tangent.g.cs";
+
+    private static string Print(MethodModel method, AdjointProgram program, EquatableArray<int> adjointParameters,
+        System.Action<SourceWriter, MethodModel, Names, EquatableArray<int>> writeSignature)
     {
         var body = new SourceWriter();
         body.Indent();
@@ -60,7 +90,7 @@ internal static class GradientEmitter
             writer.OpenBlock($"partial {type.Keyword} {type.Name}");
         }
 
-        WriteSignature(writer, method, new Names(method), adjointParameters);
+        writeSignature(writer, method, new Names(method, program.Mode == ProgramMode.Tangent), adjointParameters);
         writer.Line("{");
         writer.Indent();
         string[] lines = body.ToString().TrimEnd('\n').Split('\n');
@@ -96,31 +126,65 @@ internal static class GradientEmitter
 
     private static void WriteSignature(SourceWriter writer, MethodModel method, Names names, EquatableArray<int> adjointParameters)
     {
+        var adjoints = new List<string>();
+        foreach (int id in adjointParameters)
+        {
+            Variable variable = method.Variables[id];
+            string type = Types.Keyword(variable.Type);
+            string adjoint = Types.AdjointName(variable.Name);
+            adjoints.Add(variable.IsBuffer ? $"global::System.Span<{type}> {adjoint}" : $"ref {type} {adjoint}");
+        }
+
+        if (method.ReturnType is ScalarType r)
+        {
+            adjoints.Add($"{Types.Keyword(r)} seed = 1");
+        }
+
+        WriteDeclaration(writer, method, names, "Gradient", adjoints,
+            $"The gradient of <c>{method.Name}</c>: computes what it computes and adds the gradient of its result",
+            "(times <c>seed</c>) into the adjoints, in reverse mode, without a tape.");
+    }
+
+    private static void WriteTangentSignature(SourceWriter writer, MethodModel method, Names names, EquatableArray<int> tangentParameters)
+    {
+        var tangents = new List<string>();
+        foreach (int id in tangentParameters)
+        {
+            Variable variable = method.Variables[id];
+            string type = Types.Keyword(variable.Type);
+            string span = TangentMode.IsWrittenBuffer(method, id) ? "Span" : "ReadOnlySpan";
+            tangents.Add(variable.IsBuffer ? $"global::System.{span}<{type}> {Types.TangentName(variable.Name)}" : $"{type} {Types.TangentName(variable.Name)}");
+        }
+
+        if (method.ReturnType is ScalarType r)
+        {
+            tangents.Add($"out {Types.Keyword(r)} tangent");
+        }
+
+        WriteDeclaration(writer, method, names, "Tangent", tangents,
+            $"The tangent of <c>{method.Name}</c> (forward mode): computes what it computes and the derivative of its result",
+            "(in <c>tangent</c>) and of the spans it writes (in their tangents) along the tangents of its inputs.");
+    }
+
+    /// <summary>The doc comment and declaration of <c>M</c> + <paramref name="suffix"/>: M's parameters, then the derivative's.</summary>
+    private static void WriteDeclaration(SourceWriter writer, MethodModel method, Names names, string suffix, List<string> derivativeParameters, params string[] summary)
+    {
         var parameters = new List<string>();
         foreach (int id in method.Parameters)
         {
             parameters.Add($"{method.Variables[id].TypeCode} {names.Of(id)}");
         }
 
-        foreach (int id in adjointParameters)
-        {
-            Variable variable = method.Variables[id];
-            string type = Types.Keyword(variable.Type);
-            string adjoint = Types.AdjointName(variable.Name);
-            parameters.Add(variable.IsBuffer ? $"global::System.Span<{type}> {adjoint}" : $"ref {type} {adjoint}");
-        }
-
+        parameters.AddRange(derivativeParameters);
         string returnType = method.ReturnType is ScalarType r ? Types.Keyword(r) : "void";
-        if (method.ReturnType is not null)
+        writer.Line("/// <summary>");
+        foreach (string line in summary)
         {
-            parameters.Add($"{returnType} seed = 1");
+            writer.Line("/// " + line);
         }
 
-        writer.Line("/// <summary>");
-        writer.Line($"/// The gradient of <c>{method.Name}</c>: computes what it computes and adds the gradient of its result");
-        writer.Line("/// (times <c>seed</c>) into the adjoints, in reverse mode, without a tape.");
         writer.Line("/// </summary>");
         writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"SourceGrad\", \"1.0\")]");
-        writer.Line($"{method.Accessibility} static {returnType} {method.Name}Gradient({string.Join(", ", parameters)})");
+        writer.Line($"{method.Accessibility} static {returnType} {method.Name}{suffix}({string.Join(", ", parameters)})");
     }
 }

@@ -17,7 +17,9 @@ internal sealed class Names
     private readonly Dictionary<int, string> _adjoints = new();
     private readonly MethodModel _method;
 
-    public Names(MethodModel method)
+    /// <param name="method">The method whose derivative is printed.</param>
+    /// <param name="tangent">Whether it is the tangent, whose <c>tX</c> parameters and <c>out tangent</c> are taken too.</param>
+    public Names(MethodModel method, bool tangent = false)
     {
         _method = method;
         _variables = new string[method.Variables.Count];
@@ -36,6 +38,14 @@ internal sealed class Names
         }
 
         _taken.Add("seed");
+        if (tangent)
+        {
+            _taken.Add("tangent");
+            foreach (int parameter in method.Parameters)
+            {
+                _taken.Add(Types.TangentName(method.Variables[parameter].Name));
+            }
+        }
 
         // Hoisted locals must be unique across the method; loop counters stay scoped to their loops.
         foreach (Variable variable in method.Variables)
@@ -52,6 +62,15 @@ internal sealed class Names
         {
             hoisted.Add(method.Variables[parameter].Name);
             hoisted.Add(Types.AdjointName(method.Variables[parameter].Name));
+            if (tangent)
+            {
+                hoisted.Add(Types.TangentName(method.Variables[parameter].Name));
+            }
+        }
+
+        if (tangent)
+        {
+            hoisted.Add("tangent");
         }
 
         for (int id = 0; id < method.Variables.Count; id++)

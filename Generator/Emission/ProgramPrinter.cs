@@ -21,7 +21,7 @@ internal sealed class ProgramPrinter
     private ProgramPrinter(MethodModel method, AdjointProgram program, SourceWriter writer)
     {
         _program = program;
-        _names = new Names(method);
+        _names = new Names(method, program.Mode == ProgramMode.Tangent);
         _writer = writer;
         _expressions = new ExpressionPrinter(NameOf, local => program.Locals[local].Shape);
         CodeWalker.Visit(new Sequence(new Code[] { program.Prologue, program.Forward, program.BetweenSweeps, program.Reverse, program.Epilogue }.ToEquatableArray()), code =>
@@ -51,6 +51,8 @@ internal sealed class ProgramPrinter
             LocalRole.Primal => _names.Of(local),
             LocalRole.Adjoint when !variable.Numbered => variable.Stem,
             LocalRole.Adjoint => _names.Fresh("_d" + Capitalized(variable.Stem)),
+            LocalRole.Tangent when !variable.Numbered => variable.Stem,
+            LocalRole.Tangent => _names.Fresh("_t" + Capitalized(variable.Stem)),
             _ when !variable.Numbered && variable.Stem == "seed" => "seed",
             _ when !variable.Numbered => _names.Fresh(variable.Stem),
             _ => _names.Numbered(variable.Stem),
@@ -79,6 +81,19 @@ internal sealed class ProgramPrinter
 
     private void PrintBody()
     {
+        if (_program.Mode == ProgramMode.Tangent)
+        {
+            PrintSequence(_program.Prologue);
+            if (!_program.Prologue.IsEmpty)
+            {
+                _writer.BlankLine();
+            }
+
+            _writer.Line("// One sweep: each statement after its tangent, computed from the values the statement reads.");
+            PrintSequence(_program.Forward);
+            return;
+        }
+
         PrintSequence(_program.Prologue);
         if (!_program.Prologue.IsEmpty)
         {

@@ -146,7 +146,9 @@ internal sealed record CalleeParameter(string Name, ScalarType Type, bool IsBuff
 
 /// <summary>
 /// A called method with a derivative: a [Differentiable] method (its reverse is <c>MGradient</c>) or a method
-/// with a [DerivativeOf] rule (its reverse is the rule).
+/// with a [DerivativeOf] rule (its reverse is the rule). <see cref="TangentName"/> is its forward mode (its generated
+/// <c>MTangent</c> or its [TangentOf] rule), or null when it has none; <see cref="TangentKey"/> is set when that
+/// tangent is a [Differentiable] method of this compilation, whose <c>MTangent</c> the generator must emit.
 /// </summary>
 internal sealed record Callee(
     string ContainingType,
@@ -155,7 +157,9 @@ internal sealed record Callee(
     bool IsRule,
     ScalarType? ReturnType,
     EquatableArray<CalleeParameter> Parameters,
-    bool AcceptsEmptyAdjoints);
+    bool AcceptsEmptyAdjoints,
+    string? TangentName = null,
+    string? TangentKey = null);
 
 /// <summary>An argument: a scalar expression, or a buffer (optionally sliced).</summary>
 internal sealed record Argument(Expr? Scalar, int Buffer, Expr? SliceStart, Expr? SliceLength)
@@ -165,7 +169,10 @@ internal sealed record Argument(Expr? Scalar, int Buffer, Expr? SliceStart, Expr
 
 internal sealed record ContainingType(string Keyword, string Name);
 
-/// <summary>Everything the later stages need about one [Differentiable] method.</summary>
+/// <summary>
+/// Everything the later stages need about one [Differentiable] method. <see cref="Tangent"/> says the user asked for
+/// its forward mode; <see cref="Key"/> names it among the methods (see <c>Types.MethodKey</c>), so calls can find it.
+/// </summary>
 internal sealed record MethodModel(
     string HintName,
     string? Namespace,
@@ -180,7 +187,9 @@ internal sealed record MethodModel(
     EquatableArray<DiagnosticInfo> Diagnostics,
     LocationInfo? Location,
     bool CheckFinite = false,
-    bool Vectorize = true)
+    bool Vectorize = true,
+    bool Tangent = false,
+    string Key = "")
 {
     public bool HasErrors
     {

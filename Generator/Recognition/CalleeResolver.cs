@@ -129,6 +129,7 @@ internal static class CalleeResolver
             return new CalleeParameter(p.Name, type, isBuffer, kind is BufferKind.Span or BufferKind.Array, Types.IsActiveParameter(p));
         }).ToEquatableArray();
 
+        string? tangentName = TangentRules.Find(method, out string? tangentKey);
         return new Callee(
             method.ContainingType.ToDisplayString(s_typeFormat),
             method.Name,
@@ -136,7 +137,9 @@ internal static class CalleeResolver
             isRule,
             returnType,
             parameters,
-            acceptsEmpty);
+            acceptsEmpty,
+            tangentName,
+            tangentKey);
     }
 
     private static bool AcceptsEmptyAdjoints(IMethodSymbol rule)
@@ -158,11 +161,14 @@ internal static class CalleeResolver
         return false;
     }
 
-    public static string? RuleTargetName(IMethodSymbol method)
+    public static string? RuleTargetName(IMethodSymbol method) => AttributeTarget(method, Types.DerivativeOfAttribute);
+
+    /// <summary>The method name a rule attribute (<c>[DerivativeOf("M")]</c>, <c>[TangentOf("M")]</c>) on <paramref name="method"/> gives, or null.</summary>
+    public static string? AttributeTarget(IMethodSymbol method, string attributeName)
     {
         foreach (AttributeData attribute in method.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() == Types.DerivativeOfAttribute
+            if (attribute.AttributeClass?.ToDisplayString() == attributeName
                 && attribute.ConstructorArguments.Length == 1
                 && attribute.ConstructorArguments[0].Value is string name)
             {
@@ -217,10 +223,10 @@ internal static class CalleeResolver
         return expected;
     }
 
-    private static string Minimal(string fullyQualified) =>
+    internal static string Minimal(string fullyQualified) =>
         fullyQualified.Replace("global::System.", "").Replace("global::", "");
 
-    private static string Describe(RefKind refKind, string type) => refKind switch
+    internal static string Describe(RefKind refKind, string type) => refKind switch
     {
         RefKind.Ref => "ref " + type,
         RefKind.Out => "out " + type,

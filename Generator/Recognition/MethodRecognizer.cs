@@ -167,7 +167,9 @@ internal sealed partial class MethodRecognizer
             _diagnostics.ToEquatableArray(),
             location,
             CheckFinite: AttributeFlag("CheckFinite", unset: false),
-            Vectorize: AttributeFlag("Vectorize", unset: true));
+            Vectorize: AttributeFlag("Vectorize", unset: true),
+            Tangent: AttributeFlag("Tangent", unset: false),
+            Key: Types.MethodKey(_method));
     }
 
     private static string StatementSource(SyntaxNode syntax)

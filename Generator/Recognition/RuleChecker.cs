@@ -10,7 +10,7 @@ internal static class RuleChecker
     public static EquatableArray<DiagnosticInfo> Check(IMethodSymbol rule, SyntaxNode node)
     {
         string? target = CalleeResolver.RuleTargetName(rule);
-        LocationInfo? location = LocationInfo.From((node as Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax)?.Identifier.GetLocation() ?? node.GetLocation());
+        LocationInfo? location = Location(node);
         if (target is null)
         {
             return EquatableArray<DiagnosticInfo>.Empty;
@@ -35,4 +35,31 @@ internal static class RuleChecker
                     new[] { rule.Name, method.Name, mismatch, CalleeResolver.ExpectedRuleSignature(method) }.ToEquatableArray()),
             }.ToEquatableArray();
     }
+
+    /// <summary>Checks a [TangentOf] rule against the method it names.</summary>
+    public static EquatableArray<DiagnosticInfo> CheckTangent(IMethodSymbol rule, SyntaxNode node)
+    {
+        string? target = TangentRules.TargetName(rule);
+        if (target is null)
+        {
+            return EquatableArray<DiagnosticInfo>.Empty;
+        }
+
+        IMethodSymbol? method = TangentRules.FindTarget(rule, target);
+        string? problem = method is null
+            ? $"type '{rule.ContainingType.Name}' has no static method '{target}' whose parameters the rule starts with"
+            : TangentRules.Mismatch(rule, method) is { } mismatch
+                ? $"it does not fit: {mismatch}. Expected: {TangentRules.ExpectedSignature(method)}"
+                : null;
+        return problem is null
+            ? EquatableArray<DiagnosticInfo>.Empty
+            : new[]
+            {
+                new DiagnosticInfo(DiagnosticDescriptors.TangentRuleMismatch.Id, Location(node),
+                    new[] { rule.Name, target, problem }.ToEquatableArray()),
+            }.ToEquatableArray();
+    }
+
+    private static LocationInfo? Location(SyntaxNode node) =>
+        LocationInfo.From((node as Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax)?.Identifier.GetLocation() ?? node.GetLocation());
 }

@@ -9,6 +9,7 @@ internal static class Types
     public const string DifferentiableAttribute = "SourceGrad.DifferentiableAttribute";
     public const string NoGradAttribute = "SourceGrad.NoGradAttribute";
     public const string DerivativeOfAttribute = "SourceGrad.DerivativeOfAttribute";
+    public const string TangentOfAttribute = "SourceGrad.TangentOfAttribute";
 
     public static ScalarType? Scalar(ITypeSymbol? type) => type?.SpecialType switch
     {
@@ -80,6 +81,24 @@ internal static class Types
 
         (BufferKind kind, ScalarType? element) = Buffer(parameter.Type);
         return kind != BufferKind.None ? IsDifferentiable(element) : IsDifferentiable(Scalar(parameter.Type));
+    }
+
+    /// <summary>The tangent's name: <c>t</c> and the parameter's name with its first letter upper-cased.</summary>
+    public static string TangentName(string parameterName) =>
+        "t" + char.ToUpperInvariant(parameterName[0]) + parameterName.Substring(1);
+
+    /// <summary>A method's name among all methods: its type, name and parameter types, fully qualified.</summary>
+    public static string MethodKey(IMethodSymbol method)
+    {
+        method = method.OriginalDefinition;
+        var parameters = new System.Collections.Generic.List<string>();
+        foreach (IParameterSymbol parameter in method.Parameters)
+        {
+            parameters.Add(parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+        }
+
+        return method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + method.Name
+            + "(" + string.Join(",", parameters) + ")";
     }
 
     /// <summary>The adjoint's name: <c>d</c> and the parameter's name with its first letter upper-cased.</summary>

@@ -222,5 +222,40 @@ public static class DiagnosticCases
                 }
             }
             """, "'Inner'", "a local function"),
+
+        ["SG0023"] = new("""
+            public static partial class Model
+            {
+                [Differentiable(Tangent = true)]
+                public static double Loss(double x, [NoGrad] double [|tX|]) => x * tX;
+            }
+            """, "'tX'", "'x'", "rename"),
+
+        ["SG0024"] = new("""
+            public static partial class Model
+            {
+                public static double Cube(double a) => a * a * a;
+
+                [DerivativeOf(nameof(Cube))]
+                public static void CubeBackward(double a, ref double dA, double dReturn) => dA += 3 * a * a * dReturn;
+
+                [Differentiable(Tangent = true)]
+                public static double Loss(double x) => [|Cube(x)|] + x;
+            }
+            """, "'Cube'", "'Loss'", "[TangentOf(nameof(Cube))]"),
+
+        ["SG0025"] = new("""
+            public static partial class Model
+            {
+                public static double Cube(double a) => a * a * a;
+
+                [TangentOf(nameof(Cube))]
+                public static double [|CubeTangent|](double a, double tA, ref double tangent)
+                {
+                    tangent = 3 * a * a * tA;
+                    return a * a * a;
+                }
+            }
+            """, "'CubeTangent'", "parameter 3 ('tangent')", "double CubeTangent(double a, double tA, out double tangent)"),
     };
 }

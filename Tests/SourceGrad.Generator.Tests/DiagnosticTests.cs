@@ -52,6 +52,9 @@ public class DiagnosticTests
     [InlineData("SG0020")]
     [InlineData("SG0021")]
     [InlineData("SG0022")]
+    [InlineData("SG0023")]
+    [InlineData("SG0024")]
+    [InlineData("SG0025")]
     public void Diagnostic_is_reported_at_the_exact_location_with_its_severity_and_a_message_naming_the_construct(string id)
     {
         DiagnosticCase example = DiagnosticCases.ById[id];

@@ -20,13 +20,23 @@ public class IncrementalCachingTests
         .ToList();
 
     /// <summary>
-    /// Differentiable methods (one calling a rule, one with an error), the rule, and a plain method last, in
-    /// one file: every step has work.
+    /// Differentiable methods (one calling a rule, one with an error, one with its tangent), the rule and its
+    /// tangent rule, and a plain method last, in one file: every step has work.
     /// </summary>
     private const string Model = SnapshotCases.CallToRule + "\n\n" + DiagnosticTests.MethodWithAnError + "\n\n" + """
+        public static partial class Lecture
+        {
+            [TangentOf(nameof(Multiply))]
+            public static double MultiplyTangent(double a, double b, double tA, double tB, out double tangent)
+            {
+                tangent = tA * b + a * tB;
+                return a * b;
+            }
+        }
+
         public static partial class Model
         {
-            [Differentiable]
+            [Differentiable(Tangent = true)]
             public static void Layer(ReadOnlySpan<float> input, ReadOnlySpan<float> weights, Span<float> output)
             {
                 for (int i = 0; i < output.Length; i++)
@@ -61,7 +71,7 @@ public class IncrementalCachingTests
         GeneratorDriver driver = GeneratorRunner.CreateDriver().RunGenerators(compilation);
         GeneratorRunResult first = Assert.Single(driver.GetRunResult().Results);
         Assert.Null(first.Exception);
-        Assert.Equal(2, first.GeneratedSources.Length);
+        Assert.Equal(3, first.GeneratedSources.Length);
         foreach (string step in TrackedStepNames)
         {
             Assert.True(first.TrackedSteps.ContainsKey(step), $"The step '{step}' did not run or is not tracked.");
@@ -151,7 +161,9 @@ public class IncrementalCachingTests
         GeneratorRunResult result = Assert.Single(driver.GetRunResult().Results);
         var emission = result.TrackedSteps[StepNames.Emission].SelectMany(s => s.Outputs).ToList();
         Assert.Single(emission, output => output.Reason == IncrementalStepRunReason.Modified);
-        Assert.Contains("0.02f * sum", Assert.Single(result.GeneratedSources, s => s.HintName.Contains("Layer", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
+        Assert.All(result.GeneratedSources.Where(s => s.HintName.Contains("Layer", StringComparison.Ordinal)),
+            source => Assert.Contains("0.02f * sum", source.SourceText.ToString(), StringComparison.Ordinal));
+        Assert.Single(result.TrackedSteps[StepNames.TangentEmission].SelectMany(s => s.Outputs), output => output.Reason == IncrementalStepRunReason.Modified);
         Assert.All(emission.Where(o => o.Reason != IncrementalStepRunReason.Modified),
             output => Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, output.Reason.ToString()));
     }

@@ -20,6 +20,19 @@ internal enum LocalRole
 
     /// <summary>A value the generated code computes once and reads again.</summary>
     Temporary,
+
+    /// <summary>The tangent of the primal variable <see cref="Local.Of"/> (forward mode).</summary>
+    Tangent,
+}
+
+/// <summary>Which derivative a program computes.</summary>
+internal enum ProgramMode
+{
+    /// <summary>Reverse mode: a forward sweep, then the reverse sweep; returns the primal result.</summary>
+    Gradient,
+
+    /// <summary>Forward mode: one sweep, each statement's tangent just before the statement; returns where the method returns.</summary>
+    Tangent,
 }
 
 /// <summary>How a variable is stored.</summary>
@@ -69,7 +82,8 @@ internal sealed record SaveSlot(int Id, ScalarType Type, EquatableArray<int> Loo
 internal sealed record LoopRecord(int Id, bool Indexed, Expr? Iteration, Expr? TripCount, int Root);
 
 /// <summary>
-/// The gradient of one method as a program: its variables, saved values and loops, and its body in parts —
+/// The derivative of one method as a program (<see cref="Mode"/> says which; a tangent program has only a prologue and
+/// a forward part, and returns from inside it). The gradient of one method as a program: its variables, saved values and loops, and its body in parts —
 /// declarations, the forward sweep, what runs between the sweeps (the target of early returns), the reverse sweep,
 /// the epilogue (adjoints handed to the caller, storage returned), and the value returned (null for void).
 /// </summary>
@@ -82,7 +96,8 @@ internal sealed record AdjointProgram(
     Sequence BetweenSweeps,
     Sequence Reverse,
     Sequence Epilogue,
-    Expr? Result)
+    Expr? Result,
+    ProgramMode Mode = ProgramMode.Gradient)
 {
     public Local this[int local] => Locals[local];
 }

@@ -57,6 +57,7 @@ internal static class ExprWalker
             Invocation i => RebuildArguments(i.Arguments, replace) is { } arguments ? i with { Arguments = arguments } : i,
             VectorCall v => RebuildArguments(v.Arguments, replace) is { } arguments ? v with { Arguments = arguments } : v,
             RefTo r => Same(r.Target, replace, out Expr target) ? r : r with { Target = target },
+            OutTo { Target: { } original } o => Same(original, replace, out Expr target) ? o : o with { Target = target },
             SpanOf s => RebuildSpan(s, replace),
             LoadVector l => Same(l.Span, replace, out Expr span) ? l : l with { Span = span },
             Broadcast b => Same(b.Value, replace, out Expr value) ? b : b with { Value = value },
@@ -113,6 +114,9 @@ internal static class ExprWalker
                 break;
             case RefTo r:
                 yield return r.Target;
+                break;
+            case OutTo { Target: { } target }:
+                yield return target;
                 break;
             case SpanOf s:
                 if (s.Start is not null)

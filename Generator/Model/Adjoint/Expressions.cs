@@ -15,6 +15,9 @@ internal sealed record Invocation(ScalarType Type, string Method, EquatableArray
 /// <summary>An argument passed by reference: <c>ref target</c>.</summary>
 internal sealed record RefTo(Expr Target) : Expr(Target.Type);
 
+/// <summary>An argument passed as <c>out target</c>, or <c>out _</c> when <see cref="Target"/> is null.</summary>
+internal sealed record OutTo(ScalarType Type, Expr? Target) : Expr(Type);
+
 /// <summary><c>default</c> of a type (a span argument nobody reads the gradient of).</summary>
 internal sealed record DefaultValue(ScalarType Type) : Expr(Type);
 

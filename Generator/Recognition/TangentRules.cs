@@ -1,0 +1,141 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace SourceGrad.Generator.Recognition;
+
+/// <summary>
+/// Forward mode at calls: the generated <c>MTangent</c> of a [Differentiable] callee, or a hand-written [TangentOf]
+/// rule, and the check of a rule's signature against the contract (docs/contract.md).
+/// </summary>
+internal static class TangentRules
+{
+    private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
+
+    /// <summary>
+    /// The name of the callee's forward mode, or null when it has none; <paramref name="key"/> is set when the
+    /// generator emits it for this compilation (a [Differentiable] method declared in source).
+    /// </summary>
+    public static string? Find(IMethodSymbol method, out string? key)
+    {
+        key = null;
+        if (Types.HasAttribute(method, Types.DifferentiableAttribute))
+        {
+            if (method.Locations.Any(l => l.IsInSource))
+            {
+                key = Types.MethodKey(method);
+                return method.Name + "Tangent";
+            }
+
+            // From a referenced assembly: its tangent exists only when its attribute asked for one.
+            return RequestsTangent(method) ? method.Name + "Tangent" : null;
+        }
+
+        foreach (IMethodSymbol candidate in method.ContainingType.GetMembers().OfType<IMethodSymbol>())
+        {
+            if (TargetName(candidate) == method.Name && Mismatch(candidate, method) is null)
+            {
+                return candidate.Name;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The name a [TangentOf] attribute on <paramref name="method"/> gives, or null.</summary>
+    public static string? TargetName(IMethodSymbol method) => CalleeResolver.AttributeTarget(method, Types.TangentOfAttribute);
+
+    /// <summary>The method of the rule's type that the rule can be the tangent of (its parameters come first), or null.</summary>
+    public static IMethodSymbol? FindTarget(IMethodSymbol rule, string targetName)
+    {
+        foreach (IMethodSymbol candidate in rule.ContainingType.GetMembers(targetName).OfType<IMethodSymbol>())
+        {
+            if (candidate.IsStatic && !SymbolEqualityComparer.Default.Equals(candidate, rule)
+                && rule.Parameters.Length >= candidate.Parameters.Length
+                && candidate.Parameters.Select((p, i) => SymbolEqualityComparer.Default.Equals(p.Type, rule.Parameters[i].Type)).All(same => same))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Why <paramref name="rule"/> is not a tangent of <paramref name="target"/>, or null when it is.</summary>
+    public static string? Mismatch(IMethodSymbol rule, IMethodSymbol target)
+    {
+        if (!rule.IsStatic)
+        {
+            return "it must be static";
+        }
+
+        if (!SymbolEqualityComparer.Default.Equals(rule.ReturnType, target.ReturnType))
+        {
+            return $"it must return '{target.ReturnType.ToDisplayString()}', what '{target.Name}' returns";
+        }
+
+        List<(string[] Types, RefKind RefKind)> expected = ExpectedParameters(target);
+        if (rule.Parameters.Length != expected.Count)
+        {
+            return $"it has {rule.Parameters.Length} parameters where {expected.Count} are expected";
+        }
+
+        for (int i = 0; i < expected.Count; i++)
+        {
+            IParameterSymbol actual = rule.Parameters[i];
+            if (!expected[i].Types.Contains(actual.Type.ToDisplayString(s_typeFormat)) || actual.RefKind != expected[i].RefKind)
+            {
+                return $"parameter {i + 1} ('{actual.Name}') is '{CalleeResolver.Describe(actual.RefKind, actual.Type.ToDisplayString())}' where '{CalleeResolver.Describe(expected[i].RefKind, CalleeResolver.Minimal(expected[i].Types[0]))}' is expected";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The expected signature, for messages.</summary>
+    public static string ExpectedSignature(IMethodSymbol target)
+    {
+        List<(string[] Types, RefKind RefKind)> expected = ExpectedParameters(target);
+        var names = target.Parameters.Select(p => p.Name).ToList();
+        names.AddRange(target.Parameters.Where(Types.IsActiveParameter).Select(p => Types.TangentName(p.Name)));
+        if (!target.ReturnsVoid)
+        {
+            names.Add("tangent");
+        }
+
+        return target.ReturnType.ToDisplayString() + " " + target.Name + "Tangent("
+            + string.Join(", ", expected.Select((e, i) => CalleeResolver.Describe(e.RefKind, CalleeResolver.Minimal(e.Types[0])) + " " + names[i])) + ")";
+    }
+
+    private static bool RequestsTangent(IMethodSymbol method) => method.GetAttributes().Any(attribute =>
+        attribute.AttributeClass?.ToDisplayString() == Types.DifferentiableAttribute
+        && attribute.NamedArguments.Any(argument => argument.Key == "Tangent" && argument.Value.Value is true));
+
+    /// <summary>
+    /// The method's parameters; a tangent per active parameter (by value for a scalar; <c>ReadOnlySpan</c> for a
+    /// read-only span; <c>Span</c> or <c>ReadOnlySpan</c> for a span or array, which the rule may or may not write);
+    /// <c>out R tangent</c> when it returns a value.
+    /// </summary>
+    private static List<(string[] Types, RefKind RefKind)> ExpectedParameters(IMethodSymbol target)
+    {
+        var expected = target.Parameters.Select(p => (new[] { p.Type.ToDisplayString(s_typeFormat) }, p.RefKind)).ToList();
+        foreach (IParameterSymbol parameter in target.Parameters.Where(Types.IsActiveParameter))
+        {
+            (Model.BufferKind kind, Model.ScalarType? element) = Types.Buffer(parameter.Type);
+            string keyword = kind == Model.BufferKind.None ? "" : Types.Keyword(element!.Value);
+            expected.Add(kind switch
+            {
+                Model.BufferKind.None => (new[] { parameter.Type.ToDisplayString(s_typeFormat) }, RefKind.None),
+                Model.BufferKind.ReadOnlySpan => (new[] { $"global::System.ReadOnlySpan<{keyword}>" }, RefKind.None),
+                _ => (new[] { $"global::System.Span<{keyword}>", $"global::System.ReadOnlySpan<{keyword}>" }, RefKind.None),
+            });
+        }
+
+        if (!target.ReturnsVoid)
+        {
+            expected.Add((new[] { target.ReturnType.ToDisplayString(s_typeFormat) }, RefKind.Out));
+        }
+
+        return expected;
+    }
+}
