@@ -141,6 +141,35 @@ public static class SnapshotCases
         }
         """;
 
+    /// <summary>Forward mode: a tangent through a loop, an in-place span, an early return and a call whose tangent comes with it.</summary>
+    public const string TangentOfResidual = """
+        public static partial class Forward
+        {
+            [Differentiable]
+            public static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
+
+            // r = k·sin(x) − r in place; the mean of softplus(r)², or the sum so far once one passes the limit.
+            [Differentiable(Tangent = true)]
+            public static double Residual(ReadOnlySpan<double> x, Span<double> r, double k, [NoGrad] double limit)
+            {
+                double total = 0;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    r[i] = k * Math.Sin(x[i]) - r[i];
+                    double s = Softplus(r[i]);
+                    if (s > limit)
+                    {
+                        return total;
+                    }
+
+                    total += s * s;
+                }
+
+                return total / x.Length;
+            }
+        }
+        """;
+
     /// <summary>Every case by name; the name is only for test output (the snapshot files are named by hint name).</summary>
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>
     {
@@ -152,5 +181,6 @@ public static class SnapshotCases
         [nameof(CallToDifferentiable)] = CallToDifferentiable,
         [nameof(CallToRule)] = CallToRule,
         [nameof(VoidOutputSpan)] = VoidOutputSpan,
+        [nameof(TangentOfResidual)] = TangentOfResidual,
     };
 }
