@@ -33,11 +33,15 @@ public static class Suites
 
     public const string ScalarTape = "ScalarTape";
 
+    /// <summary>The generated tangent (forward mode) along a seeded direction: the value and one directional derivative.</summary>
+    public const string Tangent = "Tangent";
+
     /// <summary>Suite 1 contenders, by benchmark method name.</summary>
     public static readonly (string Method, string Label)[] ScalarContenders =
     [
         (Generated, "generated"),
         (Primal, "primal (no gradient)"),
+        (Tangent, "generated tangent (forward mode, one direction)"),
         (HandWritten, "hand-written adjoint"),
         (HandWrittenVectorized, "hand-written adjoint, vectorised by hand"),
         (ScalarTape, "scalar tape"),

@@ -44,6 +44,9 @@ public static class Targets
         verdicts.Add(AtMost("primal", "… and at most 2.5× the primal on loop code, 3× on scalar code (the sigmoid neuron)",
             GeneratedOver(m, Suites.Primal, PrimalLimit), "generated ÷ primal"));
 
+        verdicts.Add(AtMost("tangent", "Forward mode: a generated tangent costs at most 2× the primal on every scalar and loop problem",
+            TangentOverPrimal(m), TangentLimit, "tangent ÷ primal"));
+
         verdicts.Add(ZeroAllocations(results));
 
         var tape = m.ScalarRatios(Suites.ScalarTape).Where(pair => pair.Item2 is not null)
@@ -74,6 +77,17 @@ public static class Targets
 
     /// <summary>generated ÷ primal at most this much: 3× on scalar code, 2.5× on loop code.</summary>
     public static double PrimalLimit(ProblemKind kind) => kind == ProblemKind.Scalar ? 3 : 2.5;
+
+    /// <summary>At most this much: a tangent costs at most 2× the primal.</summary>
+    public const double TangentLimit = 2;
+
+    /// <summary>The tangent's time over the primal's, for each suite-1 problem that ran both.</summary>
+    private static List<(string Where, double Value)> TangentOverPrimal(Measurements m) =>
+        Suites.ScalarProblems
+            .Select(problem => (problem.Title, Tangent: m.ScalarRatio(problem, Suites.Tangent), Primal: m.ScalarRatio(problem, Suites.Primal)))
+            .Where(row => row.Tangent is not null && row.Primal is not null)
+            .Select(row => (row.Title, row.Tangent!.Value / row.Primal!.Value))
+            .ToList();
 
     /// <summary>The generated gradient's time over <paramref name="contender"/>'s, with its limit, for each suite-1 problem that ran both.</summary>
     private static List<(string Where, double Value, double Limit)> GeneratedOver(Measurements m, string contender, Func<ProblemKind, double> limit) =>

@@ -21,6 +21,10 @@ public class LoopMlpBenchmarks
     private float[] _dB1 = [];
     private float[] _dW2 = [];
     private float[] _dB2 = [];
+    private float[] _tW1 = [];
+    private float[] _tB1 = [];
+    private float[] _tW2 = [];
+    private float[] _tB2 = [];
 
     [Params(32)]
     public int Hidden { get; set; }
@@ -47,6 +51,10 @@ public class LoopMlpBenchmarks
         _dB1 = new float[_b1.Length];
         _dW2 = new float[_w2.Length];
         _dB2 = new float[_b2.Length];
+        _tW1 = Filled(_w1.Length, 1f, random);
+        _tB1 = Filled(_b1.Length, 1f, random);
+        _tW2 = Filled(_w2.Length, 1f, random);
+        _tB2 = Filled(_b2.Length, 1f, random);
 
         // Stop before timing if the gradients differ.
         Generated();
@@ -57,7 +65,10 @@ public class LoopMlpBenchmarks
         ClearGradients();
         HandWrittenVectorized();
         Scalar.GradientAgreement.Check($"loop MLP, batch {Batch}", "hand-written vectorised", generated, Gradients(), 1e-5);
+        LoopMlp.LossTangent(_w1, _b1, _w2, _b2, _x, _labels, Batch, Inputs, Hidden, Classes, _tW1, _tB1, _tW2, _tB2, out float tangent);
+        Scalar.GradientAgreement.CheckTangent($"loop MLP, batch {Batch}", tangent, generated, [.. _tW1, .. _tB1, .. _tW2, .. _tB2]);
         AllocationCheck.Run($"{nameof(LoopMlpBenchmarks)}.{nameof(Generated)}[Hidden={Hidden}&Batch={Batch}]", () => Generated());
+        AllocationCheck.Run($"{nameof(LoopMlpBenchmarks)}.{nameof(Tangent)}[Hidden={Hidden}&Batch={Batch}]", () => Tangent());
     }
 
     private double[] Gradients() => [.. _dW1, .. _dB1, .. _dW2, .. _dB2];
@@ -76,6 +87,11 @@ public class LoopMlpBenchmarks
 
     [Benchmark]
     public float Primal() => LoopMlp.Loss(_w1, _b1, _w2, _b2, _x, _labels, Batch, Inputs, Hidden, Classes);
+
+    /// <summary>Forward mode along a seeded direction in the weights and biases.</summary>
+    [Benchmark]
+    public float Tangent() =>
+        LoopMlp.LossTangent(_w1, _b1, _w2, _b2, _x, _labels, Batch, Inputs, Hidden, Classes, _tW1, _tB1, _tW2, _tB2, out _);
 
     [Benchmark]
     public float HandWritten() =>

@@ -36,7 +36,10 @@ public class TanhRnnBenchmarks() : ScalarBenchmark(TanhRnn.Parameters())
         double[] tape = Copy(Gradient);
         CentralDifferences.Gradient(new TanhRnn.Objective(_x, _targets), Point, Gradient);
         GradientAgreement.CheckAll("tanh RNN", generated, handWritten, tape, Gradient, vectorized);
+        TanhRnn.LossTangent(W, U, B, _x, _targets, TanhRnn.Steps, TanhRnn.Hidden, TanhRnn.Inputs, TW, TU, TB, out double tangent);
+        GradientAgreement.CheckTangent("tanh RNN", tangent, generated, Direction);
         AllocationCheck.Run($"{nameof(TanhRnnBenchmarks)}.{nameof(Generated)}", () => Generated());
+        AllocationCheck.Run($"{nameof(TanhRnnBenchmarks)}.{nameof(Tangent)}", () => Tangent());
     }
 
     private ReadOnlySpan<double> W => Point.AsSpan(0, WLength);
@@ -44,6 +47,12 @@ public class TanhRnnBenchmarks() : ScalarBenchmark(TanhRnn.Parameters())
     private ReadOnlySpan<double> U => Point.AsSpan(WLength, ULength);
 
     private ReadOnlySpan<double> B => Point.AsSpan(WLength + ULength);
+
+    private ReadOnlySpan<double> TW => Direction.AsSpan(0, WLength);
+
+    private ReadOnlySpan<double> TU => Direction.AsSpan(WLength, ULength);
+
+    private ReadOnlySpan<double> TB => Direction.AsSpan(WLength + ULength);
 
     private Span<double> DW => _dParameters.AsSpan(0, WLength);
 
@@ -57,6 +66,10 @@ public class TanhRnnBenchmarks() : ScalarBenchmark(TanhRnn.Parameters())
 
     [Benchmark]
     public double Primal() => TanhRnn.Loss(W, U, B, _x, _targets, TanhRnn.Steps, TanhRnn.Hidden, TanhRnn.Inputs);
+
+    [Benchmark]
+    public double Tangent() =>
+        TanhRnn.LossTangent(W, U, B, _x, _targets, TanhRnn.Steps, TanhRnn.Hidden, TanhRnn.Inputs, TW, TU, TB, out _);
 
     [Benchmark]
     public double HandWritten() =>

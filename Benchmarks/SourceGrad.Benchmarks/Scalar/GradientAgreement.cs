@@ -27,6 +27,25 @@ public static class GradientAgreement
     }
 
     /// <summary>
+    /// Throws unless the tangent along <paramref name="direction"/> equals ⟨gradient, direction⟩ (to rounding, relative to
+    /// the sum of the terms' magnitudes).
+    /// </summary>
+    public static void CheckTangent(string problem, double tangent, ReadOnlySpan<double> gradient, ReadOnlySpan<double> direction)
+    {
+        double dot = 0, magnitude = 0;
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            dot += gradient[i] * direction[i];
+            magnitude += Math.Abs(gradient[i] * direction[i]);
+        }
+
+        if (!(Math.Abs(tangent - dot) <= 1e-5 * Math.Max(1, magnitude)))
+        {
+            throw new InvalidOperationException($"{problem}: the tangent along the direction is {tangent:R}, but ⟨gradient, direction⟩ = {dot:R}.");
+        }
+    }
+
+    /// <summary>
     /// Throws unless |actual[i] − expected[i]| ≤ tolerance·max(1, |expected[i]|) for every i, naming the problem,
     /// the contender and the first element that differs.
     /// </summary>

@@ -18,6 +18,9 @@ public interface IVectorProblem : IObjective
     /// <summary>Generated from <see cref="F"/>.</summary>
     static abstract double FGradient(ReadOnlySpan<double> x, Span<double> dX, double seed);
 
+    /// <summary>Generated from <see cref="F"/>: forward mode, the derivative along <paramref name="tX"/>.</summary>
+    static abstract double FTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> tX, out double tangent);
+
     static abstract double HandWrittenGradient(ReadOnlySpan<double> x, Span<double> dX);
 
     /// <summary>The hand-written adjoint vectorised by hand (explicit SIMD or TensorPrimitives).</summary>

@@ -18,9 +18,13 @@ public abstract class ScalarBenchmark
         Point = point;
         Gradient = new double[point.Length];
         Variables = new Var[point.Length];
+        Direction = SeededPoint.Uniform(point.Length, seed: 31, low: -1, high: 1);
     }
 
     protected double[] Point { get; }
+
+    /// <summary>The direction the tangent contender differentiates along.</summary>
+    protected double[] Direction { get; }
 
     protected double[] Gradient { get; }
 
@@ -51,7 +55,15 @@ public class SigmoidBenchmarks() : ScalarBenchmark(SigmoidNeuron.Point())
         double[] tape = Copy(Gradient);
         FiniteDifferences();
         GradientAgreement.CheckAll("sigmoid", generated, handWritten, tape, Gradient);
+        GradientAgreement.CheckTangent("sigmoid", TangentValue(), generated, Direction);
         AllocationCheck.Run($"{nameof(SigmoidBenchmarks)}.{nameof(Generated)}", () => Generated());
+        AllocationCheck.Run($"{nameof(SigmoidBenchmarks)}.{nameof(Tangent)}", () => Tangent());
+    }
+
+    private double TangentValue()
+    {
+        SigmoidNeuron.FTangent(_w0, _w1, _w2, _x1, _x2, Direction[0], Direction[1], Direction[2], Direction[3], Direction[4], out double tangent);
+        return tangent;
     }
 
     [Benchmark(Baseline = true)]
@@ -60,6 +72,11 @@ public class SigmoidBenchmarks() : ScalarBenchmark(SigmoidNeuron.Point())
 
     [Benchmark]
     public double Primal() => SigmoidNeuron.F(_w0, _w1, _w2, _x1, _x2);
+
+    /// <summary>Forward mode along <see cref="ScalarBenchmark.Direction"/>: the value and its directional derivative.</summary>
+    [Benchmark]
+    public double Tangent() =>
+        SigmoidNeuron.FTangent(_w0, _w1, _w2, _x1, _x2, Direction[0], Direction[1], Direction[2], Direction[3], Direction[4], out _);
 
     [Benchmark]
     public double HandWritten() =>
@@ -96,7 +113,10 @@ public class VectorProblemBenchmarks<TProblem>() : ScalarBenchmark(TProblem.Poin
         double[] tape = Copy(Gradient);
         FiniteDifferences();
         GradientAgreement.CheckAll(TProblem.Name, generated, handWritten, tape, Gradient, vectorized);
+        TProblem.FTangent(Point, Direction, out double tangent);
+        GradientAgreement.CheckTangent(TProblem.Name, tangent, generated, Direction);
         AllocationCheck.Run($"VectorProblemBenchmarks<{typeof(TProblem).Name}>.{nameof(Generated)}", () => Generated());
+        AllocationCheck.Run($"VectorProblemBenchmarks<{typeof(TProblem).Name}>.{nameof(Tangent)}", () => Tangent());
     }
 
     [Benchmark(Baseline = true)]
@@ -104,6 +124,9 @@ public class VectorProblemBenchmarks<TProblem>() : ScalarBenchmark(TProblem.Poin
 
     [Benchmark]
     public double Primal() => TProblem.F(Point);
+
+    [Benchmark]
+    public double Tangent() => TProblem.FTangent(Point, Direction, out _);
 
     [Benchmark]
     public double HandWritten() => TProblem.HandWrittenGradient(Point, _dX);
@@ -144,7 +167,10 @@ public class TanhRecurrenceBenchmarks() : ScalarBenchmark(TanhRecurrence.Point()
         double[] tape = Copy(Gradient);
         FiniteDifferences();
         GradientAgreement.CheckAll("tanh recurrence", generated, handWritten, tape, Gradient);
+        TanhRecurrence.FTangent(_w, _u, _b, _x, Direction[0], Direction[1], Direction[2], Direction.AsSpan(3), out double tangent);
+        GradientAgreement.CheckTangent("tanh recurrence", tangent, generated, Direction);
         AllocationCheck.Run($"{nameof(TanhRecurrenceBenchmarks)}.{nameof(Generated)}", () => Generated());
+        AllocationCheck.Run($"{nameof(TanhRecurrenceBenchmarks)}.{nameof(Tangent)}", () => Tangent());
     }
 
     [Benchmark(Baseline = true)]
@@ -152,6 +178,9 @@ public class TanhRecurrenceBenchmarks() : ScalarBenchmark(TanhRecurrence.Point()
 
     [Benchmark]
     public double Primal() => TanhRecurrence.F(_w, _u, _b, _x);
+
+    [Benchmark]
+    public double Tangent() => TanhRecurrence.FTangent(_w, _u, _b, _x, Direction[0], Direction[1], Direction[2], Direction.AsSpan(3), out _);
 
     [Benchmark]
     public double HandWritten() => TanhRecurrence.HandWrittenGradient(_w, _u, _b, _x, ref _dW, ref _dU, ref _dB, _dX);
