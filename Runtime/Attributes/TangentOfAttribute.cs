@@ -16,4 +16,12 @@ public sealed class TangentOfAttribute : Attribute
 
     /// <summary>The name of the method (in the same type) whose tangent this is.</summary>
     public string MethodName { get; }
+
+    /// <summary>
+    /// Set when the rule treats an empty tangent span of an input (a <c>ReadOnlySpan&lt;T&gt;</c> tangent) as a zero
+    /// tangent and skips its work: the generator may then pass an empty span for an argument with no tangent (a
+    /// [NoGrad] operand of a product) instead of a zeroed buffer the rule would multiply for nothing. Tangents of spans
+    /// the method writes are never empty unless the span is.
+    /// </summary>
+    public bool AcceptsEmptyTangents { get; set; }
 }

@@ -5,9 +5,11 @@ using SourceGrad.Kernels;
 namespace SourceGrad;
 
 /// <summary>
-/// Vectorised activation functions, element-wise or row-wise over a row-major matrix, each with a derivative rule.
+/// Vectorised activation functions, element-wise or row-wise over a row-major matrix, each with a derivative rule and a
+/// forward-mode rule.
 /// x and y must have one length; y may be x itself (in place). The rules zero dY: y is overwritten, so its initial
-/// contents get no gradient.
+/// contents get no gradient. The forward-mode rules ([TangentOf]) compute y and overwrite tY with its tangent; tY may
+/// be tX itself when y is x.
 /// </summary>
 public static partial class Activations
 {
@@ -27,6 +29,16 @@ public static partial class Activations
     public static void ReluPullback(ReadOnlySpan<double> x, Span<double> y, Span<double> dX, Span<double> dY)
         => Pullback(x, y, dX, dY, x, default(ReluGrad<double>));
 
+    /// <summary>Forward mode: y = max(x, 0) and tY = tX where x &gt; 0, else 0 (0 at x = 0, as in the pullback).</summary>
+    [TangentOf(nameof(Relu))]
+    public static void ReluTangent(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> tX, Span<float> tY)
+        => Tangent(x, y, tX, tY, default(ReluOp<float>), default(ReluGrad<float>), fromOutput: false);
+
+    /// <inheritdoc cref="ReluTangent(ReadOnlySpan{float}, Span{float}, ReadOnlySpan{float}, Span{float})"/>
+    [TangentOf(nameof(Relu))]
+    public static void ReluTangent(ReadOnlySpan<double> x, Span<double> y, ReadOnlySpan<double> tX, Span<double> tY)
+        => Tangent(x, y, tX, tY, default(ReluOp<double>), default(ReluGrad<double>), fromOutput: false);
+
     /// <summary>y = x where x &gt; 0, else slope·x.</summary>
     public static void LeakyRelu(ReadOnlySpan<float> x, Span<float> y, [NoGrad] float slope)
         => Map(x, y, new LeakyReluOp<float>(slope));
@@ -45,6 +57,16 @@ public static partial class Activations
     public static void LeakyReluPullback(ReadOnlySpan<double> x, Span<double> y, [NoGrad] double slope, Span<double> dX, Span<double> dY)
         => Pullback(x, y, dX, dY, x, new LeakyReluGrad<double>(slope));
 
+    /// <summary>Forward mode: y = LeakyRelu(x) and tY = tX where x &gt; 0, else slope·tX.</summary>
+    [TangentOf(nameof(LeakyRelu))]
+    public static void LeakyReluTangent(ReadOnlySpan<float> x, Span<float> y, [NoGrad] float slope, ReadOnlySpan<float> tX, Span<float> tY)
+        => Tangent(x, y, tX, tY, new LeakyReluOp<float>(slope), new LeakyReluGrad<float>(slope), fromOutput: false);
+
+    /// <inheritdoc cref="LeakyReluTangent(ReadOnlySpan{float}, Span{float}, float, ReadOnlySpan{float}, Span{float})"/>
+    [TangentOf(nameof(LeakyRelu))]
+    public static void LeakyReluTangent(ReadOnlySpan<double> x, Span<double> y, [NoGrad] double slope, ReadOnlySpan<double> tX, Span<double> tY)
+        => Tangent(x, y, tX, tY, new LeakyReluOp<double>(slope), new LeakyReluGrad<double>(slope), fromOutput: false);
+
     /// <summary>y = 1 / (1 + exp(-x)).</summary>
     public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => Map(x, y, default(SigmoidOp<float>));
 
@@ -60,6 +82,16 @@ public static partial class Activations
     [DerivativeOf(nameof(Sigmoid))]
     public static void SigmoidPullback(ReadOnlySpan<double> x, Span<double> y, Span<double> dX, Span<double> dY)
         => Pullback(x, y, dX, dY, y, default(SigmoidGrad<double>));
+
+    /// <summary>Forward mode: y = sigmoid(x) and tY = tX·y·(1 - y).</summary>
+    [TangentOf(nameof(Sigmoid))]
+    public static void SigmoidTangent(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> tX, Span<float> tY)
+        => Tangent(x, y, tX, tY, default(SigmoidOp<float>), default(SigmoidGrad<float>), fromOutput: true);
+
+    /// <inheritdoc cref="SigmoidTangent(ReadOnlySpan{float}, Span{float}, ReadOnlySpan{float}, Span{float})"/>
+    [TangentOf(nameof(Sigmoid))]
+    public static void SigmoidTangent(ReadOnlySpan<double> x, Span<double> y, ReadOnlySpan<double> tX, Span<double> tY)
+        => Tangent(x, y, tX, tY, default(SigmoidOp<double>), default(SigmoidGrad<double>), fromOutput: true);
 
     /// <summary>y = tanh(x).</summary>
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => Map(x, y, default(TanhOp<float>));
@@ -77,6 +109,16 @@ public static partial class Activations
     public static void TanhPullback(ReadOnlySpan<double> x, Span<double> y, Span<double> dX, Span<double> dY)
         => Pullback(x, y, dX, dY, y, default(TanhGrad<double>));
 
+    /// <summary>Forward mode: y = tanh(x) and tY = tX·(1 - y²).</summary>
+    [TangentOf(nameof(Tanh))]
+    public static void TanhTangent(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> tX, Span<float> tY)
+        => Tangent(x, y, tX, tY, default(TanhOp<float>), default(TanhGrad<float>), fromOutput: true);
+
+    /// <inheritdoc cref="TanhTangent(ReadOnlySpan{float}, Span{float}, ReadOnlySpan{float}, Span{float})"/>
+    [TangentOf(nameof(Tanh))]
+    public static void TanhTangent(ReadOnlySpan<double> x, Span<double> y, ReadOnlySpan<double> tX, Span<double> tY)
+        => Tangent(x, y, tX, tY, default(TanhOp<double>), default(TanhGrad<double>), fromOutput: true);
+
     /// <summary>Row-wise softmax of the rows×cols matrix x: y[r, c] = exp(x[r, c]) / Σ_j exp(x[r, j]) (computed stably).</summary>
     public static void Softmax(ReadOnlySpan<float> x, Span<float> y, int rows, int cols) => SoftmaxRows(x, y, rows, cols);
 
@@ -93,6 +135,16 @@ public static partial class Activations
     public static void SoftmaxPullback(ReadOnlySpan<double> x, Span<double> y, int rows, int cols, Span<double> dX, Span<double> dY)
         => SoftmaxRowsPullback(x, y, rows, cols, dX, dY);
 
+    /// <summary>Forward mode: y = softmax(x) and, per row, tY = y ⊙ (tX - ⟨y, tX⟩).</summary>
+    [TangentOf(nameof(Softmax))]
+    public static void SoftmaxTangent(ReadOnlySpan<float> x, Span<float> y, int rows, int cols, ReadOnlySpan<float> tX, Span<float> tY)
+        => SoftmaxRowsTangent(x, y, rows, cols, tX, tY, log: false);
+
+    /// <inheritdoc cref="SoftmaxTangent(ReadOnlySpan{float}, Span{float}, int, int, ReadOnlySpan{float}, Span{float})"/>
+    [TangentOf(nameof(Softmax))]
+    public static void SoftmaxTangent(ReadOnlySpan<double> x, Span<double> y, int rows, int cols, ReadOnlySpan<double> tX, Span<double> tY)
+        => SoftmaxRowsTangent(x, y, rows, cols, tX, tY, log: false);
+
     /// <summary>Row-wise log-softmax: y[r, c] = x[r, c] - log Σ_j exp(x[r, j]) (computed stably).</summary>
     public static void LogSoftmax(ReadOnlySpan<float> x, Span<float> y, int rows, int cols) => LogSoftmaxRows(x, y, rows, cols);
 
@@ -108,6 +160,16 @@ public static partial class Activations
     [DerivativeOf(nameof(LogSoftmax))]
     public static void LogSoftmaxPullback(ReadOnlySpan<double> x, Span<double> y, int rows, int cols, Span<double> dX, Span<double> dY)
         => LogSoftmaxRowsPullback(x, y, rows, cols, dX, dY);
+
+    /// <summary>Forward mode: y = log softmax(x) and, per row, tY = tX - ⟨softmax(x), tX⟩ (softmax(x) = exp(y)).</summary>
+    [TangentOf(nameof(LogSoftmax))]
+    public static void LogSoftmaxTangent(ReadOnlySpan<float> x, Span<float> y, int rows, int cols, ReadOnlySpan<float> tX, Span<float> tY)
+        => SoftmaxRowsTangent(x, y, rows, cols, tX, tY, log: true);
+
+    /// <inheritdoc cref="LogSoftmaxTangent(ReadOnlySpan{float}, Span{float}, int, int, ReadOnlySpan{float}, Span{float})"/>
+    [TangentOf(nameof(LogSoftmax))]
+    public static void LogSoftmaxTangent(ReadOnlySpan<double> x, Span<double> y, int rows, int cols, ReadOnlySpan<double> tX, Span<double> tY)
+        => SoftmaxRowsTangent(x, y, rows, cols, tX, tY, log: true);
 
     private static void Map<T, TOp>(ReadOnlySpan<T> x, Span<T> y, TOp op)
         where T : unmanaged
@@ -127,11 +189,41 @@ public static partial class Activations
         dY.Clear();
     }
 
+    /// <summary>
+    /// y = map(x) and tY = derivative(tX, source) element-wise, where source is x or y (<paramref name="fromOutput"/>),
+    /// whichever the derivative reads: x is read before y is written and y after, so y may be x and tY may be tX.
+    /// </summary>
+    private static void Tangent<T, TMap, TDerivative>(
+        ReadOnlySpan<T> x, Span<T> y, ReadOnlySpan<T> tX, Span<T> tY, TMap map, TDerivative derivative, bool fromOutput)
+        where T : unmanaged
+        where TMap : struct, IUnaryOp<T>
+        where TDerivative : struct, IBinaryOp<T>
+    {
+        CheckTangent(x.Length, y.Length, tX.Length, tY.Length);
+        if (fromOutput)
+        {
+            Vectorized.Map(x, y, map);
+            Vectorized.Map(tX, y, tY, derivative);
+        }
+        else
+        {
+            Vectorized.Map(tX, x, tY, derivative);
+            Vectorized.Map(x, y, map);
+        }
+    }
+
     private static void CheckPullback(int xLength, int yLength, int dXLength, int dYLength)
+        => CheckPairs(xLength, yLength, dXLength, "dX", dYLength, "dY");
+
+    private static void CheckTangent(int xLength, int yLength, int tXLength, int tYLength)
+        => CheckPairs(xLength, yLength, tXLength, "tX", tYLength, "tY");
+
+    /// <summary>y against x, then x's and y's adjoints or tangents against them.</summary>
+    private static void CheckPairs(int xLength, int yLength, int xPairLength, string xPairName, int yPairLength, string yPairName)
     {
         Shape.CheckSameLength(yLength, "y", xLength, "x");
-        Shape.CheckSameLength(dXLength, "dX", xLength, "x");
-        Shape.CheckSameLength(dYLength, "dY", yLength, "y");
+        Shape.CheckSameLength(xPairLength, xPairName, xLength, "x");
+        Shape.CheckSameLength(yPairLength, yPairName, yLength, "y");
     }
 
     private static void CheckRows(int xLength, int yLength, int rows, int cols)
@@ -167,6 +259,39 @@ public static partial class Activations
         }
 
         dY.Clear();
+    }
+
+    /// <summary>
+    /// Softmax, or log-softmax when <paramref name="log"/>, with its tangent row by row: tY = y ⊙ (tX - ⟨y, tX⟩), or
+    /// tY = tX - ⟨exp(y), tX⟩. Each row's dot product is taken before its row of tY is written, so tY may be tX.
+    /// </summary>
+    private static void SoftmaxRowsTangent<T>(ReadOnlySpan<T> x, Span<T> y, int rows, int cols, ReadOnlySpan<T> tX, Span<T> tY, bool log)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckRows(x.Length, y.Length, rows, cols);
+        CheckTangent(x.Length, y.Length, tX.Length, tY.Length);
+        if (log)
+        {
+            LogSoftmaxRows(x, y, rows, cols);
+        }
+        else
+        {
+            SoftmaxRows(x, y, rows, cols);
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<T> output = y.Slice(r * cols, cols), direction = tX.Slice(r * cols, cols);
+            Span<T> tangent = tY.Slice(r * cols, cols);
+            if (log)
+            {
+                Vectorized.Map(direction, tangent, new Vectorized.Shift<T>(-Vectorized.ExpShiftedDot(output, T.Zero, direction)));
+            }
+            else
+            {
+                Vectorized.Map(direction, output, tangent, new SoftmaxGrad<T>(Vectorized.Dot(direction, output)));
+            }
+        }
     }
 
     private static void LogSoftmaxRows<T>(ReadOnlySpan<T> x, Span<T> y, int rows, int cols)
@@ -205,7 +330,7 @@ public static partial class Activations
         public Vector512<T> Invoke(Vector512<T> x) => Vector512.Max(x, Vector512<T>.Zero);
     }
 
-    /// <summary>dY where x &gt; 0, else 0 (u = dY, v = x).</summary>
+    /// <summary>dY where x &gt; 0, else 0 (u = dY, v = x); in forward mode u = tX.</summary>
     private readonly struct ReluGrad<T> : IBinaryOp<T>
         where T : unmanaged, INumber<T>
     {
@@ -226,7 +351,7 @@ public static partial class Activations
         public Vector512<T> Invoke(Vector512<T> x) => Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<T>.Zero), x, x * slope);
     }
 
-    /// <summary>dY where x &gt; 0, else slope·dY (u = dY, v = x).</summary>
+    /// <summary>dY where x &gt; 0, else slope·dY (u = dY, v = x); in forward mode u = tX.</summary>
     private readonly struct LeakyReluGrad<T>(T slope) : IBinaryOp<T>
         where T : unmanaged, INumber<T>
     {
@@ -247,7 +372,7 @@ public static partial class Activations
         public Vector512<T> Invoke(Vector512<T> x) => Vector512<T>.One / (Vector512<T>.One + VectorMath.Exp(-x));
     }
 
-    /// <summary>dY·y·(1 - y) (u = dY, v = y).</summary>
+    /// <summary>dY·y·(1 - y) (u = dY, v = y); in forward mode u = tX.</summary>
     private readonly struct SigmoidGrad<T> : IBinaryOp<T>
         where T : unmanaged, INumber<T>
     {
@@ -279,7 +404,7 @@ public static partial class Activations
         }
     }
 
-    /// <summary>dY·(1 - y²) (u = dY, v = y).</summary>
+    /// <summary>dY·(1 - y²) (u = dY, v = y); in forward mode u = tX.</summary>
     private readonly struct TanhGrad<T> : IBinaryOp<T>
         where T : unmanaged, INumber<T>
     {
@@ -290,7 +415,7 @@ public static partial class Activations
         public Vector512<T> Invoke(Vector512<T> u, Vector512<T> v) => u * (Vector512<T>.One - v * v);
     }
 
-    /// <summary>y·(dY - ⟨dY, y⟩) (u = dY, v = y).</summary>
+    /// <summary>y·(dY - ⟨dY, y⟩) (u = dY, v = y); in forward mode y·(tX - ⟨tX, y⟩) (u = tX): the Jacobian is symmetric.</summary>
     private readonly struct SoftmaxGrad<T>(T dot) : IBinaryOp<T>
         where T : unmanaged, INumber<T>
     {

@@ -4,7 +4,8 @@ namespace SourceGrad;
 
 /// <summary>
 /// Dense linear algebra on row-major matrices held in spans: matrix products (either operand transposed) and
-/// bias addition, each with a derivative rule so <see cref="DifferentiableAttribute"/> code can call them.
+/// bias addition, each with a derivative rule (pullback) and a forward-mode rule (tangent) so
+/// <see cref="DifferentiableAttribute"/> code can call them.
 /// </summary>
 public static unsafe partial class Linalg
 {
@@ -52,24 +53,10 @@ public static unsafe partial class Linalg
         => Multiply(a, b, c, m, k, n, transposeA, transposeB, accumulate: true);
 
     /// <summary>y[r*cols + c] += bias[c] for every row r: adds a bias row to each row of the rows×cols matrix y.</summary>
-    public static void AddBias(Span<float> y, ReadOnlySpan<float> bias, int rows, int cols)
-    {
-        CheckBias(y.Length, bias.Length, rows, cols);
-        for (int r = 0; r < rows; r++)
-        {
-            Vectorized.Add(y.Slice(r * cols, cols), bias);
-        }
-    }
+    public static void AddBias(Span<float> y, ReadOnlySpan<float> bias, int rows, int cols) => AddRows(y, bias, rows, cols);
 
     /// <inheritdoc cref="AddBias(Span{float}, ReadOnlySpan{float}, int, int)"/>
-    public static void AddBias(Span<double> y, ReadOnlySpan<double> bias, int rows, int cols)
-    {
-        CheckBias(y.Length, bias.Length, rows, cols);
-        for (int r = 0; r < rows; r++)
-        {
-            Vectorized.Add(y.Slice(r * cols, cols), bias);
-        }
-    }
+    public static void AddBias(Span<double> y, ReadOnlySpan<double> bias, int rows, int cols) => AddRows(y, bias, rows, cols);
 
     /// <summary>
     /// Pullback of <see cref="MatMul(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool)"/>:
@@ -111,6 +98,43 @@ public static unsafe partial class Linalg
         bool transposeA, bool transposeB, Span<double> dA, Span<double> dB, Span<double> dC)
         => ProductPullback<double>(a, b, m, k, n, transposeA, transposeB, dA, dB, dC);
 
+    /// <summary>
+    /// Forward mode of <see cref="MatMul(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool)"/>:
+    /// C = op(A)·op(B) and tC = op(tA)·op(B) + op(A)·op(tB), each tangent stored like its operand (transposed when it
+    /// is); tC's contents on entry are overwritten, since C's are. An empty tA or tB stands for a zero tangent
+    /// (AcceptsEmptyTangents) and its product is skipped. tC must not overlap a, b, c, tA or tB.
+    /// </summary>
+    [TangentOf(nameof(MatMul), AcceptsEmptyTangents = true)]
+    public static void MatMulTangent(
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
+        bool transposeA, bool transposeB, ReadOnlySpan<float> tA, ReadOnlySpan<float> tB, Span<float> tC)
+        => ProductTangent(a, b, c, m, k, n, transposeA, transposeB, tA, tB, tC, accumulate: false);
+
+    /// <inheritdoc cref="MatMulTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
+    [TangentOf(nameof(MatMul), AcceptsEmptyTangents = true)]
+    public static void MatMulTangent(
+        ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n,
+        bool transposeA, bool transposeB, ReadOnlySpan<double> tA, ReadOnlySpan<double> tB, Span<double> tC)
+        => ProductTangent(a, b, c, m, k, n, transposeA, transposeB, tA, tB, tC, accumulate: false);
+
+    /// <summary>
+    /// Forward mode of <see cref="MatMulAdd(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool)"/>:
+    /// C += op(A)·op(B) and tC += op(tA)·op(B) + op(A)·op(tB) (tC holds the tangent of C's initial contents on entry).
+    /// Empty tA or tB and overlaps as in <see cref="MatMulTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>.
+    /// </summary>
+    [TangentOf(nameof(MatMulAdd), AcceptsEmptyTangents = true)]
+    public static void MatMulAddTangent(
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
+        bool transposeA, bool transposeB, ReadOnlySpan<float> tA, ReadOnlySpan<float> tB, Span<float> tC)
+        => ProductTangent(a, b, c, m, k, n, transposeA, transposeB, tA, tB, tC, accumulate: true);
+
+    /// <inheritdoc cref="MatMulAddTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
+    [TangentOf(nameof(MatMulAdd), AcceptsEmptyTangents = true)]
+    public static void MatMulAddTangent(
+        ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n,
+        bool transposeA, bool transposeB, ReadOnlySpan<double> tA, ReadOnlySpan<double> tB, Span<double> tC)
+        => ProductTangent(a, b, c, m, k, n, transposeA, transposeB, tA, tB, tC, accumulate: true);
+
     /// <summary>Pullback of <see cref="AddBias(Span{float}, ReadOnlySpan{float}, int, int)"/>: dBias += the column sums of dY; dY passes through.</summary>
     [DerivativeOf(nameof(AddBias))]
     public static void AddBiasPullback(Span<float> y, ReadOnlySpan<float> bias, int rows, int cols, Span<float> dY, Span<float> dBias)
@@ -120,6 +144,19 @@ public static unsafe partial class Linalg
     [DerivativeOf(nameof(AddBias))]
     public static void AddBiasPullback(Span<double> y, ReadOnlySpan<double> bias, int rows, int cols, Span<double> dY, Span<double> dBias)
         => BiasPullback<double>(y.Length, bias.Length, rows, cols, dY, dBias);
+
+    /// <summary>
+    /// Forward mode of <see cref="AddBias(Span{float}, ReadOnlySpan{float}, int, int)"/>: y += bias and tY += tBias,
+    /// row by row (tY holds the tangent of y's initial contents on entry).
+    /// </summary>
+    [TangentOf(nameof(AddBias))]
+    public static void AddBiasTangent(Span<float> y, ReadOnlySpan<float> bias, int rows, int cols, Span<float> tY, ReadOnlySpan<float> tBias)
+        => BiasTangent(y, bias, rows, cols, tY, tBias);
+
+    /// <inheritdoc cref="AddBiasTangent(Span{float}, ReadOnlySpan{float}, int, int, Span{float}, ReadOnlySpan{float})"/>
+    [TangentOf(nameof(AddBias))]
+    public static void AddBiasTangent(Span<double> y, ReadOnlySpan<double> bias, int rows, int cols, Span<double> tY, ReadOnlySpan<double> tBias)
+        => BiasTangent(y, bias, rows, cols, tY, tBias);
 
     private static void ProductPullback<T>(
         ReadOnlySpan<T> a, ReadOnlySpan<T> b, int m, int k, int n, bool transposeA, bool transposeB,
@@ -166,6 +203,76 @@ public static unsafe partial class Linalg
         {
             Multiply(dC, a, dB, n, m, k, transposeA: true, transposeB: transposeA, accumulate: true);
         }
+    }
+
+    /// <summary>
+    /// tC (+)= op(tA)·op(B) + op(A)·op(tB), then C (+)= op(A)·op(B): three products on the GEMM, the second always
+    /// accumulating. An empty tA or tB (for a non-empty operand) is a zero tangent, and its product is skipped.
+    /// </summary>
+    private static void ProductTangent<T>(
+        ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n, bool transposeA, bool transposeB,
+        ReadOnlySpan<T> tA, ReadOnlySpan<T> tB, Span<T> tC, bool accumulate)
+        where T : unmanaged, System.Numerics.INumber<T>
+    {
+        CheckProduct(a, b, c, m, k, n, transposeA, transposeB);
+        bool withA = !tA.IsEmpty || a.IsEmpty;
+        bool withB = !tB.IsEmpty || b.IsEmpty;
+        if (withA)
+        {
+            Shape.CheckSameLength(tA.Length, nameof(tA), a.Length, nameof(a));
+        }
+
+        if (withB)
+        {
+            Shape.CheckSameLength(tB.Length, nameof(tB), b.Length, nameof(b));
+        }
+
+        Shape.CheckSameLength(tC.Length, nameof(tC), c.Length, nameof(c));
+        string? overlapped = tC.Overlaps(tA) ? nameof(tA) : tC.Overlaps(tB) ? nameof(tB)
+            : tC.Overlaps(a) ? nameof(a) : tC.Overlaps(b) ? nameof(b) : tC.Overlaps(c) ? nameof(c) : null;
+        if (overlapped is not null)
+        {
+            throw new ArgumentException(
+                $"tC overlaps {overlapped}: a product's tangent cannot be written over an operand, an operand's tangent or the product.",
+                nameof(tC));
+        }
+
+        if (withA)
+        {
+            Multiply(tA, b, tC, m, k, n, transposeA, transposeB, accumulate);
+        }
+        else if (!accumulate)
+        {
+            tC.Clear();
+        }
+
+        if (withB)
+        {
+            Multiply(a, tB, tC, m, k, n, transposeA, transposeB, accumulate: true);
+        }
+
+        Multiply(a, b, c, m, k, n, transposeA, transposeB, accumulate);
+    }
+
+    /// <summary>y += bias row by row.</summary>
+    private static void AddRows<T>(Span<T> y, ReadOnlySpan<T> bias, int rows, int cols)
+        where T : unmanaged, System.Numerics.INumber<T>
+    {
+        CheckBias(y.Length, bias.Length, rows, cols);
+        for (int r = 0; r < rows; r++)
+        {
+            Vectorized.Add(y.Slice(r * cols, cols), bias);
+        }
+    }
+
+    private static void BiasTangent<T>(Span<T> y, ReadOnlySpan<T> bias, int rows, int cols, Span<T> tY, ReadOnlySpan<T> tBias)
+        where T : unmanaged, System.Numerics.INumber<T>
+    {
+        CheckBias(y.Length, bias.Length, rows, cols);
+        Shape.CheckSameLength(tY.Length, nameof(tY), y.Length, nameof(y));
+        Shape.CheckSameLength(tBias.Length, nameof(tBias), bias.Length, nameof(bias));
+        AddRows(y, bias, rows, cols);
+        AddRows(tY, tBias, rows, cols);
     }
 
     private static void BiasPullback<T>(int yLength, int biasLength, int rows, int cols, ReadOnlySpan<T> dY, Span<T> dBias)

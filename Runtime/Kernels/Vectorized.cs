@@ -82,6 +82,40 @@ internal static class Vectorized
         }
     }
 
+    /// <summary>
+    /// target[i] = op(u[i], v[i]). The spans have one length (checked by the callers); target may be u or v itself (in
+    /// place), not a partly overlapping span.
+    /// </summary>
+    public static void Map<T, TOp>(ReadOnlySpan<T> u, ReadOnlySpan<T> v, Span<T> target, TOp op)
+        where T : unmanaged
+        where TOp : struct, IBinaryOp<T>
+    {
+        ref T first = ref MemoryMarshal.GetReference(u);
+        ref T second = ref MemoryMarshal.GetReference(v);
+        ref T result = ref MemoryMarshal.GetReference(target);
+        nuint length = (nuint)target.Length, i = 0;
+        VectorPath path = Path;
+        if (path == VectorPath.Vector512)
+        {
+            for (nuint width = (nuint)Vector512<T>.Count; i + width <= length; i += width)
+            {
+                op.Invoke(Vector512.LoadUnsafe(ref first, i), Vector512.LoadUnsafe(ref second, i)).StoreUnsafe(ref result, i);
+            }
+        }
+        else if (path == VectorPath.Vector)
+        {
+            for (nuint width = (nuint)Vector<T>.Count; i + width <= length; i += width)
+            {
+                op.Invoke(Vector.LoadUnsafe(ref first, i), Vector.LoadUnsafe(ref second, i)).StoreUnsafe(ref result, i);
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            Unsafe.Add(ref result, i) = op.Invoke(Unsafe.Add(ref first, i), Unsafe.Add(ref second, i));
+        }
+    }
+
     /// <summary>target[i] += op(u[i], v[i]). The spans have one length (checked by the callers).</summary>
     public static void Accumulate<T, TOp>(ReadOnlySpan<T> u, ReadOnlySpan<T> v, Span<T> target, TOp op)
         where T : unmanaged, INumber<T>
@@ -254,6 +288,14 @@ internal static class Vectorized
         return max + T.Log(Sum(x, x, new ExpShift<T>(max)));
     }
 
+    /// <summary>
+    /// Σ exp(x[i] − shift)·v[i]: with shift = log Σ exp(x), the softmax of x dotted with v (the forward-mode
+    /// derivative of log Σ exp along v).
+    /// </summary>
+    public static T ExpShiftedDot<T>(ReadOnlySpan<T> x, T shift, ReadOnlySpan<T> v)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => Sum(x, v, new ExpShiftProduct<T>(shift));
+
     /// <summary>y *= factor.</summary>
     public static void Scale<T>(Span<T> y, T factor)
         where T : unmanaged, INumber<T>
@@ -305,6 +347,17 @@ internal static class Vectorized
         public Vector<T> Invoke(Vector<T> u, Vector<T> v) => Invoke(u);
 
         public Vector512<T> Invoke(Vector512<T> u, Vector512<T> v) => Invoke(u);
+    }
+
+    /// <summary>exp(u - shift)·v.</summary>
+    private readonly struct ExpShiftProduct<T>(T shift) : IBinaryOp<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T Invoke(T u, T v) => T.Exp(u - shift) * v;
+
+        public Vector<T> Invoke(Vector<T> u, Vector<T> v) => VectorMath.Exp(u - new Vector<T>(shift)) * v;
+
+        public Vector512<T> Invoke(Vector512<T> u, Vector512<T> v) => VectorMath.Exp(u - Vector512.Create(shift)) * v;
     }
 
     /// <summary>x + offset.</summary>
