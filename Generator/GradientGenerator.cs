@@ -53,6 +53,8 @@ public sealed class GradientGenerator : IIncrementalGenerator
             .Where(static pair => pair.Right.Contains(pair.Left.Key))
             .Select(static (pair, _) => TangentDifferentiation.Differentiate(pair.Left))
             .WithTrackingName(StepNames.TangentDifferentiation)
+            .Select(static (method, _) => PassPipeline.Optimize(method))
+            .WithTrackingName(StepNames.TangentOptimization)
             .Select(static (method, _) => GradientEmitter.EmitTangent(method))
             .WithTrackingName(StepNames.TangentEmission);
 
@@ -113,6 +115,7 @@ public static class StepNames
     public const string RuleCheck = nameof(RuleCheck);
     public const string TangentSelection = nameof(TangentSelection);
     public const string TangentDifferentiation = nameof(TangentDifferentiation);
+    public const string TangentOptimization = nameof(TangentOptimization);
     public const string TangentEmission = nameof(TangentEmission);
     public const string TangentRuleCheck = nameof(TangentRuleCheck);
 }

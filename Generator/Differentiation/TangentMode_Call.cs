@@ -50,7 +50,7 @@ internal sealed partial class TangentMode
                 primalArguments.Add(ArgumentValue(argument));
                 if (parameter.IsActive)
                 {
-                    tangentArguments.Add(BufferTangent(argument, parameter, code, after));
+                    tangentArguments.Add(BufferTangent(argument, parameter, callee.TangentAcceptsEmpty, code, after));
                 }
 
                 continue;
@@ -77,15 +77,20 @@ internal sealed partial class TangentMode
     }
 
     /// <summary>
-    /// The tangent of a buffer argument: the buffer's own (sliced as the argument is), or, for a buffer without one,
-    /// zeros from the pool (the callee reads them as the tangent of its input, and what it writes there is dropped).
+    /// The tangent of a buffer argument: the buffer's own (sliced as the argument is); for an input without one, an
+    /// empty span when the rule takes that as zero (<c>AcceptsEmptyTangents</c>), else zeros from the pool (the callee
+    /// reads them as the tangent of its input, and what it writes there is dropped).
     /// </summary>
-    private Expr BufferTangent(Argument argument, CalleeParameter parameter, List<Code> before, List<Code> after)
+    private Expr BufferTangent(Argument argument, CalleeParameter parameter, bool acceptsEmpty, List<Code> before, List<Code> after)
     {
         if (HasTangent(argument.Buffer))
         {
-            int tangent = TangentLocal(argument.Buffer);
-            return Slice(parameter.Type, tangent, argument);
+            return Slice(parameter.Type, TangentLocal(argument.Buffer), argument);
+        }
+
+        if (acceptsEmpty && !parameter.IsWritten)
+        {
+            return new DefaultValue(parameter.Type);
         }
 
         int zeros = AddLocal(new Local("_zeros", parameter.Type, LocalShape.PooledBuffer, LocalRole.Temporary));

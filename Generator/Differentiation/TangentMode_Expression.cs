@@ -149,11 +149,20 @@ internal sealed partial class TangentMode
                 : null));
             sum = sum is null ? contribution
                 : Negated(contribution) is Expr positive ? new Binary(type, "-", sum, positive)
-                : new Binary(type, "+", sum, contribution);
+                : OneSelect(sum, contribution) ?? new Binary(type, "+", sum, contribution);
         }
 
         return (primal, sum);
     }
+
+    /// <summary>(c ? a : 0) + (c ? 0 : b) is c ? a : b (Min, Max and Clamp give their tangent to one argument); else null.</summary>
+    private static Expr? OneSelect(Expr left, Expr right) =>
+        left is Conditional { WhenFalse: Literal leftZero } first && right is Conditional { WhenTrue: Literal rightZero } second
+        && first.Condition.Equals(second.Condition) && IsZero(leftZero) && IsZero(rightZero)
+            ? first with { WhenFalse = second.WhenFalse }
+            : null;
+
+    private static bool IsZero(Literal literal) => literal.Code is "0f" or "0d" or "0";
 
     /// <summary>−x, or a product or quotient whose first factor is −x, without its minus; null for anything else.</summary>
     private static Expr? Negated(Expr expr) => expr switch

@@ -159,7 +159,8 @@ internal sealed record Callee(
     EquatableArray<CalleeParameter> Parameters,
     bool AcceptsEmptyAdjoints,
     string? TangentName = null,
-    string? TangentKey = null);
+    string? TangentKey = null,
+    bool TangentAcceptsEmpty = false);
 
 /// <summary>An argument: a scalar expression, or a buffer (optionally sliced).</summary>
 internal sealed record Argument(Expr? Scalar, int Buffer, Expr? SliceStart, Expr? SliceLength)

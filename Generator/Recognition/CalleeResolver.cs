@@ -129,7 +129,7 @@ internal static class CalleeResolver
             return new CalleeParameter(p.Name, type, isBuffer, kind is BufferKind.Span or BufferKind.Array, Types.IsActiveParameter(p));
         }).ToEquatableArray();
 
-        string? tangentName = TangentRules.Find(method, out string? tangentKey);
+        string? tangentName = TangentRules.Find(method, out string? tangentKey, out bool tangentAcceptsEmpty);
         return new Callee(
             method.ContainingType.ToDisplayString(s_typeFormat),
             method.Name,
@@ -139,7 +139,8 @@ internal static class CalleeResolver
             parameters,
             acceptsEmpty,
             tangentName,
-            tangentKey);
+            tangentKey,
+            tangentAcceptsEmpty);
     }
 
     private static bool AcceptsEmptyAdjoints(IMethodSymbol rule)

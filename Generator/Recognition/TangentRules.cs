@@ -16,9 +16,10 @@ internal static class TangentRules
     /// The name of the callee's forward mode, or null when it has none; <paramref name="key"/> is set when the
     /// generator emits it for this compilation (a [Differentiable] method declared in source).
     /// </summary>
-    public static string? Find(IMethodSymbol method, out string? key)
+    public static string? Find(IMethodSymbol method, out string? key, out bool acceptsEmpty)
     {
         key = null;
+        acceptsEmpty = false;
         if (Types.HasAttribute(method, Types.DifferentiableAttribute))
         {
             if (method.Locations.Any(l => l.IsInSource))
@@ -35,6 +36,7 @@ internal static class TangentRules
         {
             if (TargetName(candidate) == method.Name && Mismatch(candidate, method) is null)
             {
+                acceptsEmpty = AcceptsEmptyTangents(candidate);
                 return candidate.Name;
             }
         }
@@ -106,6 +108,11 @@ internal static class TangentRules
         return target.ReturnType.ToDisplayString() + " " + target.Name + "Tangent("
             + string.Join(", ", expected.Select((e, i) => CalleeResolver.Describe(e.RefKind, CalleeResolver.Minimal(e.Types[0])) + " " + names[i])) + ")";
     }
+
+    /// <summary>Whether the rule treats an empty input tangent as zero (<c>[TangentOf(…, AcceptsEmptyTangents = true)]</c>).</summary>
+    private static bool AcceptsEmptyTangents(IMethodSymbol rule) => rule.GetAttributes().Any(attribute =>
+        attribute.AttributeClass?.ToDisplayString() == Types.TangentOfAttribute
+        && attribute.NamedArguments.Any(argument => argument.Key == "AcceptsEmptyTangents" && argument.Value.Value is true));
 
     private static bool RequestsTangent(IMethodSymbol method) => method.GetAttributes().Any(attribute =>
         attribute.AttributeClass?.ToDisplayString() == Types.DifferentiableAttribute

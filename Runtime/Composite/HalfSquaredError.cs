@@ -5,9 +5,9 @@ public static partial class Losses
     /// <summary>
     /// The lecture's L2 loss ½‖prediction − target‖², written as a loop and differentiated by the generator when
     /// the runtime is built: its gradient <c>HalfSquaredErrorGradient</c> is public, so [Differentiable] methods
-    /// in other assemblies call it like any other.
+    /// in other assemblies call it like any other, and so is its tangent <c>HalfSquaredErrorTangent</c>.
     /// </summary>
-    [Differentiable]
+    [Differentiable(Tangent = true)]
     public static float HalfSquaredError(ReadOnlySpan<float> prediction, [NoGrad] ReadOnlySpan<float> target)
     {
         float sum = 0;

@@ -81,7 +81,8 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
         {
             writer.Line("");
             MethodSpec printed = asFloat ? FloatPrograms.Convert(method) : IsFloat ? FloatPrograms.Reference(method) : method;
-            printed.Print(writer, differentiable);
+            // The main method asks for its tangent; the helpers it calls get theirs generated with it.
+            printed.Print(writer, differentiable, tangent: differentiable && ReferenceEquals(method, Main));
         }
 
         writer.Indent--;
@@ -110,6 +111,7 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
         string buffer = asFloat ? "af" : "a";
         var primalArgs = new List<string>();
         var adjointArgs = new List<string>();
+        var tangentArgs = new List<string>();
         var load = new List<string>();
         var store = new List<string>();
         int scalar = 0;
@@ -123,6 +125,7 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
                     load.Add($"{real} d{scalar} = {toReal}dS[{scalar}];");
                     store.Add($"dS[{scalar}] = d{scalar};");
                     adjointArgs.Add($"ref d{scalar}");
+                    tangentArgs.Add($"{toReal}tS[{scalar}]");
                 }
 
                 scalar++;
@@ -133,6 +136,7 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
                 if (!p.NoGrad)
                 {
                     adjointArgs.Add(asFloat ? "dAf" : "dA");
+                    tangentArgs.Add(asFloat ? "tAf" : "tA");
                 }
             }
             else
@@ -188,6 +192,29 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
             writer.Line(Main.ReturnsVoid ? "return 0;" : "return result;");
             writer.Indent--;
             writer.Line("}");
+
+            // Tangent(s, a, n, m, tS, tA, out tangent): tS the scalars' tangents, tA the buffer's (in, and out as its final contents').
+            string tangentCall = $"{className}.{Main.Name}Tangent({string.Join(", ", primalArgs.Concat(tangentArgs).Concat(Main.ReturnsVoid ? [] : ["out " + real + " t"]))})";
+            writer.Line("");
+            writer.Line("public static double Tangent(double[] s, double[] a, int n, int m, double[] tS, double[] tA, out double tangent)");
+            writer.Line("{");
+            writer.Indent++;
+            if (asFloat)
+            {
+                writer.Line("float[] af = Array.ConvertAll(a, v => (float)v);");
+                writer.Line("float[] tAf = Array.ConvertAll(tA, v => (float)v);");
+            }
+
+            writer.Line(Main.ReturnsVoid ? tangentCall + ";" : $"double result = {tangentCall};");
+            writer.Line(Main.ReturnsVoid ? "tangent = 0;" : "tangent = t;");
+            if (asFloat)
+            {
+                writer.Line("for (int i = 0; i < a.Length; i++) { a[i] = af[i]; tA[i] = tAf[i]; }");
+            }
+
+            writer.Line(Main.ReturnsVoid ? "return 0;" : "return result;");
+            writer.Indent--;
+            writer.Line("}");
         }
 
         writer.Indent--;
@@ -224,6 +251,13 @@ internal static class FuzzLibrary
             [DerivativeOf(nameof(Softplus))]
             public static void SoftplusPullback(double x, ref double dX, double dReturn) => dX += dReturn / (1 + Math.Exp(-x));
 
+            [TangentOf(nameof(Softplus))]
+            public static double SoftplusTangent(double x, double tX, out double tangent)
+            {
+                tangent = tX / (1 + Math.Exp(-x));
+                return Softplus(x);
+            }
+
             /// <summary>y = y/2 + t·x, element-wise, in place.</summary>
             public static void Blend(Span<double> y, ReadOnlySpan<double> x, double t)
             {
@@ -244,6 +278,17 @@ internal static class FuzzLibrary
                 }
             }
 
+            [TangentOf(nameof(Blend))]
+            public static void BlendTangent(Span<double> y, ReadOnlySpan<double> x, double t, Span<double> tY, ReadOnlySpan<double> tX, double tT)
+            {
+                for (int i = 0; i < y.Length; i++)
+                {
+                    tY[i] = 0.5 * tY[i] + tT * x[i] + t * tX[i];
+                }
+
+                Blend(y, x, t);
+            }
+
             [Differentiable]
             public static double Bump(double x, double y) => Math.Exp(-x * x) * Math.Sin(y) + 0.25 * x * y;
 
@@ -252,6 +297,13 @@ internal static class FuzzLibrary
 
             [DerivativeOf(nameof(SoftplusF))]
             public static void SoftplusFPullback(float x, ref float dX, float dReturn) => dX += dReturn / (1 + MathF.Exp(-x));
+
+            [TangentOf(nameof(SoftplusF))]
+            public static float SoftplusFTangent(float x, float tX, out float tangent)
+            {
+                tangent = tX / (1 + MathF.Exp(-x));
+                return SoftplusF(x);
+            }
 
             public static void BlendF(Span<float> y, ReadOnlySpan<float> x, float t)
             {
@@ -270,6 +322,17 @@ internal static class FuzzLibrary
                     dT += dY[i] * x[i];
                     dY[i] *= 0.5f;
                 }
+            }
+
+            [TangentOf(nameof(BlendF))]
+            public static void BlendFTangent(Span<float> y, ReadOnlySpan<float> x, float t, Span<float> tY, ReadOnlySpan<float> tX, float tT)
+            {
+                for (int i = 0; i < y.Length; i++)
+                {
+                    tY[i] = 0.5f * tY[i] + tT * x[i] + t * tX[i];
+                }
+
+                BlendF(y, x, t);
             }
 
             [Differentiable]

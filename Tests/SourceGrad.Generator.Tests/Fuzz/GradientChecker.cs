@@ -13,7 +13,8 @@ internal sealed record CompiledProgram(
     Func<double[], double[], int, int, double> Primal,
     Func<double[], double[], int, int, double[], double[], double, double> Gradient,
     Func<double[], double[], int, int, double>? Reference = null,
-    SourceGrad.Oracle.TapeHarness.Call? TapeGradient = null)
+    SourceGrad.Oracle.TapeHarness.Call? TapeGradient = null,
+    TangentCall? Tangent = null)
 {
     public static CompiledProgram From(FuzzProgram program, Assembly assembly)
     {
@@ -26,9 +27,13 @@ internal sealed record CompiledProgram(
             Primal(harness),
             harness.GetMethod("Gradient")!.CreateDelegate<Func<double[], double[], int, int, double[], double[], double, double>>(),
             program.IsFloat ? Primal(Harness(program.ReferenceHarnessName)) : null,
-            TapeOracle.Load(program, assembly));
+            TapeOracle.Load(program, assembly),
+            harness.GetMethod("Tangent")!.CreateDelegate<TangentCall>());
     }
 }
+
+/// <summary>The harness's call of the tangent: scalars' tangents tS, the buffer's tA (in, and out for its final contents).</summary>
+internal delegate double TangentCall(double[] s, double[] a, int n, int m, double[] tS, double[] tA, out double tangent);
 
 internal enum Verdict
 {
@@ -224,6 +229,7 @@ internal static class GradientChecker
         {
             // The second oracle, at the same point: exact AD on the tape must agree to rounding.
             string? mismatch = compiled.TapeGradient is null ? null : TapeOracle.Compare(compiled, point, gradientValue, gradientBuffer, dScalars, dBuffer);
+            mismatch ??= compiled.Tangent is null ? null : CheckTangent(compiled, point, value, primalBuffer, dScalars, dBuffer, Objective);
             return mismatch is null ? CheckResult.Passed : new CheckResult(Verdict.Failed, mismatch);
         }
 
@@ -236,6 +242,106 @@ internal static class GradientChecker
 
         report.Append(point);
         return new CheckResult(Verdict.Failed, report.ToString());
+    }
+
+    /// <summary>The heading of a tangent failure.</summary>
+    public const string TangentHeading = "the tangent";
+
+    /// <summary>
+    /// Forward mode at the same point, along the direction v the point carries: the tangent returns what the method
+    /// returns and leaves the buffer as it does; the tangent of the objective (seed·result + upstream·final buffer),
+    /// built from what it hands back, equals ⟨gradient, v⟩ (the gradient just checked) and the finite difference of
+    /// the objective along v.
+    /// </summary>
+    private static string? CheckTangent(CompiledProgram compiled, EvaluationPoint point, double value, double[] primalBuffer,
+        double[] dScalars, double[] dBuffer, Func<double[], double[], double> objective)
+    {
+        FuzzProgram program = compiled.Program;
+        bool bufferActive = program.Buffer is { NoGrad: false };
+        double[] buffer = (double[])point.Buffer.Clone();
+        double[] tBuffer = bufferActive ? (double[])point.TangentBuffer.Clone() : new double[point.Buffer.Length];
+        double tangentValue, resultTangent;
+        try
+        {
+            tangentValue = compiled.Tangent!((double[])point.Scalars.Clone(), buffer, point.N, point.M, (double[])point.TangentScalars.Clone(), tBuffer, out resultTangent);
+        }
+        catch (Exception e)
+        {
+            return $"{TangentHeading} threw {e.GetType().Name}: {e.Message}\n{point}\n{e.StackTrace}";
+        }
+
+        if (BitConverter.DoubleToInt64Bits(tangentValue) != BitConverter.DoubleToInt64Bits(value))
+        {
+            return $"{TangentHeading} returned {R(tangentValue)} but the method returns {R(value)}\n{point}";
+        }
+
+        for (int i = 0; i < primalBuffer.Length; i++)
+        {
+            if (BitConverter.DoubleToInt64Bits(buffer[i]) != BitConverter.DoubleToInt64Bits(primalBuffer[i]))
+            {
+                return $"after {TangentHeading} a[{i}] = {R(buffer[i])}, but the method leaves {R(primalBuffer[i])}\n{point}";
+            }
+        }
+
+        double forward = point.Seed * resultTangent;
+        if (bufferActive)
+        {
+            for (int i = 0; i < tBuffer.Length; i++)
+            {
+                forward += point.Upstream[i] * tBuffer[i];
+            }
+        }
+
+        double reverse = 0, magnitude = 0;
+        Param[] scalarParams = program.Scalars;
+        for (int k = 0; k < scalarParams.Length; k++)
+        {
+            if (!scalarParams[k].NoGrad)
+            {
+                double term = (dScalars[k] - point.ScalarAdjoints[k]) * point.TangentScalars[k];
+                reverse += term;
+                magnitude += Math.Abs(term);
+            }
+        }
+
+        if (bufferActive)
+        {
+            for (int i = 0; i < dBuffer.Length; i++)
+            {
+                reverse += dBuffer[i] * point.TangentBuffer[i];
+                magnitude += Math.Abs(dBuffer[i] * point.TangentBuffer[i]);
+            }
+        }
+
+        (double directional, double noise) = Derivative(e =>
+        {
+            double[] scalars = (double[])point.Scalars.Clone();
+            for (int k = 0; k < scalars.Length; k++)
+            {
+                if (!scalarParams[k].NoGrad)
+                {
+                    scalars[k] += e * point.TangentScalars[k];
+                }
+            }
+
+            double[] moved = (double[])point.Buffer.Clone();
+            for (int i = 0; bufferActive && i < moved.Length; i++)
+            {
+                moved[i] += e * point.TangentBuffer[i];
+            }
+
+            return objective(scalars, moved);
+        }, 0);
+
+        double tolerance = program.IsFloat ? FloatTolerance : Tolerance;
+        double scale = Math.Max(1, Math.Max(magnitude, Math.Abs(forward)));
+        bool matchesGradient = Math.Abs(forward - reverse) <= tolerance * scale;
+        // Along v a kink the components did not show may lie near: then the gradient alone is the reference.
+        bool matchesDifferences = noise > SmoothnessTolerance * Math.Max(scale, Math.Abs(directional))
+            || Math.Abs(forward - directional) <= tolerance * Math.Max(scale, Math.Abs(directional));
+        return matchesGradient && matchesDifferences ? null
+            : $"{TangentHeading} along v gives {R(forward)} for the objective, but ⟨gradient, v⟩ = {R(reverse)} and the finite difference along v = {R(directional)}\n" +
+              $"{point}, tangents s: [{string.Join(", ", point.TangentScalars.Select(R))}], a: [{string.Join(", ", point.TangentBuffer.Select(R))}]";
     }
 
     /// <summary>
@@ -258,6 +364,12 @@ internal static class GradientChecker
 /// <summary>Where a program is evaluated: its inputs, the seed, and the values the adjoints start with.</summary>
 internal sealed record EvaluationPoint(double[] Scalars, double[] Buffer, int N, int M, double Seed, double[] ScalarAdjoints, double[] Upstream)
 {
+    /// <summary>The direction the tangent is checked along: the scalars' part (inactive ones are ignored).</summary>
+    public double[] TangentScalars { get; init; } = new double[Scalars.Length];
+
+    /// <summary>The direction's part in the buffer.</summary>
+    public double[] TangentBuffer { get; init; } = new double[Buffer.Length];
+
     public static EvaluationPoint Draw(FuzzProgram program, Rng rng)
     {
         int n = Math.Max(program.MinimumLength, FuzzSettings.LongBuffers ? rng.Between(9, 40) : rng.Weighted(1, 2, 3, 4, 4, 3));
@@ -271,7 +383,12 @@ internal sealed record EvaluationPoint(double[] Scalars, double[] Buffer, int N,
             m,
             Math.Round(rng.Uniform(0.5, 2), 2),
             Values(scalars, 1),
-            Values(n, 1));
+            Values(n, 1))
+        {
+            // Drawn after the rest, so a program's first point is the one it had before forward mode was checked.
+            TangentScalars = Values(scalars, 1),
+            TangentBuffer = Values(n, 1),
+        };
     }
 
     public override string ToString() =>

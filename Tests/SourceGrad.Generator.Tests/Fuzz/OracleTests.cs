@@ -27,6 +27,50 @@ public class OracleTests
         Assert.Equal(Verdict.Passed, GradientChecker.CheckAt(compiled, s_scalarPoint).Verdict);
     }
 
+    private static double RightGradient(double[] s, double[] a, int n, int m, double[] dS, double[] dA, double seed)
+    {
+        dS[0] += seed * Math.Cos(s[0]) * s[1];
+        dS[1] += seed * Math.Sin(s[0]);
+        return Scalar(s, a, n, m);
+    }
+
+    private static readonly EvaluationPoint s_directedPoint = s_scalarPoint with { TangentScalars = [0.5, -0.75] };
+
+    [Fact]
+    public void A_right_tangent_passes()
+    {
+        var compiled = new CompiledProgram(s_scalar, Scalar, RightGradient, Tangent: (double[] s, double[] a, int n, int m, double[] tS, double[] tA, out double tangent) =>
+        {
+            tangent = Math.Cos(s[0]) * s[1] * tS[0] + Math.Sin(s[0]) * tS[1];
+            return Scalar(s, a, n, m);
+        });
+        Assert.Equal(Verdict.Passed, GradientChecker.CheckAt(compiled, s_directedPoint).Verdict);
+    }
+
+    [Fact]
+    public void A_tangent_missing_one_direction_fails()
+    {
+        var compiled = new CompiledProgram(s_scalar, Scalar, RightGradient, Tangent: (double[] s, double[] a, int n, int m, double[] tS, double[] tA, out double tangent) =>
+        {
+            tangent = Math.Cos(s[0]) * s[1] * tS[0];
+            return Scalar(s, a, n, m);
+        });
+        CheckResult result = GradientChecker.CheckAt(compiled, s_directedPoint);
+        Assert.Equal(Verdict.Failed, result.Verdict);
+        Assert.Contains(GradientChecker.TangentHeading, result.Detail);
+    }
+
+    [Fact]
+    public void A_tangent_returning_another_value_fails()
+    {
+        var compiled = new CompiledProgram(s_scalar, Scalar, RightGradient, Tangent: (double[] s, double[] a, int n, int m, double[] tS, double[] tA, out double tangent) =>
+        {
+            tangent = Math.Cos(s[0]) * s[1] * tS[0] + Math.Sin(s[0]) * tS[1];
+            return Math.BitIncrement(Scalar(s, a, n, m));
+        });
+        Assert.Equal(Verdict.Failed, GradientChecker.CheckAt(compiled, s_directedPoint).Verdict);
+    }
+
     [Fact]
     public void A_wrong_component_fails()
     {
