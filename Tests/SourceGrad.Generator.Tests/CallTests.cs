@@ -116,7 +116,7 @@ public class CallTests
     }
 
     /// <summary>A method that calls itself: its gradient calls its own gradient.</summary>
-    private const string SelfRecursive = """
+    internal const string SelfRecursive = """
         public static partial class Recursion
         {
             [Differentiable]

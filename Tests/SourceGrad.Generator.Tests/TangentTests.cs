@@ -23,26 +23,16 @@ public class TangentTests
 
             [Differentiable]
             public static double Unrelated(double z) => z * z;
-
-            // Calls itself: its tangent calls its own tangent.
-            [Differentiable(Tangent = true)]
-            public static double Power(double x, int n)
-            {
-                if (n == 0)
-                {
-                    return 1;
-                }
-
-                double rest = Power(x, n - 1);
-                return x * rest;
-            }
         }
         """;
+
+    /// <summary>The chain, and methods that call themselves (their tangents call their own tangents).</summary>
+    private static readonly string ChainAndRecursion = Chain + "\n" + CallTests.SelfRecursive.Replace("[Differentiable]", "[Differentiable(Tangent = true)]", StringComparison.Ordinal);
 
     [Fact]
     public void A_tangent_brings_the_tangents_of_every_method_it_calls_and_no_other()
     {
-        GeneratorRun run = GeneratorRunner.Run(Chain);
+        GeneratorRun run = GeneratorRunner.Run(ChainAndRecursion);
 
         Assert.Empty(run.GeneratorDiagnostics);
         run.AssertCompilesCleanly();
@@ -50,29 +40,31 @@ public class TangentTests
             .Select(s => s.HintName.Split('.')[1])
             .Order(StringComparer.Ordinal)
             .ToArray();
-        Assert.Equal(["Bottom", "Middle", "Power", "Top"], tangents);
+        Assert.Equal(["Bottom", "Fibonacci", "Middle", "Power", "Top"], tangents);
     }
 
     [Fact]
     public void The_tangents_of_a_call_chain_and_of_a_recursion_are_the_derivatives_along_the_direction()
     {
-        GeneratorRun run = GeneratorRunner.Run(Chain);
-        Type chain = run.Load().GetType("Chain", throwOnError: true)!;
+        GeneratorRun run = GeneratorRunner.Run(ChainAndRecursion);
+        Assembly assembly = run.Load();
+        Type chain = assembly.GetType("Chain", throwOnError: true)!;
+        Type recursion = assembly.GetType("Recursion", throwOnError: true)!;
         double Call(string name, params object[] arguments) => (double)chain.GetMethod(name)!.Invoke(null, arguments)!;
-        (double value, double tangent) Tangent(string name, params object[] arguments)
+        (double value, double tangent) Tangent(Type type, string name, params object[] arguments)
         {
             object?[] all = [.. arguments, null];
-            double value = (double)chain.GetMethod(name + "Tangent")!.Invoke(null, all)!;
+            double value = (double)type.GetMethod(name + "Tangent")!.Invoke(null, all)!;
             return (value, (double)all[^1]!);
         }
 
         const double x = 0.7, y = -1.3, tX = 0.4, tY = 0.9, h = 1e-6;
-        (double top, double topTangent) = Tangent("Top", x, y, tX, tY);
+        (double top, double topTangent) = Tangent(chain, "Top", x, y, tX, tY);
         Assert.Equal(Call("Top", x, y), top);
         double difference = (Call("Top", x + h * tX, y + h * tY) - Call("Top", x - h * tX, y - h * tY)) / (2 * h);
         Assert.Equal(difference, topTangent, 1e-8);
 
-        (double power, double powerTangent) = Tangent("Power", 1.2, 5, 0.5);
+        (double power, double powerTangent) = Tangent(recursion, "Power", 1.2, 5, 0.5);
         Assert.Equal(Math.Pow(1.2, 5), power, 1e-12);
         Assert.Equal(5 * Math.Pow(1.2, 4) * 0.5, powerTangent, 1e-12);
     }
