@@ -91,6 +91,17 @@ public static partial class CallCatalogue
         }
     }
 
+    /// <summary>y is overwritten, so its tangent on exit is that of softplus(x): softplus' = the logistic function.</summary>
+    [TangentOf(nameof(SoftPlus))]
+    public static void SoftPlusTangent(ReadOnlySpan<double> x, Span<double> y, ReadOnlySpan<double> tX, Span<double> tY)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i] = Math.Log(1 + Math.Exp(x[i]));
+            tY[i] = tX[i] / (1 + Math.Exp(-x[i]));
+        }
+    }
+
     [Differentiable]
     public static double SoftPlusEnergy(ReadOnlySpan<double> x)
     {
@@ -106,6 +117,13 @@ public static partial class CallCatalogue
 
     [DerivativeOf(nameof(StraightThroughRound))]
     public static void StraightThroughRoundPullback(double x, ref double dX, double dReturn) => dX += dReturn;
+
+    [TangentOf(nameof(StraightThroughRound))]
+    public static double StraightThroughRoundTangent(double x, double tX, out double tangent)
+    {
+        tangent = tX;
+        return Math.Round(x);
+    }
 
     /// <summary>d/dx = q + x with the straight-through rule (q = round(4x)/4); finite differences would give q.</summary>
     [Differentiable]

@@ -33,6 +33,13 @@ public static partial class LectureCatalogue
         dB += dReturn * a;
     }
 
+    [TangentOf(nameof(Multiply))]
+    public static float MultiplyTangent(float a, float b, float tA, float tB, out float tangent)
+    {
+        tangent = tA * b + a * tB;
+        return a * b;
+    }
+
     [Differentiable]
     public static float MultiplyChain(float a, float b, float c) => Multiply(Multiply(a, b), c) + MathF.Sin(Multiply(b, b));
 
