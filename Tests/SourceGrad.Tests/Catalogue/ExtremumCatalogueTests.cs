@@ -24,6 +24,7 @@ public class ExtremumCatalogueTests : CatalogueTest
         FiniteDifference.Check([x, w],
             () => ExtremumCatalogue.ScaledMax(x.Value, w.Value[0]),
             seed => ExtremumCatalogue.ScaledMaxGradient(x.Value, w.Value[0], x.Grad, ref w.Grad[0], seed),
+            () => (ExtremumCatalogue.ScaledMaxTangent(x.Value, w.Value[0], x.Tangent, w.Tangent[0], out var tangent), tangent),
             Precision.Double);
     });
 
@@ -58,6 +59,7 @@ public class ExtremumCatalogueTests : CatalogueTest
         FiniteDifference.Check([x, start],
             () => ExtremumCatalogue.MinOfLocalF(x.Value, start.Value[0]),
             seed => ExtremumCatalogue.MinOfLocalFGradient(x.Value, start.Value[0], x.Grad, ref start.Grad[0], (float)seed),
+            () => (ExtremumCatalogue.MinOfLocalFTangent(x.Value, start.Value[0], x.Tangent, start.Tangent[0], out var tangent), tangent),
             Precision.Float);
     });
 
@@ -71,6 +73,7 @@ public class ExtremumCatalogueTests : CatalogueTest
         FiniteDifference.Check([a],
             () => ExtremumCatalogue.SumOfRowMaxima(a.Value, columns),
             seed => ExtremumCatalogue.SumOfRowMaximaGradient(a.Value, columns, a.Grad, seed),
+            () => (ExtremumCatalogue.SumOfRowMaximaTangent(a.Value, columns, a.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -84,6 +87,7 @@ public class ExtremumCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => ExtremumCatalogue.MaxAfterUse(x.Value),
             seed => ExtremumCatalogue.MaxAfterUseGradient(x.Value, x.Grad, seed),
+            () => (ExtremumCatalogue.MaxAfterUseTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 }

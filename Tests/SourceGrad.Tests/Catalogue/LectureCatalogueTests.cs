@@ -43,6 +43,7 @@ public class LectureCatalogueTests : CatalogueTest
         FiniteDifference.Check([w1, w2],
             () => LectureCatalogue.Loss(x, w1.Value[0], w2.Value[0], y),
             seed => LectureCatalogue.LossGradient(x, w1.Value[0], w2.Value[0], y, ref w1.Grad[0], ref w2.Grad[0], seed),
+            () => (LectureCatalogue.LossTangent(x, w1.Value[0], w2.Value[0], y, w1.Tangent[0], w2.Tangent[0], out var tangent), tangent),
             Precision.Double);
     });
 
@@ -68,9 +69,11 @@ public class LectureCatalogueTests : CatalogueTest
         Arg<double> p = Arg.Of("(w0, w1, w2, x1, x2)", rng.Doubles(5, -2, 2));
         double[] v = p.Value;
         double[] d = p.Grad;
+        double[] t = p.Tangent;
         FiniteDifference.Check([p],
             () => LectureCatalogue.Neuron(v[0], v[1], v[2], v[3], v[4]),
             seed => LectureCatalogue.NeuronGradient(v[0], v[1], v[2], v[3], v[4], ref d[0], ref d[1], ref d[2], ref d[3], ref d[4], seed),
+            () => (LectureCatalogue.NeuronTangent(v[0], v[1], v[2], v[3], v[4], t[0], t[1], t[2], t[3], t[4], out var tangent), tangent),
             Precision.Double);
     });
 
@@ -80,9 +83,11 @@ public class LectureCatalogueTests : CatalogueTest
         Arg<float> p = Arg.Of("(a, b, c)", rng.Floats(3, -2, 2));
         float[] v = p.Value;
         float[] d = p.Grad;
+        float[] t = p.Tangent;
         FiniteDifference.Check([p],
             () => LectureCatalogue.MultiplyChain(v[0], v[1], v[2]),
             seed => LectureCatalogue.MultiplyChainGradient(v[0], v[1], v[2], ref d[0], ref d[1], ref d[2], (float)seed),
+            () => (LectureCatalogue.MultiplyChainTangent(v[0], v[1], v[2], t[0], t[1], t[2], out var tangent), tangent),
             Precision.Float);
     });
 
@@ -109,6 +114,9 @@ public class LectureCatalogueTests : CatalogueTest
             seed => LectureCatalogue.MlpGradient(w1.Value, b1.Value, w2.Value, b2.Value, problem.X, problem.Labels,
                 MlpProblem.Batch, MlpProblem.Inputs, MlpProblem.Hidden, MlpProblem.Classes,
                 w1.Grad, b1.Grad, w2.Grad, b2.Grad, (float)seed),
+            () => (LectureCatalogue.MlpTangent(w1.Value, b1.Value, w2.Value, b2.Value, problem.X, problem.Labels,
+                MlpProblem.Batch, MlpProblem.Inputs, MlpProblem.Hidden, MlpProblem.Classes,
+                w1.Tangent, b1.Tangent, w2.Tangent, b2.Tangent, out var tangent), tangent),
             Precision.Float);
     });
 
@@ -130,6 +138,7 @@ public class LectureCatalogueTests : CatalogueTest
         FiniteDifference.Check([w1, w2],
             () => LectureCatalogue.Inpainting(w1.Value, w2.Value, x, y, Batch, Inputs, Hidden, Outputs),
             seed => LectureCatalogue.InpaintingGradient(w1.Value, w2.Value, x, y, Batch, Inputs, Hidden, Outputs, w1.Grad, w2.Grad, seed),
+            () => (LectureCatalogue.InpaintingTangent(w1.Value, w2.Value, x, y, Batch, Inputs, Hidden, Outputs, w1.Tangent, w2.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
