@@ -126,7 +126,7 @@ public class CallCatalogueTests : CatalogueTest
 
     /// <summary>
     /// The straight-through rule says d round(v)/dv = 1 where the body's true derivative is 0: the generated
-    /// gradient must follow the rule, so here it differs from finite differences on purpose.
+    /// gradient and tangent must follow the rules, so here they differ from finite differences on purpose.
     /// </summary>
     [Theory]
     [InlineData(0.3)]
@@ -139,5 +139,7 @@ public class CallCatalogueTests : CatalogueTest
         double value = CallCatalogue.QuantizedTimesInputGradient(x, ref dX, 2);
         Assert.Equal(quantized * x, value, 1e-12);
         Assert.Equal(0.5 + 2 * (quantized + x), dX, 1e-12);
+        Assert.Equal(value, CallCatalogue.QuantizedTimesInputTangent(x, 2, out double tangent));
+        Assert.Equal(2 * (quantized + x), tangent, 1e-12);
     }
 }

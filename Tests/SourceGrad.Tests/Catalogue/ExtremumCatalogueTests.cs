@@ -37,6 +37,10 @@ public class ExtremumCatalogueTests : CatalogueTest
         Assert.Equal(3, ExtremumCatalogue.LastMaxGradient(x, last, 2));
         Assert.Equal([0, 2, 0, 0], first);
         Assert.Equal([0, 0, 2, 0], last);
+        Assert.Equal(3, ExtremumCatalogue.FirstMaxTangent(x, [1, 10, 100, 1000], out double firstTangent));
+        Assert.Equal(3, ExtremumCatalogue.LastMaxTangent(x, [1, 10, 100, 1000], out double lastTangent));
+        Assert.Equal(10, firstTangent);
+        Assert.Equal(100, lastTangent);
     }
 
     [Fact]
@@ -46,6 +50,8 @@ public class ExtremumCatalogueTests : CatalogueTest
         double[] dX = new double[4];
         Assert.Equal(4 * 4 + 3 * 4, ExtremumCatalogue.MaxAfterUseGradient(x, dX, 1));
         Assert.Equal([2 * 4 + 3, 0, 0, 0], dX);
+        Assert.Equal(4 * 4 + 3 * 4, ExtremumCatalogue.MaxAfterUseTangent(x, [1, 10, 100, 1000], out double tangent));
+        Assert.Equal(2 * 4 + 3, tangent);
     }
 
     [Theory]
