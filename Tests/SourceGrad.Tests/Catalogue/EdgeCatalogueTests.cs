@@ -197,7 +197,7 @@ public class EdgeCatalogueTests : CatalogueTest
             Precision.Double);
     });
 
-    /// <summary>The same buffer as both arguments, with one adjoint for both: contributions from each add up.</summary>
+    /// <summary>The same buffer as both arguments, with one adjoint (or one tangent) for both: contributions from each add up.</summary>
     [Fact]
     public void Aliased_arguments_share_one_adjoint()
     {
@@ -206,5 +206,8 @@ public class EdgeCatalogueTests : CatalogueTest
         double value = BufferCatalogue.DotGradient(x, x, dX, dX);
         Assert.Equal(0.25 + 2.25 + 4, value);
         Assert.Equal([2, -2, 5], dX);
+        double[] tX = [1, 10, 100];
+        Assert.Equal(value, BufferCatalogue.DotTangent(x, x, tX, tX, out double tangent));
+        Assert.Equal(2 * (0.5 - 15 + 200), tangent);
     }
 }

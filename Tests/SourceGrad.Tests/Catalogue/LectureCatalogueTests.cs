@@ -11,6 +11,10 @@ public class LectureCatalogueTests : CatalogueTest
         Assert.Equal(32, loss);
         Assert.Equal(80, dW1);
         Assert.Equal(40, dW2);
+        Assert.Equal(32, LectureCatalogue.LossTangent(5, 1, 2, 2, 1, 0, out double alongW1));
+        LectureCatalogue.LossTangent(5, 1, 2, 2, 0, 1, out double alongW2);
+        Assert.Equal(80, alongW1);
+        Assert.Equal(40, alongW2);
     }
 
     [Fact]
@@ -21,6 +25,10 @@ public class LectureCatalogueTests : CatalogueTest
         Assert.Equal(32f, loss);
         Assert.Equal(80f, dW1);
         Assert.Equal(40f, dW2);
+        Assert.Equal(32f, LectureCatalogue.LossFTangent(5, 1, 2, 2, 1, 0, out float alongW1));
+        LectureCatalogue.LossFTangent(5, 1, 2, 2, 0, 1, out float alongW2);
+        Assert.Equal(80f, alongW1);
+        Assert.Equal(40f, alongW2);
     }
 
     /// <summary>When relu is off (w1·x &lt; 0) nothing flows to w1, and dL/dw2 = residual · 0.</summary>
@@ -32,6 +40,8 @@ public class LectureCatalogueTests : CatalogueTest
         Assert.Equal(2, loss);
         Assert.Equal(0, dW1);
         Assert.Equal(0, dW2);
+        Assert.Equal(2, LectureCatalogue.LossTangent(5, -1, 2, 2, 1, 1, out double tangent));
+        Assert.Equal(0, tangent);
     }
 
     [Fact]
@@ -61,6 +71,8 @@ public class LectureCatalogueTests : CatalogueTest
         Assert.Equal(-2 * slope, dW2, 1e-15);
         Assert.Equal(2 * slope, dX1, 1e-15);
         Assert.Equal(-3 * slope, dX2, 1e-15);
+        Assert.Equal(f, LectureCatalogue.NeuronTangent(-3, 2, -3, -1, -2, 1, 1, 1, 1, 1, out double alongOnes));
+        Assert.Equal((1 - 1 - 2 + 2 - 3) * slope, alongOnes, 1e-15);
     }
 
     [Fact]
@@ -101,6 +113,12 @@ public class LectureCatalogueTests : CatalogueTest
         Assert.Equal(12f, dA);
         Assert.Equal(8 + 6 * MathF.Cos(9), dB, 1e-5f);
         Assert.Equal(6f, dC);
+        Assert.Equal(value, LectureCatalogue.MultiplyChainTangent(2, 3, 4, 1, 0, 0, out float alongA));
+        LectureCatalogue.MultiplyChainTangent(2, 3, 4, 0, 1, 0, out float alongB);
+        LectureCatalogue.MultiplyChainTangent(2, 3, 4, 0, 0, 1, out float alongC);
+        Assert.Equal(12f, alongA);
+        Assert.Equal(8 + 6 * MathF.Cos(9), alongB, 1e-5f);
+        Assert.Equal(6f, alongC);
     }
 
     [Fact]
