@@ -11,6 +11,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => BufferCatalogue.SumOfSquares(x.Value),
             seed => BufferCatalogue.SumOfSquaresGradient(x.Value, x.Grad, seed),
+            () => (BufferCatalogue.SumOfSquaresTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -22,6 +23,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([a, b],
             () => BufferCatalogue.Dot(a.Value, b.Value),
             seed => BufferCatalogue.DotGradient(a.Value, b.Value, a.Grad, b.Grad, seed),
+            () => (BufferCatalogue.DotTangent(a.Value, b.Value, a.Tangent, b.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -32,6 +34,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => BufferCatalogue.Product(x.Value),
             seed => BufferCatalogue.ProductGradient(x.Value, x.Grad, seed),
+            () => (BufferCatalogue.ProductTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -43,6 +46,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([a, b],
             () => BufferCatalogue.ReversedArrayDot(a.Value, b.Value),
             seed => BufferCatalogue.ReversedArrayDotGradient(a.Value, b.Value, a.Grad, b.Grad, seed),
+            () => (BufferCatalogue.ReversedArrayDotTangent(a.Value, b.Value, a.Tangent, b.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -54,6 +58,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([a, b],
             () => BufferCatalogue.DotF(a.Value, b.Value),
             seed => BufferCatalogue.DotFGradient(a.Value, b.Value, a.Grad, b.Grad, (float)seed),
+            () => (BufferCatalogue.DotFTangent(a.Value, b.Value, a.Tangent, b.Tangent, out var tangent), tangent),
             Precision.Float);
     });
 
@@ -64,6 +69,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => BufferCatalogue.LogSumExp(x.Value),
             seed => BufferCatalogue.LogSumExpGradient(x.Value, x.Grad, seed),
+            () => (BufferCatalogue.LogSumExpTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -74,6 +80,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => BufferCatalogue.Variance(x.Value),
             seed => BufferCatalogue.VarianceGradient(x.Value, x.Grad, seed),
+            () => (BufferCatalogue.VarianceTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -85,6 +92,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([coefficients, x],
             () => BufferCatalogue.Horner(coefficients.Value, x.Value[0]),
             seed => BufferCatalogue.HornerGradient(coefficients.Value, x.Value[0], coefficients.Grad, ref x.Grad[0], seed),
+            () => (BufferCatalogue.HornerTangent(coefficients.Value, x.Value[0], coefficients.Tangent, x.Tangent[0], out var tangent), tangent),
             Precision.Double);
     });
 
@@ -96,6 +104,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([a],
             () => BufferCatalogue.NestedLoops(a.Value, rows, cols),
             seed => BufferCatalogue.NestedLoopsGradient(a.Value, rows, cols, a.Grad, seed),
+            () => (BufferCatalogue.NestedLoopsTangent(a.Value, rows, cols, a.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -106,6 +115,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([a],
             () => BufferCatalogue.TriangularLoops(a.Value),
             seed => BufferCatalogue.TriangularLoopsGradient(a.Value, a.Grad, seed),
+            () => (BufferCatalogue.TriangularLoopsTangent(a.Value, a.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -116,6 +126,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => BufferCatalogue.BranchesInLoop(x.Value),
             seed => BufferCatalogue.BranchesInLoopGradient(x.Value, x.Grad, seed),
+            () => (BufferCatalogue.BranchesInLoopTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -137,6 +148,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x, l],
             () => BufferCatalogue.BreakAndContinue(x.Value, l.Value[0]),
             seed => BufferCatalogue.BreakAndContinueGradient(x.Value, l.Value[0], x.Grad, ref l.Grad[0], seed),
+            () => (BufferCatalogue.BreakAndContinueTangent(x.Value, l.Value[0], x.Tangent, l.Tangent[0], out var tangent), tangent),
             Precision.Double);
     });
 
@@ -157,6 +169,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x, t],
             () => BufferCatalogue.EarlyReturnInLoop(x.Value, t.Value[0]),
             seed => BufferCatalogue.EarlyReturnInLoopGradient(x.Value, t.Value[0], x.Grad, ref t.Grad[0], seed),
+            () => (BufferCatalogue.EarlyReturnInLoopTangent(x.Value, t.Value[0], x.Tangent, t.Tangent[0], out var tangent), tangent),
             Precision.Double);
     });
 
@@ -169,6 +182,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([weights, x],
             () => BufferCatalogue.WeightedSquaredError(weights.Value, x.Value, target),
             seed => BufferCatalogue.WeightedSquaredErrorGradient(weights.Value, x.Value, target, weights.Grad, x.Grad, seed),
+            () => (BufferCatalogue.WeightedSquaredErrorTangent(weights.Value, x.Value, target, weights.Tangent, x.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -179,6 +193,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => BufferCatalogue.CastsInLoop(x.Value),
             seed => BufferCatalogue.CastsInLoopGradient(x.Value, x.Grad, seed),
+            () => (BufferCatalogue.CastsInLoopTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Float);
     });
 
@@ -192,6 +207,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x, y],
             () => Void(() => BufferCatalogue.Softmax(x.Value, y.Value)),
             _ => Void(() => BufferCatalogue.SoftmaxGradient(x.Value, y.Value, x.Grad, y.Grad)),
+            () => VoidTangent(() => BufferCatalogue.SoftmaxTangent(x.Value, y.Value, x.Tangent, y.Tangent)),
             Precision.Double);
     });
 
@@ -205,6 +221,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([m, v, y],
             () => Void(() => BufferCatalogue.MatVec(m.Value, v.Value, y.Value, rows, cols)),
             _ => Void(() => BufferCatalogue.MatVecGradient(m.Value, v.Value, y.Value, rows, cols, m.Grad, v.Grad, y.Grad)),
+            () => VoidTangent(() => BufferCatalogue.MatVecTangent(m.Value, v.Value, y.Value, rows, cols, m.Tangent, v.Tangent, y.Tangent)),
             Precision.Double);
     });
 
@@ -216,6 +233,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x, y],
             () => Void(() => BufferCatalogue.Smooth(x.Value, y.Value)),
             _ => Void(() => BufferCatalogue.SmoothGradient(x.Value, y.Value, x.Grad, y.Grad)),
+            () => VoidTangent(() => BufferCatalogue.SmoothTangent(x.Value, y.Value, x.Tangent, y.Tangent)),
             Precision.Double);
     });
 
@@ -227,6 +245,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x, y],
             () => Void(() => BufferCatalogue.ReverseWeighted(x.Value, y.Value)),
             _ => Void(() => BufferCatalogue.ReverseWeightedGradient(x.Value, y.Value, x.Grad, y.Grad)),
+            () => VoidTangent(() => BufferCatalogue.ReverseWeightedTangent(x.Value, y.Value, x.Tangent, y.Tangent)),
             Precision.Double);
     });
 
@@ -240,6 +259,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([signal, kernel, output],
             () => Void(() => BufferCatalogue.Convolve(signal.Value, kernel.Value, output.Value)),
             _ => Void(() => BufferCatalogue.ConvolveGradient(signal.Value, kernel.Value, output.Value, signal.Grad, kernel.Grad, output.Grad)),
+            () => VoidTangent(() => BufferCatalogue.ConvolveTangent(signal.Value, kernel.Value, output.Value, signal.Tangent, kernel.Tangent, output.Tangent)),
             Precision.Double);
     });
 
@@ -251,6 +271,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x, y],
             () => Void(() => BufferCatalogue.CumulativeProduct(x.Value, y.Value)),
             _ => Void(() => BufferCatalogue.CumulativeProductGradient(x.Value, y.Value, x.Grad, y.Grad)),
+            () => VoidTangent(() => BufferCatalogue.CumulativeProductTangent(x.Value, y.Value, x.Tangent, y.Tangent)),
             Precision.Double);
     });
 
@@ -262,6 +283,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x, y],
             () => Void(() => BufferCatalogue.Normalize(x.Value, y.Value)),
             _ => Void(() => BufferCatalogue.NormalizeGradient(x.Value, y.Value, x.Grad, y.Grad)),
+            () => VoidTangent(() => BufferCatalogue.NormalizeTangent(x.Value, y.Value, x.Tangent, y.Tangent)),
             Precision.Double);
     });
 
@@ -279,6 +301,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x, y],
             () => Void(() => BufferCatalogue.ExpUntil(x.Value, y.Value, Limit)),
             _ => Void(() => BufferCatalogue.ExpUntilGradient(x.Value, y.Value, Limit, x.Grad, y.Grad)),
+            () => VoidTangent(() => BufferCatalogue.ExpUntilTangent(x.Value, y.Value, Limit, x.Tangent, y.Tangent)),
             Precision.Double);
     });
 
@@ -291,6 +314,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x, scale, y],
             () => Void(() => BufferCatalogue.ScaleIntoF(x.Value, scale.Value[0], y.Value)),
             _ => Void(() => BufferCatalogue.ScaleIntoFGradient(x.Value, scale.Value[0], y.Value, x.Grad, ref scale.Grad[0], y.Grad)),
+            () => VoidTangent(() => BufferCatalogue.ScaleIntoFTangent(x.Value, scale.Value[0], y.Value, x.Tangent, scale.Tangent[0], y.Tangent)),
             Precision.Float);
     });
 
@@ -304,6 +328,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([a, scale],
             () => Void(() => BufferCatalogue.ScaleInPlace(a.Value, scale.Value[0])),
             _ => Void(() => BufferCatalogue.ScaleInPlaceGradient(a.Value, scale.Value[0], a.Grad, ref scale.Grad[0])),
+            () => VoidTangent(() => BufferCatalogue.ScaleInPlaceTangent(a.Value, scale.Value[0], a.Tangent, scale.Tangent[0])),
             Precision.Double);
     });
 
@@ -314,6 +339,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([a],
             () => BufferCatalogue.SquareInPlace(a.Value),
             seed => BufferCatalogue.SquareInPlaceGradient(a.Value, a.Grad, seed),
+            () => (BufferCatalogue.SquareInPlaceTangent(a.Value, a.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -324,6 +350,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([a],
             () => Void(() => BufferCatalogue.RepeatedInPlace(a.Value, 3)),
             _ => Void(() => BufferCatalogue.RepeatedInPlaceGradient(a.Value, 3, a.Grad)),
+            () => VoidTangent(() => BufferCatalogue.RepeatedInPlaceTangent(a.Value, 3, a.Tangent)),
             Precision.Double);
     });
 
@@ -334,6 +361,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([a],
             () => Void(() => BufferCatalogue.RunningSineInPlace(a.Value)),
             _ => Void(() => BufferCatalogue.RunningSineInPlaceGradient(a.Value, a.Grad)),
+            () => VoidTangent(() => BufferCatalogue.RunningSineInPlaceTangent(a.Value, a.Tangent)),
             Precision.Double);
     });
 
@@ -345,6 +373,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x, y],
             () => Void(() => BufferCatalogue.AccumulateInto(x.Value, y.Value)),
             _ => Void(() => BufferCatalogue.AccumulateIntoGradient(x.Value, y.Value, x.Grad, y.Grad)),
+            () => VoidTangent(() => BufferCatalogue.AccumulateIntoTangent(x.Value, y.Value, x.Tangent, y.Tangent)),
             Precision.Double);
     });
 
@@ -355,6 +384,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([a],
             () => Void(() => BufferCatalogue.ArrayInPlace(a.Value)),
             _ => Void(() => BufferCatalogue.ArrayInPlaceGradient(a.Value, a.Grad)),
+            () => VoidTangent(() => BufferCatalogue.ArrayInPlaceTangent(a.Value, a.Tangent)),
             Precision.Double);
     });
 
@@ -366,6 +396,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([a, s],
             () => BufferCatalogue.InPlaceF(a.Value, s.Value[0]),
             seed => BufferCatalogue.InPlaceFGradient(a.Value, s.Value[0], a.Grad, ref s.Grad[0], (float)seed),
+            () => (BufferCatalogue.InPlaceFTangent(a.Value, s.Value[0], a.Tangent, s.Tangent[0], out var tangent), tangent),
             Precision.Float);
     });
 
@@ -378,6 +409,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => BufferCatalogue.StackallocBuffer(x.Value),
             seed => BufferCatalogue.StackallocBufferGradient(x.Value, x.Grad, seed),
+            () => (BufferCatalogue.StackallocBufferTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -388,6 +420,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => BufferCatalogue.NewArrayBuffer(x.Value),
             seed => BufferCatalogue.NewArrayBufferGradient(x.Value, x.Grad, seed),
+            () => (BufferCatalogue.NewArrayBufferTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -399,6 +432,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x, gain],
             () => BufferCatalogue.StackallocOverwrittenF(x.Value, gain.Value[0]),
             seed => BufferCatalogue.StackallocOverwrittenFGradient(x.Value, gain.Value[0], x.Grad, ref gain.Grad[0], (float)seed),
+            () => (BufferCatalogue.StackallocOverwrittenFTangent(x.Value, gain.Value[0], x.Tangent, gain.Tangent[0], out var tangent), tangent),
             Precision.Float);
     });
 
@@ -409,6 +443,7 @@ public class BufferCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => BufferCatalogue.NewArrayBufferF(x.Value),
             seed => BufferCatalogue.NewArrayBufferFGradient(x.Value, x.Grad, (float)seed),
+            () => (BufferCatalogue.NewArrayBufferFTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Float);
     });
 

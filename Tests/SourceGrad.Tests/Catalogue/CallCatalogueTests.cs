@@ -9,31 +9,40 @@ public class CallCatalogueTests : CatalogueTest
     [
         ScalarCase.Double("Square", [(-2, 2)],
             x => CallCatalogue.Square(x[0]),
-            (x, d, s) => CallCatalogue.SquareGradient(x[0], ref d[0], s)),
+            (x, d, s) => CallCatalogue.SquareGradient(x[0], ref d[0], s),
+            (x, t) => (CallCatalogue.SquareTangent(x[0], t[0], out var tangent), tangent)),
         ScalarCase.Double("Logistic", [(-3, 3)],
             x => CallCatalogue.Logistic(x[0]),
-            (x, d, s) => CallCatalogue.LogisticGradient(x[0], ref d[0], s)),
+            (x, d, s) => CallCatalogue.LogisticGradient(x[0], ref d[0], s),
+            (x, t) => (CallCatalogue.LogisticTangent(x[0], t[0], out var tangent), tangent)),
         ScalarCase.Double("ComposedScalars", [(-2, 2), (-2, 2)],
             x => CallCatalogue.ComposedScalars(x[0], x[1]),
-            (x, d, s) => CallCatalogue.ComposedScalarsGradient(x[0], x[1], ref d[0], ref d[1], s)),
+            (x, d, s) => CallCatalogue.ComposedScalarsGradient(x[0], x[1], ref d[0], ref d[1], s),
+            (x, t) => (CallCatalogue.ComposedScalarsTangent(x[0], x[1], t[0], t[1], out var tangent), tangent)),
         ScalarCase.Double("ChainOfCalls", [(-2, 2)],
             x => CallCatalogue.ChainOfCalls(x[0]),
-            (x, d, s) => CallCatalogue.ChainOfCallsGradient(x[0], ref d[0], s)),
+            (x, d, s) => CallCatalogue.ChainOfCallsGradient(x[0], ref d[0], s),
+            (x, t) => (CallCatalogue.ChainOfCallsTangent(x[0], t[0], out var tangent), tangent)),
         ScalarCase.Double("InactiveArguments", [(-2, 2)],
             x => CallCatalogue.InactiveArguments(x[0], 3),
-            (x, d, s) => CallCatalogue.InactiveArgumentsGradient(x[0], 3, ref d[0], s)),
+            (x, d, s) => CallCatalogue.InactiveArgumentsGradient(x[0], 3, ref d[0], s),
+            (x, t) => (CallCatalogue.InactiveArgumentsTangent(x[0], 3, t[0], out var tangent), tangent)),
         ScalarCase.Float("FloatCalls", [(0.5, 2), (0.3, 2)],
             x => CallCatalogue.FloatCalls(x[0], x[1]),
-            (x, d, s) => CallCatalogue.FloatCallsGradient(x[0], x[1], ref d[0], ref d[1], s)),
+            (x, d, s) => CallCatalogue.FloatCallsGradient(x[0], x[1], ref d[0], ref d[1], s),
+            (x, t) => (CallCatalogue.FloatCallsTangent(x[0], x[1], t[0], t[1], out var tangent), tangent)),
         ScalarCase.Double("CallsIntoNestedAndStruct", [(-2, 2)],
             x => CallCatalogue.CallsIntoNestedAndStruct(x[0]),
-            (x, d, s) => CallCatalogue.CallsIntoNestedAndStructGradient(x[0], ref d[0], s)),
+            (x, d, s) => CallCatalogue.CallsIntoNestedAndStructGradient(x[0], ref d[0], s),
+            (x, t) => (CallCatalogue.CallsIntoNestedAndStructTangent(x[0], t[0], out var tangent), tangent)),
         ScalarCase.Double("Nested.Inner", [(-2, 2)],
             x => CallCatalogue.Nested.Inner(x[0]),
-            (x, d, s) => CallCatalogue.Nested.InnerGradient(x[0], ref d[0], s)),
+            (x, d, s) => CallCatalogue.Nested.InnerGradient(x[0], ref d[0], s),
+            (x, t) => (CallCatalogue.Nested.InnerTangent(x[0], t[0], out var tangent), tangent)),
         ScalarCase.Double("CatalogueStruct.Cube", [(-2, 2)],
             x => CatalogueStruct.Cube(x[0]),
-            (x, d, s) => CatalogueStruct.CubeGradient(x[0], ref d[0], s)),
+            (x, d, s) => CatalogueStruct.CubeGradient(x[0], ref d[0], s),
+            (x, t) => (CatalogueStruct.CubeTangent(x[0], t[0], out var tangent), tangent)),
     ];
 
     [Fact]
@@ -43,6 +52,7 @@ public class CallCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => CallCatalogue.Norm(x.Value),
             seed => CallCatalogue.NormGradient(x.Value, x.Grad, seed),
+            () => (CallCatalogue.NormTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -53,6 +63,7 @@ public class CallCatalogueTests : CatalogueTest
         FiniteDifference.Check([a],
             () => CallCatalogue.NormOfArray(a.Value),
             seed => CallCatalogue.NormOfArrayGradient(a.Value, a.Grad, seed),
+            () => (CallCatalogue.NormOfArrayTangent(a.Value, a.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -63,6 +74,7 @@ public class CallCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => CallCatalogue.CallsInLoop(x.Value),
             seed => CallCatalogue.CallsInLoopGradient(x.Value, x.Grad, seed),
+            () => (CallCatalogue.CallsInLoopTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -74,6 +86,7 @@ public class CallCatalogueTests : CatalogueTest
         FiniteDifference.Check([x, values],
             () => CallCatalogue.ExpectedValueUnderSoftmax(x.Value, values.Value),
             seed => CallCatalogue.ExpectedValueUnderSoftmaxGradient(x.Value, values.Value, x.Grad, values.Grad, seed),
+            () => (CallCatalogue.ExpectedValueUnderSoftmaxTangent(x.Value, values.Value, x.Tangent, values.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -85,6 +98,7 @@ public class CallCatalogueTests : CatalogueTest
         FiniteDifference.Check([a, scale],
             () => Void(() => CallCatalogue.InPlaceCallsInLoop(a.Value, scale.Value[0], 3)),
             _ => Void(() => CallCatalogue.InPlaceCallsInLoopGradient(a.Value, scale.Value[0], 3, a.Grad, ref scale.Grad[0])),
+            () => VoidTangent(() => CallCatalogue.InPlaceCallsInLoopTangent(a.Value, scale.Value[0], 3, a.Tangent, scale.Tangent[0])),
             Precision.Double);
     });
 
@@ -95,6 +109,7 @@ public class CallCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => CallCatalogue.SoftPlusEnergy(x.Value),
             seed => CallCatalogue.SoftPlusEnergyGradient(x.Value, x.Grad, seed),
+            () => (CallCatalogue.SoftPlusEnergyTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -105,12 +120,13 @@ public class CallCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => CallCatalogue.MultiplyInLoop(x.Value),
             seed => CallCatalogue.MultiplyInLoopGradient(x.Value, x.Grad, (float)seed),
+            () => (CallCatalogue.MultiplyInLoopTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Float);
     });
 
     /// <summary>
     /// The straight-through rule says d round(v)/dv = 1 where the body's true derivative is 0: the generated
-    /// gradient must follow the rule, so here it differs from finite differences on purpose.
+    /// gradient and tangent must follow the rules, so here they differ from finite differences on purpose.
     /// </summary>
     [Theory]
     [InlineData(0.3)]
@@ -123,5 +139,7 @@ public class CallCatalogueTests : CatalogueTest
         double value = CallCatalogue.QuantizedTimesInputGradient(x, ref dX, 2);
         Assert.Equal(quantized * x, value, 1e-12);
         Assert.Equal(0.5 + 2 * (quantized + x), dX, 1e-12);
+        Assert.Equal(value, CallCatalogue.QuantizedTimesInputTangent(x, 2, out double tangent));
+        Assert.Equal(2 * (quantized + x), tangent, 1e-12);
     }
 }

@@ -20,4 +20,11 @@ public abstract class CatalogueTest
         call();
         return 0;
     }
+
+    /// <summary>Runs a void tangent call where the check expects (result, tangent): void methods contribute 0 to both.</summary>
+    protected static (double, double) VoidTangent(Action call)
+    {
+        call();
+        return (0, 0);
+    }
 }

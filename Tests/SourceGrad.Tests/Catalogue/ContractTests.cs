@@ -2,7 +2,10 @@ using System.Reflection;
 
 namespace SourceGrad.Tests.Catalogue;
 
-/// <summary>The parts of the MGradient contract the finite-difference checks do not see: names, types, defaults, accessibility, allocation.</summary>
+/// <summary>
+/// The parts of the MGradient and MTangent contracts the finite-difference checks do not see: names, types, defaults,
+/// accessibility, allocation.
+/// </summary>
 public class ContractTests
 {
     public static TheoryData<Type, string, string[], Type[]> Signatures => new()
@@ -53,35 +56,93 @@ public class ContractTests
         },
     };
 
+    /// <summary>
+    /// A scalar's tangent by value, a read span's or an input array's as ReadOnlySpan, a written span's or array's as
+    /// Span; then <c>out</c> the result's tangent, unless the method is void.
+    /// </summary>
+    public static TheoryData<Type, string, string[], Type[]> TangentSignatures => new()
+    {
+        {
+            typeof(LectureCatalogue), "LossTangent",
+            ["x", "w1", "w2", "y", "tW1", "tW2", "tangent"],
+            [typeof(double), typeof(double), typeof(double), typeof(double), typeof(double), typeof(double), typeof(double).MakeByRefType()]
+        },
+        {
+            typeof(LectureCatalogue), "MlpTangent",
+            ["w1", "b1", "w2", "b2", "x", "labels", "batch", "inputs", "hidden", "classes", "tW1", "tB1", "tW2", "tB2", "tangent"],
+            [
+                typeof(ReadOnlySpan<float>), typeof(ReadOnlySpan<float>), typeof(ReadOnlySpan<float>), typeof(ReadOnlySpan<float>),
+                typeof(ReadOnlySpan<float>), typeof(ReadOnlySpan<int>), typeof(int), typeof(int), typeof(int), typeof(int),
+                typeof(ReadOnlySpan<float>), typeof(ReadOnlySpan<float>), typeof(ReadOnlySpan<float>), typeof(ReadOnlySpan<float>),
+                typeof(float).MakeByRefType(),
+            ]
+        },
+        {
+            typeof(BufferCatalogue), "MatVecTangent",
+            ["m", "v", "y", "rows", "cols", "tM", "tV", "tY"],
+            [typeof(ReadOnlySpan<double>), typeof(ReadOnlySpan<double>), typeof(Span<double>), typeof(int), typeof(int), typeof(ReadOnlySpan<double>), typeof(ReadOnlySpan<double>), typeof(Span<double>)]
+        },
+        {
+            typeof(BufferCatalogue), "ReversedArrayDotTangent",
+            ["a", "b", "tA", "tB", "tangent"],
+            [typeof(double[]), typeof(double[]), typeof(ReadOnlySpan<double>), typeof(ReadOnlySpan<double>), typeof(double).MakeByRefType()]
+        },
+        {
+            typeof(BufferCatalogue), "ArrayInPlaceTangent",
+            ["a", "tA"],
+            [typeof(double[]), typeof(Span<double>)]
+        },
+        {
+            typeof(ScalarCatalogue), "ConstantScaleFTangent",
+            ["scale", "x", "power", "tX", "tangent"],
+            [typeof(float), typeof(float), typeof(int), typeof(float), typeof(float).MakeByRefType()]
+        },
+        {
+            typeof(ScalarCatalogue), "MixedPrecisionTangent",
+            ["x", "y", "tX", "tY", "tangent"],
+            [typeof(float), typeof(double), typeof(float), typeof(double), typeof(double).MakeByRefType()]
+        },
+        {
+            typeof(ScalarCatalogue), "NarrowingResultTangent",
+            ["x", "tX", "tangent"],
+            [typeof(double), typeof(double), typeof(float).MakeByRefType()]
+        },
+        {
+            typeof(CatalogueStruct), "CubeTangent",
+            ["x", "tX", "tangent"],
+            [typeof(double), typeof(double), typeof(double).MakeByRefType()]
+        },
+    };
+
     [Theory]
     [MemberData(nameof(Signatures))]
     public void Generated_signature_follows_the_contract(Type type, string name, string[] parameterNames, Type[] parameterTypes)
     {
-        MethodInfo gradient = FindGradient(type, name);
-        ParameterInfo[] parameters = gradient.GetParameters();
-        Assert.Equal(parameterNames, parameters.Select(p => p.Name));
-        Assert.Equal(parameterTypes, parameters.Select(p => p.ParameterType));
+        (MethodInfo primal, ParameterInfo[] parameters) = AssertSignature(type, name, "Gradient", parameterNames, parameterTypes);
         Assert.All(parameters.Where(p => p.ParameterType.IsByRef), p => Assert.False(p.IsOut, $"{p.Name} is ref, not out"));
-
-        MethodInfo primal = FindGradient(type, name[..^"Gradient".Length]);
-        Assert.Equal(primal.ReturnType, gradient.ReturnType);
         if (primal.ReturnType != typeof(void))
         {
             ParameterInfo seed = parameters[^1];
             Assert.True(seed.HasDefaultValue, "seed has a default");
             Assert.Equal(Convert.ChangeType(1, primal.ReturnType), seed.DefaultValue);
         }
+    }
 
-        Assert.True(gradient.IsStatic);
-        Assert.Equal(primal.IsPublic, gradient.IsPublic);
-        Assert.Equal(primal.IsAssembly, gradient.IsAssembly);
+    [Theory]
+    [MemberData(nameof(TangentSignatures))]
+    public void Generated_tangent_signature_follows_the_contract(Type type, string name, string[] parameterNames, Type[] parameterTypes)
+    {
+        (MethodInfo primal, ParameterInfo[] parameters) = AssertSignature(type, name, "Tangent", parameterNames, parameterTypes);
+        Assert.All(parameters.Where(p => p.ParameterType.IsByRef), p => Assert.True(p.IsOut, $"{p.Name} is out, not ref"));
+        Assert.Equal(primal.ReturnType == typeof(void) ? 0 : 1, parameters.Count(p => p.IsOut));
+        Assert.All(parameters, p => Assert.False(p.HasDefaultValue, $"{p.Name} has no default"));
     }
 
     [Fact]
-    public void Gradient_of_an_internal_method_is_internal()
+    public void Gradient_and_tangent_of_an_internal_method_are_internal()
     {
-        MethodInfo gradient = FindGradient(typeof(ScalarCatalogue), "InternalSquareGradient");
-        Assert.True(gradient.IsAssembly);
+        Assert.True(FindMethod(typeof(ScalarCatalogue), "InternalSquareGradient").IsAssembly);
+        Assert.True(FindMethod(typeof(ScalarCatalogue), "InternalSquareTangent").IsAssembly);
     }
 
     /// <summary>Two calls add twice: adjoints are accumulated, never assigned.</summary>
@@ -117,21 +178,8 @@ public class ContractTests
     {
         MlpProblem p = MlpProblem.Sample(Sample.For(nameof(Steady_state_mlp_gradient_allocates_nothing)));
         float[] dW1 = new float[p.W1.Length], dB1 = new float[p.B1.Length], dW2 = new float[p.W2.Length], dB2 = new float[p.B2.Length];
-        long allocated = 0;
-        for (int round = 0; round < 2; round++)
-        {
-            // Round 0 warms up (JIT, pools); round 1 is measured.
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 200; i++)
-            {
-                LectureCatalogue.MlpGradient(p.W1, p.B1, p.W2, p.B2, p.X, p.Labels,
-                    MlpProblem.Batch, MlpProblem.Inputs, MlpProblem.Hidden, MlpProblem.Classes, dW1, dB1, dW2, dB2);
-            }
-
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-
-        Assert.Equal(0, allocated);
+        Assert.Equal(0, SteadyStateAllocation(() => LectureCatalogue.MlpGradient(p.W1, p.B1, p.W2, p.B2, p.X, p.Labels,
+            MlpProblem.Batch, MlpProblem.Inputs, MlpProblem.Hidden, MlpProblem.Classes, dW1, dB1, dW2, dB2)));
     }
 
     [Fact]
@@ -141,28 +189,71 @@ public class ContractTests
         double[] dA = new double[a.Length];
         float[] x = [0.25f, -0.5f, 0.75f, 1f];
         float[] dX = new float[x.Length];
+        Assert.Equal(0, SteadyStateAllocation(() =>
+        {
+            double dMapX = 0, dMapC = 0;
+            ControlFlowCatalogue.IteratedMapGradient(0.3, -0.2, 100, ref dMapX, ref dMapC);
+            BufferCatalogue.RepeatedInPlaceGradient(a, 4, dA);
+            CallCatalogue.CallsInLoopGradient(a, dA);
+            CallCatalogue.MultiplyInLoopGradient(x, dX);
+            float dGain = 0;
+            BufferCatalogue.StackallocOverwrittenFGradient(x, 0.9f, dX, ref dGain);
+        }));
+    }
+
+    [Fact]
+    public void Steady_state_tangents_allocate_nothing()
+    {
+        MlpProblem p = MlpProblem.Sample(Sample.For(nameof(Steady_state_tangents_allocate_nothing)));
+        float[] tW1 = new float[p.W1.Length], tB1 = new float[p.B1.Length], tW2 = new float[p.W2.Length], tB2 = new float[p.B2.Length];
+        double[] a = [0.1, -0.2, 0.3, 0.4, -0.5, 0.6, 0.7, -0.8];
+        double[] tA = new double[a.Length];
+        float[] x = [0.25f, -0.5f, 0.75f, 1f];
+        float[] tX = [1, 0, -1, 0.5f];
+        Assert.Equal(0, SteadyStateAllocation(() =>
+        {
+            LectureCatalogue.MlpTangent(p.W1, p.B1, p.W2, p.B2, p.X, p.Labels,
+                MlpProblem.Batch, MlpProblem.Inputs, MlpProblem.Hidden, MlpProblem.Classes, tW1, tB1, tW2, tB2, out _);
+            ControlFlowCatalogue.IteratedMapTangent(0.3, -0.2, 100, 1, 0, out _);
+            BufferCatalogue.RepeatedInPlaceTangent(a, 4, tA);
+            CallCatalogue.CallsInLoopTangent(a, tA, out _);
+            CallCatalogue.MultiplyInLoopTangent(x, tX, out _);
+            BufferCatalogue.StackallocOverwrittenFTangent(x, 0.9f, tX, 1, out _);
+        }));
+    }
+
+    /// <summary>Bytes allocated on this thread by 200 calls of <paramref name="step"/>, after 200 that warm up (JIT, pools).</summary>
+    private static long SteadyStateAllocation(Action step)
+    {
         long allocated = 0;
         for (int round = 0; round < 2; round++)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 200; i++)
-            {
-                double dMapX = 0, dMapC = 0;
-                ControlFlowCatalogue.IteratedMapGradient(0.3, -0.2, 100, ref dMapX, ref dMapC);
-                BufferCatalogue.RepeatedInPlaceGradient(a, 4, dA);
-                CallCatalogue.CallsInLoopGradient(a, dA);
-                CallCatalogue.MultiplyInLoopGradient(x, dX);
-                float dGain = 0;
-                BufferCatalogue.StackallocOverwrittenFGradient(x, 0.9f, dX, ref dGain);
-            }
-
+            for (int i = 0; i < 200; i++) step();
             allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        Assert.Equal(0, allocated);
+        return allocated;
     }
 
-    private static MethodInfo FindGradient(Type type, string name) =>
+    /// <summary>The generated method's parameter names and types, and the accessibility and return type it shares with the primal.</summary>
+    private static (MethodInfo Primal, ParameterInfo[] Parameters) AssertSignature(
+        Type type, string name, string suffix, string[] parameterNames, Type[] parameterTypes)
+    {
+        MethodInfo generated = FindMethod(type, name);
+        ParameterInfo[] parameters = generated.GetParameters();
+        Assert.Equal(parameterNames, parameters.Select(p => p.Name));
+        Assert.Equal(parameterTypes, parameters.Select(p => p.ParameterType));
+
+        MethodInfo primal = FindMethod(type, name[..^suffix.Length]);
+        Assert.Equal(primal.ReturnType, generated.ReturnType);
+        Assert.True(generated.IsStatic);
+        Assert.Equal(primal.IsPublic, generated.IsPublic);
+        Assert.Equal(primal.IsAssembly, generated.IsAssembly);
+        return (primal, parameters);
+    }
+
+    private static MethodInfo FindMethod(Type type, string name) =>
         type.GetMethod(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
         ?? throw new InvalidOperationException($"{type.Name}.{name} not found");
 }

@@ -9,25 +9,32 @@ public class EdgeCatalogueTests : CatalogueTest
     [
         ScalarCase.Double("BoolParameter(true)", [(-2, 2)],
             x => EdgeCatalogue.BoolParameter(x[0], true),
-            (x, d, s) => EdgeCatalogue.BoolParameterGradient(x[0], true, ref d[0], s)),
+            (x, d, s) => EdgeCatalogue.BoolParameterGradient(x[0], true, ref d[0], s),
+            (x, t) => (EdgeCatalogue.BoolParameterTangent(x[0], true, t[0], out var tangent), tangent)),
         ScalarCase.Double("BoolParameter(false)", [(-2, 2)],
             x => EdgeCatalogue.BoolParameter(x[0], false),
-            (x, d, s) => EdgeCatalogue.BoolParameterGradient(x[0], false, ref d[0], s)),
+            (x, d, s) => EdgeCatalogue.BoolParameterGradient(x[0], false, ref d[0], s),
+            (x, t) => (EdgeCatalogue.BoolParameterTangent(x[0], false, t[0], out var tangent), tangent)),
         ScalarCase.Double("ConstantsAndFields", [(-2, 2), (-1, 1), (0.5, 2)],
             x => EdgeCatalogue.ConstantsAndFields(x[0], x[1], x[2]),
-            (x, d, s) => EdgeCatalogue.ConstantsAndFieldsGradient(x[0], x[1], x[2], ref d[0], ref d[1], ref d[2], s)),
+            (x, d, s) => EdgeCatalogue.ConstantsAndFieldsGradient(x[0], x[1], x[2], ref d[0], ref d[1], ref d[2], s),
+            (x, t) => (EdgeCatalogue.ConstantsAndFieldsTangent(x[0], x[1], x[2], t[0], t[1], t[2], out var tangent), tangent)),
         ScalarCase.Double("ReturnsFromDoAndWhile(limit 3)", [(0.1, 0.45)],
             x => EdgeCatalogue.ReturnsFromDoAndWhile(x[0], 3),
-            (x, d, s) => EdgeCatalogue.ReturnsFromDoAndWhileGradient(x[0], 3, ref d[0], s)),
+            (x, d, s) => EdgeCatalogue.ReturnsFromDoAndWhileGradient(x[0], 3, ref d[0], s),
+            (x, t) => (EdgeCatalogue.ReturnsFromDoAndWhileTangent(x[0], 3, t[0], out var tangent), tangent)),
         ScalarCase.Double("ReturnsFromDoAndWhile(limit 20)", [(0.1, 0.45)],
             x => EdgeCatalogue.ReturnsFromDoAndWhile(x[0], 20),
-            (x, d, s) => EdgeCatalogue.ReturnsFromDoAndWhileGradient(x[0], 20, ref d[0], s)),
+            (x, d, s) => EdgeCatalogue.ReturnsFromDoAndWhileGradient(x[0], 20, ref d[0], s),
+            (x, t) => (EdgeCatalogue.ReturnsFromDoAndWhileTangent(x[0], 20, t[0], out var tangent), tangent)),
         ScalarCase.Double("ContractionMap", [(-2, 2), (-1, 1)],
             x => EdgeCatalogue.ContractionMap(x[0], x[1], 5000),
-            (x, d, s) => EdgeCatalogue.ContractionMapGradient(x[0], x[1], 5000, ref d[0], ref d[1], s)),
+            (x, d, s) => EdgeCatalogue.ContractionMapGradient(x[0], x[1], 5000, ref d[0], ref d[1], s),
+            (x, t) => (EdgeCatalogue.ContractionMapTangent(x[0], x[1], 5000, t[0], t[1], out var tangent), tangent)),
         ScalarCase.Double("NamedArguments", [(0.5, 2), (0.5, 2)],
             x => EdgeCatalogue.NamedArguments(x[0], x[1]),
-            (x, d, s) => EdgeCatalogue.NamedArgumentsGradient(x[0], x[1], ref d[0], ref d[1], s)),
+            (x, d, s) => EdgeCatalogue.NamedArgumentsGradient(x[0], x[1], ref d[0], ref d[1], s),
+            (x, t) => (EdgeCatalogue.NamedArgumentsTangent(x[0], x[1], t[0], t[1], out var tangent), tangent)),
     ];
 
     [Fact]
@@ -38,6 +45,7 @@ public class EdgeCatalogueTests : CatalogueTest
         FiniteDifference.Check([x, a],
             () => EdgeCatalogue.LocalsNamedLikeTemporaries(x.Value[0], a.Value),
             seed => EdgeCatalogue.LocalsNamedLikeTemporariesGradient(x.Value[0], a.Value, ref x.Grad[0], a.Grad, seed),
+            () => (EdgeCatalogue.LocalsNamedLikeTemporariesTangent(x.Value[0], a.Value, x.Tangent[0], a.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -48,6 +56,7 @@ public class EdgeCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => EdgeCatalogue.LocalNamedLikeAdjoint(x.Value[0]),
             seed => EdgeCatalogue.LocalNamedLikeAdjointGradient(x.Value[0], ref x.Grad[0], seed),
+            () => (EdgeCatalogue.LocalNamedLikeAdjointTangent(x.Value[0], x.Tangent[0], out var tangent), tangent),
             Precision.Double);
     });
 
@@ -58,6 +67,7 @@ public class EdgeCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => EdgeCatalogue.LocalConstant(x.Value[0]),
             seed => EdgeCatalogue.LocalConstantGradient(x.Value[0], ref x.Grad[0], seed),
+            () => (EdgeCatalogue.LocalConstantTangent(x.Value[0], x.Tangent[0], out var tangent), tangent),
             Precision.Double);
     });
 
@@ -79,6 +89,11 @@ public class EdgeCatalogueTests : CatalogueTest
                 index[0] = -1;
                 return EdgeCatalogue.MaxWithIndexGradient(x.Value, index, x.Grad, seed);
             },
+            () =>
+            {
+                index[0] = -1;
+                return (EdgeCatalogue.MaxWithIndexTangent(x.Value, index, x.Tangent, out var tangent), tangent);
+            },
             Precision.Double);
         Assert.Equal(expected, index[0]);
     });
@@ -90,6 +105,7 @@ public class EdgeCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => EdgeCatalogue.UnusualLoops(x.Value),
             seed => EdgeCatalogue.UnusualLoopsGradient(x.Value, x.Grad, seed),
+            () => (EdgeCatalogue.UnusualLoopsTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -102,6 +118,7 @@ public class EdgeCatalogueTests : CatalogueTest
         FiniteDifference.Check([v, y],
             () => Void(() => EdgeCatalogue.WriteSquare(v.Value[0], y.Value)),
             _ => Void(() => EdgeCatalogue.WriteSquareGradient(v.Value[0], y.Value, ref v.Grad[0], y.Grad)),
+            () => VoidTangent(() => EdgeCatalogue.WriteSquareTangent(v.Value[0], y.Value, v.Tangent[0], y.Tangent)),
             Precision.Double);
     });
 
@@ -114,6 +131,7 @@ public class EdgeCatalogueTests : CatalogueTest
         FiniteDifference.Check([x, positive, negative],
             () => Void(() => EdgeCatalogue.SplitPositiveNegative(x.Value, positive.Value, negative.Value)),
             _ => Void(() => EdgeCatalogue.SplitPositiveNegativeGradient(x.Value, positive.Value, negative.Value, x.Grad, positive.Grad, negative.Grad)),
+            () => VoidTangent(() => EdgeCatalogue.SplitPositiveNegativeTangent(x.Value, positive.Value, negative.Value, x.Tangent, positive.Tangent, negative.Tangent)),
             Precision.Double);
     });
 
@@ -124,6 +142,7 @@ public class EdgeCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => EdgeCatalogue.RepeatedSoftmax(x.Value, 3),
             seed => EdgeCatalogue.RepeatedSoftmaxGradient(x.Value, 3, x.Grad, seed),
+            () => (EdgeCatalogue.RepeatedSoftmaxTangent(x.Value, 3, x.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -134,6 +153,7 @@ public class EdgeCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => EdgeCatalogue.NarrowedAccumulation(x.Value),
             seed => EdgeCatalogue.NarrowedAccumulationGradient(x.Value, x.Grad, (float)seed),
+            () => (EdgeCatalogue.NarrowedAccumulationTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Float);
     });
 
@@ -144,6 +164,7 @@ public class EdgeCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => EdgeCatalogue.ConditionReadsElements(x.Value),
             seed => EdgeCatalogue.ConditionReadsElementsGradient(x.Value, x.Grad, seed),
+            () => (EdgeCatalogue.ConditionReadsElementsTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -161,6 +182,7 @@ public class EdgeCatalogueTests : CatalogueTest
         FiniteDifference.Check([x, y],
             () => Void(() => EdgeCatalogue.ExpUntilThenDouble(x.Value, y.Value, Limit)),
             _ => Void(() => EdgeCatalogue.ExpUntilThenDoubleGradient(x.Value, y.Value, Limit, x.Grad, y.Grad)),
+            () => VoidTangent(() => EdgeCatalogue.ExpUntilThenDoubleTangent(x.Value, y.Value, Limit, x.Tangent, y.Tangent)),
             Precision.Double);
     });
 
@@ -171,10 +193,11 @@ public class EdgeCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => EdgeCatalogue.ArrayLocalThroughCallee(x.Value),
             seed => EdgeCatalogue.ArrayLocalThroughCalleeGradient(x.Value, x.Grad, seed),
+            () => (EdgeCatalogue.ArrayLocalThroughCalleeTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
-    /// <summary>The same buffer as both arguments, with one adjoint for both: contributions from each add up.</summary>
+    /// <summary>The same buffer as both arguments, with one adjoint (or one tangent) for both: contributions from each add up.</summary>
     [Fact]
     public void Aliased_arguments_share_one_adjoint()
     {
@@ -183,5 +206,8 @@ public class EdgeCatalogueTests : CatalogueTest
         double value = BufferCatalogue.DotGradient(x, x, dX, dX);
         Assert.Equal(0.25 + 2.25 + 4, value);
         Assert.Equal([2, -2, 5], dX);
+        double[] tX = [1, 10, 100];
+        Assert.Equal(value, BufferCatalogue.DotTangent(x, x, tX, tX, out double tangent));
+        Assert.Equal(2 * (0.5 - 15 + 200), tangent);
     }
 }

@@ -24,6 +24,7 @@ public class ExtremumCatalogueTests : CatalogueTest
         FiniteDifference.Check([x, w],
             () => ExtremumCatalogue.ScaledMax(x.Value, w.Value[0]),
             seed => ExtremumCatalogue.ScaledMaxGradient(x.Value, w.Value[0], x.Grad, ref w.Grad[0], seed),
+            () => (ExtremumCatalogue.ScaledMaxTangent(x.Value, w.Value[0], x.Tangent, w.Tangent[0], out var tangent), tangent),
             Precision.Double);
     });
 
@@ -36,6 +37,10 @@ public class ExtremumCatalogueTests : CatalogueTest
         Assert.Equal(3, ExtremumCatalogue.LastMaxGradient(x, last, 2));
         Assert.Equal([0, 2, 0, 0], first);
         Assert.Equal([0, 0, 2, 0], last);
+        Assert.Equal(3, ExtremumCatalogue.FirstMaxTangent(x, [1, 10, 100, 1000], out double firstTangent));
+        Assert.Equal(3, ExtremumCatalogue.LastMaxTangent(x, [1, 10, 100, 1000], out double lastTangent));
+        Assert.Equal(10, firstTangent);
+        Assert.Equal(100, lastTangent);
     }
 
     [Fact]
@@ -45,6 +50,8 @@ public class ExtremumCatalogueTests : CatalogueTest
         double[] dX = new double[4];
         Assert.Equal(4 * 4 + 3 * 4, ExtremumCatalogue.MaxAfterUseGradient(x, dX, 1));
         Assert.Equal([2 * 4 + 3, 0, 0, 0], dX);
+        Assert.Equal(4 * 4 + 3 * 4, ExtremumCatalogue.MaxAfterUseTangent(x, [1, 10, 100, 1000], out double tangent));
+        Assert.Equal(2 * 4 + 3, tangent);
     }
 
     [Theory]
@@ -58,6 +65,7 @@ public class ExtremumCatalogueTests : CatalogueTest
         FiniteDifference.Check([x, start],
             () => ExtremumCatalogue.MinOfLocalF(x.Value, start.Value[0]),
             seed => ExtremumCatalogue.MinOfLocalFGradient(x.Value, start.Value[0], x.Grad, ref start.Grad[0], (float)seed),
+            () => (ExtremumCatalogue.MinOfLocalFTangent(x.Value, start.Value[0], x.Tangent, start.Tangent[0], out var tangent), tangent),
             Precision.Float);
     });
 
@@ -71,6 +79,7 @@ public class ExtremumCatalogueTests : CatalogueTest
         FiniteDifference.Check([a],
             () => ExtremumCatalogue.SumOfRowMaxima(a.Value, columns),
             seed => ExtremumCatalogue.SumOfRowMaximaGradient(a.Value, columns, a.Grad, seed),
+            () => (ExtremumCatalogue.SumOfRowMaximaTangent(a.Value, columns, a.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -84,6 +93,7 @@ public class ExtremumCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => ExtremumCatalogue.MaxAfterUse(x.Value),
             seed => ExtremumCatalogue.MaxAfterUseGradient(x.Value, x.Grad, seed),
+            () => (ExtremumCatalogue.MaxAfterUseTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 }

@@ -23,9 +23,10 @@ internal sealed record Precision(double Tolerance, double FloorFraction, double 
 
 /// <summary>
 /// One active argument of a checked call, in float or double: <see cref="Arg{T}.Value"/> is what the method
-/// gets (reset from the sampled contents before every evaluation, because a method may write it) and
-/// <see cref="Arg{T}.Grad"/> its adjoint. A written argument (output or in-out buffer) carries the upstream
-/// weights of its final contents: the checked objective is <c>seed * result + sum(upstream * final)</c>.
+/// gets (reset from the sampled contents before every evaluation, because a method may write it),
+/// <see cref="Arg{T}.Grad"/> its adjoint and <see cref="Arg{T}.Tangent"/> its tangent. A written argument
+/// (output or in-out buffer) carries the upstream weights of its final contents: the checked objective is
+/// <c>seed * result + sum(upstream * final)</c>.
 /// </summary>
 internal abstract class Arg
 {
@@ -74,6 +75,11 @@ internal abstract class Arg
     /// <summary>Adjoint ← upstream for a written argument, else every element ← <paramref name="prefill"/>.</summary>
     internal abstract void PrepareAdjoint(double prefill);
 
+    /// <summary>Tangent ← <paramref name="direction"/>, whose elements the argument's type must represent exactly.</summary>
+    internal abstract void PrepareTangent(double[] direction);
+
+    internal abstract double TangentAt(int index);
+
     internal double UpstreamDotValue()
     {
         double sum = 0;
@@ -98,6 +104,7 @@ internal sealed class Arg<T> : Arg
         _sampled = (T[])values.Clone();
         Value = (T[])values.Clone();
         Grad = new T[values.Length];
+        Tangent = new T[values.Length];
     }
 
     /// <summary>The values the method is called with.</summary>
@@ -105,6 +112,12 @@ internal sealed class Arg<T> : Arg
 
     /// <summary>The adjoint passed to the generated gradient.</summary>
     public T[] Grad { get; }
+
+    /// <summary>
+    /// The tangent passed to the generated <c>MTangent</c>: the check's direction on entry; for a written argument,
+    /// the tangent of its final contents on exit.
+    /// </summary>
+    public T[] Tangent { get; }
 
     public override int Length => _sampled.Length;
 
@@ -134,13 +147,23 @@ internal sealed class Arg<T> : Arg
     {
         for (int i = 0; i < Grad.Length; i++) Grad[i] = T.CreateChecked(Upstream is null ? prefill : Upstream[i]);
     }
+
+    internal override void PrepareTangent(double[] direction)
+    {
+        for (int i = 0; i < Tangent.Length; i++) Tangent[i] = T.CreateChecked(direction[i]);
+    }
+
+    internal override double TangentAt(int index) => double.CreateChecked(Tangent[index]);
 }
 
 /// <summary>
 /// Checks a generated gradient against central finite differences, and the rest of the <c>MGradient</c>
 /// contract on the way: it returns the primal's value, has the same effects on written buffers, adds into the
 /// adjoints of read arguments (they are pre-filled with known values) and, for a written buffer, turns the
-/// upstream gradient of its final contents into the gradient with respect to its initial contents.
+/// upstream gradient of its final contents into the gradient with respect to its initial contents. Then checks
+/// the generated tangent the same way, along a seeded random direction: <c>MTangent</c> returns bitwise what the
+/// primal returns and leaves written buffers bitwise as it does, and the objective's tangent equals both the
+/// central finite difference of the objective along the direction and the gradient's inner product with it.
 /// </summary>
 internal static class FiniteDifference
 {
@@ -159,18 +182,27 @@ internal static class FiniteDifference
     /// <summary>Float samples are multiples of this, so every perturbed value is exactly representable.</summary>
     public const double FloatQuantum = 1.0 / 1024;
 
+    /// <summary>
+    /// Tangent directions are multiples of this with magnitudes from 1/4 to 1: a step of a multiple of
+    /// <see cref="FloatStep"/> along them moves a float sample by a multiple of <see cref="FloatQuantum"/>, exactly.
+    /// </summary>
+    public const double DirectionQuantum = 1.0 / 16;
+
     /// <summary>The default seed (adjoint of the result) the checks use: not 1, so that scaling by it is tested.</summary>
     public const double CheckSeed = 1.5;
 
     /// <summary>
     /// Runs the whole check at the arguments' current sampled values. <paramref name="primal"/> calls the
     /// method on the <c>Value</c> arrays; <paramref name="gradient"/> calls <c>MGradient</c> on the
-    /// <c>Value</c> and <c>Grad</c> arrays with the seed it is given; void methods return 0 from both.
+    /// <c>Value</c> and <c>Grad</c> arrays with the seed it is given; <paramref name="tangent"/> calls
+    /// <c>MTangent</c> on the <c>Value</c> and <c>Tangent</c> arrays and returns (result, tangent of the result);
+    /// void methods return 0 from all three.
     /// </summary>
     public static void Check(
         Arg[] args,
         Func<double> primal,
         Func<double, double> gradient,
+        Func<(double Value, double Tangent)> tangent,
         Precision precision,
         double seed = CheckSeed)
     {
@@ -198,37 +230,33 @@ internal static class FiniteDifference
         double returned = gradient(seed);
 
         AssertClose(value, returned, precision.ReturnTolerance, "the value MGradient returns vs the primal's");
-        for (int k = 0; k < args.Length; k++)
-        {
-            Arg arg = args[k];
-            if (!arg.IsWritten) continue;
-            for (int i = 0; i < arg.Length; i++)
-            {
-                AssertClose(finalContents[k][i], arg.ValueAt(i), precision.ReturnTolerance,
-                    $"final contents of written {arg.Name}[{i}] after MGradient vs after the primal");
-            }
-        }
+        AssertFinalContents(args, finalContents, "MGradient",
+            (expected, actual) => Math.Abs(expected - actual) <= precision.ReturnTolerance * Math.Max(1, Math.Abs(expected)));
 
         double largest = numeric.SelectMany(g => g).Select(Math.Abs).DefaultIfEmpty(0).Max();
         double floor = Math.Max(precision.FloorFraction * largest, precision.AbsoluteFloor);
+        double[][] analytic = new double[args.Length][];
         for (int k = 0; k < args.Length; k++)
         {
             Arg arg = args[k];
             double added = arg.IsWritten ? 0 : Prefill(k);
+            analytic[k] = new double[arg.Length];
             for (int i = 0; i < arg.Length; i++)
             {
-                double analytic = arg.GradAt(i) - added;
+                analytic[k][i] = arg.GradAt(i) - added;
                 double expected = numeric[k][i];
-                double error = Math.Abs(analytic - expected) / Math.Max(Math.Max(Math.Abs(analytic), Math.Abs(expected)), floor);
+                double error = RelativeError(analytic[k][i], expected, floor);
                 if (!(error <= precision.Tolerance))
                 {
                     Assert.Fail(
-                        $"d{arg.Name}[{i}]: generated {analytic:R} (adjoint {(arg.IsWritten ? "entered with upstream" : $"pre-filled with {added}")}) " +
+                        $"d{arg.Name}[{i}]: generated {analytic[k][i]:R} (adjoint {(arg.IsWritten ? "entered with upstream" : $"pre-filled with {added}")}) " +
                         $"vs finite differences {expected:R}: relative error {error:E2} > {precision.Tolerance:E0} " +
                         $"at {Describe(args)}, seed {seed}");
                 }
             }
         }
+
+        CheckTangent(args, value, finalContents, Objective, numeric, analytic, tangent, precision, seed);
     }
 
     /// <summary>5-point central differences of <paramref name="objective"/> with respect to each sampled element of <paramref name="arg"/>.</summary>
@@ -238,20 +266,97 @@ internal static class FiniteDifference
         for (int i = 0; i < arg.Length; i++)
         {
             double x = arg.SampledAt(i);
-            double h = floatStep
-                ? FloatStep * Math.Max(1, BitOperations.RoundUpToPowerOf2((uint)Math.Ceiling(Math.Abs(x))))
-                : DoubleStep * Math.Max(0.1, Math.Abs(x));
+            double h = Step(x, floatStep);
             double At(double offset)
             {
                 arg.SetSampled(i, x + offset);
                 return objective();
             }
 
-            result[i] = (At(-2 * h) - 8 * At(-h) + 8 * At(h) - At(2 * h)) / (12 * h);
+            result[i] = Stencil(At, h);
             arg.SetSampled(i, x);
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The tangent half of <see cref="Check"/>: the objective's tangent along a direction seeded by the point,
+    /// from <c>MTangent</c>, against 5-point central differences along that direction (one step for every
+    /// element: the smallest of their steps) and against the generated gradient's inner product with it.
+    /// </summary>
+    private static void CheckTangent(
+        Arg[] args,
+        double value,
+        double[][] finalContents,
+        Func<double> objective,
+        double[][] numeric,
+        double[][] analytic,
+        Func<(double Value, double Tangent)> tangent,
+        Precision precision,
+        double seed)
+    {
+        Random rng = Sample.For(Describe(args));
+        double[][] direction = args.Select(a => Enumerable.Range(0, a.Length).Select(_ => rng.Direction()).ToArray()).ToArray();
+
+        ResetAll(args);
+        for (int k = 0; k < args.Length; k++) args[k].PrepareTangent(direction[k]);
+        (double returned, double resultTangent) = tangent();
+        if (!Identical(value, returned))
+        {
+            Assert.Fail($"the value MTangent returns vs the primal's: expected {value:R}, got {returned:R} at {Describe(args)}");
+        }
+
+        AssertFinalContents(args, finalContents, "MTangent", Identical);
+        double generated = seed * resultTangent;
+        foreach (Arg arg in args)
+        {
+            if (!arg.IsWritten) continue;
+            for (int i = 0; i < arg.Length; i++) generated += arg.Upstream![i] * arg.TangentAt(i);
+        }
+
+        bool floatStep = args.Any(a => a.IsFloat) || precision.FloatSteps;
+        // With no element at all the objective is constant, and any step will do.
+        double[][] sampled = args.Select(a => Enumerable.Range(0, a.Length).Select(a.SampledAt).ToArray()).ToArray();
+        double h = sampled.SelectMany(x => x).Select(x => Step(x, floatStep)).DefaultIfEmpty(1).Min();
+        void MoveTo(double offset)
+        {
+            for (int k = 0; k < args.Length; k++)
+            {
+                for (int i = 0; i < args[k].Length; i++) args[k].SetSampled(i, sampled[k][i] + offset * direction[k][i]);
+            }
+        }
+
+        double At(double offset)
+        {
+            MoveTo(offset);
+            return objective();
+        }
+
+        double differences = Stencil(At, h);
+        MoveTo(0);
+        double alongGradient = 0, scale = 0;
+        for (int k = 0; k < args.Length; k++)
+        {
+            for (int i = 0; i < args[k].Length; i++)
+            {
+                alongGradient += analytic[k][i] * direction[k][i];
+                scale += Math.Abs(numeric[k][i] * direction[k][i]);
+            }
+        }
+
+        double floor = Math.Max(precision.FloorFraction * scale, precision.AbsoluteFloor);
+        foreach ((double expected, string what) in new[] { (differences, "finite differences along it"), (alongGradient, "MGradient's gradient · direction") })
+        {
+            double error = RelativeError(generated, expected, floor);
+            if (!(error <= precision.Tolerance))
+            {
+                Assert.Fail(
+                    $"tangent of the objective from MTangent {generated:R} vs {what} {expected:R}: " +
+                    $"relative error {error:E2} > {precision.Tolerance:E0} at {Describe(args)}, " +
+                    $"direction {string.Join(", ", direction.Select(d => $"[{string.Join(", ", d)}]"))}, seed {seed}");
+            }
+        }
     }
 
     /// <summary>What the check pre-fills the adjoint of read argument <paramref name="k"/> with: exact in float.</summary>
@@ -260,6 +365,40 @@ internal static class FiniteDifference
     private static void ResetAll(Arg[] args)
     {
         foreach (Arg arg in args) arg.Reset();
+    }
+
+    /// <summary>The step for a sampled element <paramref name="x"/>: see <see cref="DoubleStep"/> and <see cref="FloatStep"/>.</summary>
+    private static double Step(double x, bool floatStep) =>
+        floatStep
+            ? FloatStep * Math.Max(1, BitOperations.RoundUpToPowerOf2((uint)Math.Ceiling(Math.Abs(x))))
+            : DoubleStep * Math.Max(0.1, Math.Abs(x));
+
+    /// <summary>The 5-point central difference of <paramref name="at"/> (a function of the offset) at 0 with step <paramref name="h"/>.</summary>
+    private static double Stencil(Func<double, double> at, double h) => (at(-2 * h) - 8 * at(-h) + 8 * at(h) - at(2 * h)) / (12 * h);
+
+    /// <summary>|a - b| relative to the larger of the two and <paramref name="floor"/>.</summary>
+    private static double RelativeError(double a, double b, double floor) =>
+        Math.Abs(a - b) / Math.Max(Math.Max(Math.Abs(a), Math.Abs(b)), floor);
+
+    private static bool Identical(double a, double b) => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
+
+    /// <summary>The final contents of every written argument after <paramref name="method"/> vs after the primal.</summary>
+    private static void AssertFinalContents(Arg[] args, double[][] finalContents, string method, Func<double, double, bool> same)
+    {
+        for (int k = 0; k < args.Length; k++)
+        {
+            Arg arg = args[k];
+            if (!arg.IsWritten) continue;
+            for (int i = 0; i < arg.Length; i++)
+            {
+                if (!same(finalContents[k][i], arg.ValueAt(i)))
+                {
+                    Assert.Fail(
+                        $"final contents of written {arg.Name}[{i}] after {method} vs after the primal: " +
+                        $"expected {finalContents[k][i]:R}, got {arg.ValueAt(i):R}");
+                }
+            }
+        }
     }
 
     private static void AssertClose(double expected, double actual, double tolerance, string what)
@@ -303,6 +442,10 @@ internal static class Sample
         for (int i = 0; i < count; i++) values[i] = rng.QuantizedFloat(low, high);
         return values;
     }
+
+    /// <summary>A tangent direction element: ± a multiple of <see cref="FiniteDifference.DirectionQuantum"/> from 1/4 to 1.</summary>
+    public static double Direction(this Random rng) =>
+        (rng.Next(2) == 0 ? -1 : 1) * rng.Next(4, 17) * FiniteDifference.DirectionQuantum;
 
     /// <summary>Doubles whose magnitudes are at least <paramref name="margin"/>: away from kinks at zero.</summary>
     public static double[] DoublesAwayFromZero(this Random rng, int count, double low, double high, double margin)

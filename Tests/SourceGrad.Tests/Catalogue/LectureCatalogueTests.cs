@@ -11,6 +11,10 @@ public class LectureCatalogueTests : CatalogueTest
         Assert.Equal(32, loss);
         Assert.Equal(80, dW1);
         Assert.Equal(40, dW2);
+        Assert.Equal(32, LectureCatalogue.LossTangent(5, 1, 2, 2, 1, 0, out double alongW1));
+        LectureCatalogue.LossTangent(5, 1, 2, 2, 0, 1, out double alongW2);
+        Assert.Equal(80, alongW1);
+        Assert.Equal(40, alongW2);
     }
 
     [Fact]
@@ -21,6 +25,10 @@ public class LectureCatalogueTests : CatalogueTest
         Assert.Equal(32f, loss);
         Assert.Equal(80f, dW1);
         Assert.Equal(40f, dW2);
+        Assert.Equal(32f, LectureCatalogue.LossFTangent(5, 1, 2, 2, 1, 0, out float alongW1));
+        LectureCatalogue.LossFTangent(5, 1, 2, 2, 0, 1, out float alongW2);
+        Assert.Equal(80f, alongW1);
+        Assert.Equal(40f, alongW2);
     }
 
     /// <summary>When relu is off (w1·x &lt; 0) nothing flows to w1, and dL/dw2 = residual · 0.</summary>
@@ -32,6 +40,8 @@ public class LectureCatalogueTests : CatalogueTest
         Assert.Equal(2, loss);
         Assert.Equal(0, dW1);
         Assert.Equal(0, dW2);
+        Assert.Equal(2, LectureCatalogue.LossTangent(5, -1, 2, 2, 1, 1, out double tangent));
+        Assert.Equal(0, tangent);
     }
 
     [Fact]
@@ -43,6 +53,7 @@ public class LectureCatalogueTests : CatalogueTest
         FiniteDifference.Check([w1, w2],
             () => LectureCatalogue.Loss(x, w1.Value[0], w2.Value[0], y),
             seed => LectureCatalogue.LossGradient(x, w1.Value[0], w2.Value[0], y, ref w1.Grad[0], ref w2.Grad[0], seed),
+            () => (LectureCatalogue.LossTangent(x, w1.Value[0], w2.Value[0], y, w1.Tangent[0], w2.Tangent[0], out var tangent), tangent),
             Precision.Double);
     });
 
@@ -60,6 +71,8 @@ public class LectureCatalogueTests : CatalogueTest
         Assert.Equal(-2 * slope, dW2, 1e-15);
         Assert.Equal(2 * slope, dX1, 1e-15);
         Assert.Equal(-3 * slope, dX2, 1e-15);
+        Assert.Equal(f, LectureCatalogue.NeuronTangent(-3, 2, -3, -1, -2, 1, 1, 1, 1, 1, out double alongOnes));
+        Assert.Equal((1 - 1 - 2 + 2 - 3) * slope, alongOnes, 1e-15);
     }
 
     [Fact]
@@ -68,9 +81,11 @@ public class LectureCatalogueTests : CatalogueTest
         Arg<double> p = Arg.Of("(w0, w1, w2, x1, x2)", rng.Doubles(5, -2, 2));
         double[] v = p.Value;
         double[] d = p.Grad;
+        double[] t = p.Tangent;
         FiniteDifference.Check([p],
             () => LectureCatalogue.Neuron(v[0], v[1], v[2], v[3], v[4]),
             seed => LectureCatalogue.NeuronGradient(v[0], v[1], v[2], v[3], v[4], ref d[0], ref d[1], ref d[2], ref d[3], ref d[4], seed),
+            () => (LectureCatalogue.NeuronTangent(v[0], v[1], v[2], v[3], v[4], t[0], t[1], t[2], t[3], t[4], out var tangent), tangent),
             Precision.Double);
     });
 
@@ -80,9 +95,11 @@ public class LectureCatalogueTests : CatalogueTest
         Arg<float> p = Arg.Of("(a, b, c)", rng.Floats(3, -2, 2));
         float[] v = p.Value;
         float[] d = p.Grad;
+        float[] t = p.Tangent;
         FiniteDifference.Check([p],
             () => LectureCatalogue.MultiplyChain(v[0], v[1], v[2]),
             seed => LectureCatalogue.MultiplyChainGradient(v[0], v[1], v[2], ref d[0], ref d[1], ref d[2], (float)seed),
+            () => (LectureCatalogue.MultiplyChainTangent(v[0], v[1], v[2], t[0], t[1], t[2], out var tangent), tangent),
             Precision.Float);
     });
 
@@ -96,6 +113,12 @@ public class LectureCatalogueTests : CatalogueTest
         Assert.Equal(12f, dA);
         Assert.Equal(8 + 6 * MathF.Cos(9), dB, 1e-5f);
         Assert.Equal(6f, dC);
+        Assert.Equal(value, LectureCatalogue.MultiplyChainTangent(2, 3, 4, 1, 0, 0, out float alongA));
+        LectureCatalogue.MultiplyChainTangent(2, 3, 4, 0, 1, 0, out float alongB);
+        LectureCatalogue.MultiplyChainTangent(2, 3, 4, 0, 0, 1, out float alongC);
+        Assert.Equal(12f, alongA);
+        Assert.Equal(8 + 6 * MathF.Cos(9), alongB, 1e-5f);
+        Assert.Equal(6f, alongC);
     }
 
     [Fact]
@@ -109,6 +132,9 @@ public class LectureCatalogueTests : CatalogueTest
             seed => LectureCatalogue.MlpGradient(w1.Value, b1.Value, w2.Value, b2.Value, problem.X, problem.Labels,
                 MlpProblem.Batch, MlpProblem.Inputs, MlpProblem.Hidden, MlpProblem.Classes,
                 w1.Grad, b1.Grad, w2.Grad, b2.Grad, (float)seed),
+            () => (LectureCatalogue.MlpTangent(w1.Value, b1.Value, w2.Value, b2.Value, problem.X, problem.Labels,
+                MlpProblem.Batch, MlpProblem.Inputs, MlpProblem.Hidden, MlpProblem.Classes,
+                w1.Tangent, b1.Tangent, w2.Tangent, b2.Tangent, out var tangent), tangent),
             Precision.Float);
     });
 
@@ -130,6 +156,7 @@ public class LectureCatalogueTests : CatalogueTest
         FiniteDifference.Check([w1, w2],
             () => LectureCatalogue.Inpainting(w1.Value, w2.Value, x, y, Batch, Inputs, Hidden, Outputs),
             seed => LectureCatalogue.InpaintingGradient(w1.Value, w2.Value, x, y, Batch, Inputs, Hidden, Outputs, w1.Grad, w2.Grad, seed),
+            () => (LectureCatalogue.InpaintingTangent(w1.Value, w2.Value, x, y, Batch, Inputs, Hidden, Outputs, w1.Tangent, w2.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 

@@ -2,8 +2,8 @@ namespace SourceGrad.Tests.Catalogue;
 
 /// <summary>
 /// A scalar catalogue method as a table row: its domain (one interval per active parameter, plus a predicate
-/// that keeps samples away from kinks), the primal and the generated gradient over an array of the active
-/// parameters. <see cref="Check"/> samples seeded points and runs <see cref="FiniteDifference.Check"/> on each.
+/// that keeps samples away from kinks), the primal, the generated gradient and the generated tangent over an
+/// array of the active parameters. <see cref="Check"/> samples seeded points and runs <see cref="FiniteDifference.Check"/> on each.
 /// </summary>
 internal sealed class ScalarCase
 {
@@ -22,18 +22,23 @@ internal sealed class ScalarCase
 
     public string Name { get; }
 
-    /// <summary>A method whose active parameters are double; <paramref name="gradient"/> gets (x, dX, seed).</summary>
+    /// <summary>
+    /// A method whose active parameters are double; <paramref name="gradient"/> gets (x, dX, seed),
+    /// <paramref name="tangent"/> gets (x, tX) and returns (result, tangent).
+    /// </summary>
     public static ScalarCase Double(
         string name,
         (double, double)[] domain,
         Func<double[], double> primal,
         Func<double[], double[], double, double> gradient,
+        Func<double[], double[], (double, double)> tangent,
         Func<double[], bool>? accept = null,
         Precision? precision = null) =>
         new(name, domain, accept, point =>
         {
             Arg<double> x = Arg.Of("x", point);
-            FiniteDifference.Check([x], () => primal(x.Value), seed => gradient(x.Value, x.Grad, seed), precision ?? Precision.Double);
+            FiniteDifference.Check([x], () => primal(x.Value), seed => gradient(x.Value, x.Grad, seed), () => tangent(x.Value, x.Tangent),
+                precision ?? Precision.Double);
         });
 
     /// <summary>A float method; samples are quantized so finite-difference steps are exact in float.</summary>
@@ -42,11 +47,13 @@ internal sealed class ScalarCase
         (double, double)[] domain,
         Func<float[], float> primal,
         Func<float[], float[], float, float> gradient,
+        Func<float[], float[], (double, double)> tangent,
         Func<double[], bool>? accept = null) =>
         new(name, domain, accept, point =>
         {
             Arg<float> x = Arg.Of("x", point.Select(v => (float)v).ToArray());
-            FiniteDifference.Check([x], () => primal(x.Value), seed => gradient(x.Value, x.Grad, (float)seed), Precision.Float);
+            FiniteDifference.Check([x], () => primal(x.Value), seed => gradient(x.Value, x.Grad, (float)seed), () => tangent(x.Value, x.Tangent),
+                Precision.Float);
         }) { IsFloat = true };
 
     private bool IsFloat { get; init; }

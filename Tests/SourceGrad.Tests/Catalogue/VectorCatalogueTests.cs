@@ -17,6 +17,7 @@ public class VectorCatalogueTests : CatalogueTest
         FiniteDifference.Check([a, b],
             () => VectorCatalogue.DotF(a.Value, b.Value),
             seed => VectorCatalogue.DotFGradient(a.Value, b.Value, a.Grad, b.Grad, (float)seed),
+            () => (VectorCatalogue.DotFTangent(a.Value, b.Value, a.Tangent, b.Tangent, out var tangent), tangent),
             Precision.Float);
     });
 
@@ -28,6 +29,7 @@ public class VectorCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => VectorCatalogue.Rosenbrock(x.Value),
             seed => VectorCatalogue.RosenbrockGradient(x.Value, x.Grad, seed),
+            () => (VectorCatalogue.RosenbrockTangent(x.Value, x.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -41,6 +43,7 @@ public class VectorCatalogueTests : CatalogueTest
         FiniteDifference.Check([a, x, y],
             () => VectorCatalogue.AxpyInPlace(a.Value[0], x.Value, y.Value),
             seed => VectorCatalogue.AxpyInPlaceGradient(a.Value[0], x.Value, y.Value, ref a.Grad[0], x.Grad, y.Grad, seed),
+            () => (VectorCatalogue.AxpyInPlaceTangent(a.Value[0], x.Value, y.Value, a.Tangent[0], x.Tangent, y.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -58,6 +61,7 @@ public class VectorCatalogueTests : CatalogueTest
         FiniteDifference.Check([w, x, y],
             () => Void(() => VectorCatalogue.MatVecF(w.Value, x.Value, y.Value, columns)),
             seed => Void(() => VectorCatalogue.MatVecFGradient(w.Value, x.Value, y.Value, columns, w.Grad, x.Grad, y.Grad)),
+            () => VoidTangent(() => VectorCatalogue.MatVecFTangent(w.Value, x.Value, y.Value, columns, w.Tangent, x.Tangent, y.Tangent)),
             Precision.Float);
     });
 
@@ -70,6 +74,7 @@ public class VectorCatalogueTests : CatalogueTest
         FiniteDifference.Check([x],
             () => VectorCatalogue.ShiftedWindow(x.Value, from),
             seed => VectorCatalogue.ShiftedWindowGradient(x.Value, from, x.Grad, seed),
+            () => (VectorCatalogue.ShiftedWindowTangent(x.Value, from, x.Tangent, out var tangent), tangent),
             Precision.Double);
     });
 
@@ -81,6 +86,7 @@ public class VectorCatalogueTests : CatalogueTest
         FiniteDifference.Check([u],
             () => VectorCatalogue.LaplacianEnergyF(u.Value),
             seed => VectorCatalogue.LaplacianEnergyFGradient(u.Value, u.Grad, (float)seed),
+            () => (VectorCatalogue.LaplacianEnergyFTangent(u.Value, u.Tangent, out var tangent), tangent),
             Precision.Float);
     });
 
@@ -93,6 +99,7 @@ public class VectorCatalogueTests : CatalogueTest
         FiniteDifference.Check([prediction, target],
             () => VectorCatalogue.SquaredErrorF(prediction.Value, target.Value),
             seed => VectorCatalogue.SquaredErrorFGradient(prediction.Value, target.Value, prediction.Grad, target.Grad, (float)seed),
+            () => (VectorCatalogue.SquaredErrorFTangent(prediction.Value, target.Value, prediction.Tangent, target.Tangent, out var tangent), tangent),
             Precision.Float);
     });
 }
