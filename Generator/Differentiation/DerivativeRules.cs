@@ -17,7 +17,9 @@ internal delegate Term?[] Rule(Term a, Term b, Term c, Term y, Term dy);
 ///
 /// Conventions at non-differentiable points (docs/supported-csharp.md): Abs'(0) = 0; Min and Max give a tie
 /// wholly to their first argument; Clamp passes the gradient to the value on [min, max] inclusive; Sqrt'(0) and
-/// Cbrt'(0) are +∞ as the maths says; Pow's derivative in its exponent is 0 where the result is 0.
+/// Cbrt'(0) are +∞ as the maths says; Pow's derivative in its exponent is 0 where the result is 0, and its
+/// contribution is 0 where dy is (so a negative base's NaN Log stays out of a direction, or an adjoint, that does not
+/// move the exponent).
 /// </summary>
 internal static class DerivativeRules
 {
@@ -38,7 +40,7 @@ internal static class DerivativeRules
         ["Log10"] = (a, b, c, y, dy) => [dy / (a * System.Math.Log(10))],
         ["Sqrt"] = (a, b, c, y, dy) => [dy / (2 * y)],
         ["Cbrt"] = (a, b, c, y, dy) => [dy / (3 * y * y)],
-        ["Pow"] = (a, b, c, y, dy) => [dy * b * Pow(a, b - 1), Select(Equal(y, 0), 0, dy * y * Log(a))],
+        ["Pow"] = (a, b, c, y, dy) => [dy * b * Pow(a, b - 1), Select(Or(Equal(y, 0), Equal(dy, 0)), 0, dy * y * Log(a))],
 
         // Trigonometric and hyperbolic.
         ["Sin"] = (a, b, c, y, dy) => [dy * Cos(a)],

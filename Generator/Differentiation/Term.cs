@@ -65,6 +65,8 @@ internal readonly struct Term
     /// <summary><c>a == b</c> (named: C# reserves <c>==</c> on structs for equality of the terms themselves).</summary>
     public static Term Equal(Term a, Term b) => Comparison("==", a, b);
 
+    public static Term Or(Term a, Term b) => new(new Binary(ScalarType.Bool, "||", a.ToExpr(ScalarType.Bool), b.ToExpr(ScalarType.Bool)), 0);
+
     public static Term And(Term a, Term b) => new(new Binary(ScalarType.Bool, "&&", a.ToExpr(ScalarType.Bool), b.ToExpr(ScalarType.Bool)), 0);
 
     /// <summary><c>condition ? whenTrue : whenFalse</c>.</summary>

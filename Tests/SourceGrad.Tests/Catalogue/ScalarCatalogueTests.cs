@@ -171,4 +171,21 @@ public class ScalarCatalogueTests : CatalogueTest
             () => (ScalarCatalogue.MixedPrecisionTangent(x.Value[0], y.Value[0], x.Tangent[0], y.Tangent[0], out var tangent), tangent),
             Precision.Float);
     });
+
+    /// <summary>
+    /// xʸ for x &lt; 0 (an integer y): along a direction that keeps y fixed the tangent is y·xʸ⁻¹·tX, though Log(x) is
+    /// NaN; the gradient keeps the NaN in dY, where it belongs, and dX finite.
+    /// </summary>
+    [Fact]
+    public void Pow_of_a_negative_base_has_a_finite_tangent_along_the_base()
+    {
+        double value = ScalarCatalogue.PowBothActiveTangent(-2, 2, 1, 0, out double tangent);
+        Assert.Equal(4, value);
+        Assert.Equal(-4, tangent);
+
+        double dX = 0, dY = 0;
+        ScalarCatalogue.PowBothActiveGradient(-2, 2, ref dX, ref dY);
+        Assert.Equal(-4, dX);
+        Assert.True(double.IsNaN(dY), "the derivative in the exponent of a negative base is NaN");
+    }
 }
