@@ -32,7 +32,7 @@ public readonly ref struct DataShard
         Start = start;
         Count = count;
         // The batch loss is the mean over all examples: a shard's mean loss enters it with weight count / batch.
-        Seed = intoParameters ? 1f : (float)count / batch;
+        Seed = (float)count / batch;
         _flatGradient = flatGradient;
         _intoParameters = intoParameters;
     }
@@ -54,7 +54,8 @@ public readonly ref struct DataShard
 
     /// <summary>
     /// The buffer this shard adds <paramref name="parameter"/>'s gradient into (zeroed before the shard runs), as long
-    /// as the parameter: pass it as the generated gradient's adjoint.
+    /// as the parameter: pass it as the generated gradient's adjoint. Shard 0 of <see cref="DataParallelGradient.Compute"/>
+    /// adds into the parameter's own <see cref="Parameter.Gradient"/>, the others into buffers of their own.
     /// </summary>
     public Span<float> Gradient(Parameter parameter)
     {
@@ -72,8 +73,8 @@ public readonly ref struct DataShard
 
 /// <summary>
 /// Data-parallel gradients on the cores of one machine: splits each minibatch into one shard per thread, computes every
-/// shard's gradient at the same time into the shard's own flat buffer, then sums the buffers into each
-/// <see cref="Parameter.Gradient"/> (vectorised, in shard order 0, 1, …), so a given thread count gives the same bits
+/// shard's gradient at the same time (shard 0 into each <see cref="Parameter.Gradient"/>, every other shard into a flat
+/// buffer of its own), then adds the buffers into the gradients (vectorised, in shard order 1, 2, …), so a given thread count gives the same bits
 /// on every run, however the threads are scheduled. Against one thread the result differs only by rounding: the
 /// examples' contributions are summed per shard first (docs/scale.md gives the tolerance).
 /// <para>
@@ -111,10 +112,11 @@ public sealed class DataParallelGradient
         _parameters = parameters;
         Threads = threads;
         TotalLength = parameters.TotalLength;
-        // One thread writes the parameters' own gradients and needs no buffer.
+        // Shard 0 adds into the parameters' own gradients; the others each into a buffer of their own.
         int paddedLength = (TotalLength + LineFloats - 1) / LineFloats * LineFloats + LineFloats;
-        _shardGradients = new float[threads == 1 ? 0 : threads][];
-        for (int shard = 0; shard < _shardGradients.Length; shard++)
+        _shardGradients = new float[threads][];
+        _shardGradients[0] = [];
+        for (int shard = 1; shard < threads; shard++)
         {
             _shardGradients[shard] = new float[paddedLength];
         }
@@ -159,8 +161,7 @@ public sealed class DataParallelGradient
         {
             if (Threads == 1)
             {
-                _parameters.ZeroGradients();
-                return model.ComputeShardGradient(new DataShard(_parameters, 0, 0, batch, batch, default, intoParameters: true));
+                return ComputeFirstShard(model, _parameters, 1, batch);
             }
 
             _shardWork.Begin(model, batch);
@@ -270,11 +271,15 @@ public sealed class DataParallelGradient
             }
         }
 
-        SumRange(parameters, flatGradients, 0, parameters.TotalLength);
+        SumRange(parameters, flatGradients, 0, parameters.TotalLength, assignFirst: true);
     }
 
-    /// <summary>Elements [<paramref name="from"/>, <paramref name="to"/>) of the flat order: gradient = shard 0 + shard 1 + ….</summary>
-    private static void SumRange(ParameterSet parameters, ReadOnlySpan<float[]> flatGradients, int from, int to)
+    /// <summary>
+    /// Elements [<paramref name="from"/>, <paramref name="to"/>) of the flat order: gradient = shard 0 + shard 1 + …
+    /// (<paramref name="assignFirst"/>: the first of <paramref name="flatGradients"/> is shard 0), or gradient += shard 1 + …
+    /// when the gradient already holds shard 0. Either way each element is added up in shard order, so the bits agree.
+    /// </summary>
+    private static void SumRange(ParameterSet parameters, ReadOnlySpan<float[]> flatGradients, int from, int to, bool assignFirst)
     {
         foreach (Parameter parameter in parameters)
         {
@@ -285,17 +290,35 @@ public sealed class DataParallelGradient
             }
 
             Span<float> target = parameter.Gradient.AsSpan(lo - parameter.Offset, hi - lo);
-            flatGradients[0].AsSpan(lo, hi - lo).CopyTo(target);
-            for (int shard = 1; shard < flatGradients.Length; shard++)
+            if (assignFirst)
+            {
+                flatGradients[0].AsSpan(lo, hi - lo).CopyTo(target);
+            }
+
+            for (int shard = assignFirst ? 1 : 0; shard < flatGradients.Length; shard++)
             {
                 Vectorized.Add(target, flatGradients[shard].AsSpan(lo, hi - lo));
             }
         }
     }
 
+    /// <summary>What <see cref="ComputeShard"/> does for shard 0, into the parameters' gradients instead of a flat buffer.</summary>
+    private static float ComputeFirstShard(IShardGradient model, ParameterSet parameters, int shards, int batch)
+    {
+        parameters.ZeroGradients();
+        (int start, int count) = ShardRange(0, shards, batch);
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        var view = new DataShard(parameters, 0, start, count, batch, default, intoParameters: true);
+        return view.Seed * model.ComputeShardGradient(view);
+    }
+
     private static void RunParts(ParallelWork work, int parts) => GemmWorkers.Run(work, parts);
 
-    /// <summary>Part i computes shard i into its own buffer.</summary>
+    /// <summary>Part 0 computes shard 0 into the parameters' gradients, part i > 0 shard i into its own buffer.</summary>
     private sealed class ShardWork(DataParallelGradient owner) : ParallelWork
     {
         private IShardGradient? _model;
@@ -309,12 +332,13 @@ public sealed class DataParallelGradient
         {
             // The shards already fill the cores: a product inside one stays on its thread.
             using var oneThread = Linalg.ProductsOnThisThread();
-            owner._shardLosses[part * LineFloats] =
-                ComputeShard(_model!, owner._parameters, part, parts, _batch, owner._shardGradients[part]);
+            owner._shardLosses[part * LineFloats] = part == 0
+                ? ComputeFirstShard(_model!, owner._parameters, parts, _batch)
+                : ComputeShard(_model!, owner._parameters, part, parts, _batch, owner._shardGradients[part]);
         }
     }
 
-    /// <summary>Part i sums a slice of the flat order (whole cache lines) over all shards, in shard order.</summary>
+    /// <summary>Part i adds shards 1, 2, … into a slice of the parameters' gradients (whole cache lines), in shard order.</summary>
     private sealed class ReductionWork(DataParallelGradient owner) : ParallelWork
     {
         public override void RunPart(int part, int parts)
@@ -322,7 +346,7 @@ public sealed class DataParallelGradient
             int lines = (owner.TotalLength + LineFloats - 1) / LineFloats;
             int from = (int)((long)part * lines / parts) * LineFloats;
             int to = Math.Min(owner.TotalLength, (int)((long)(part + 1) * lines / parts) * LineFloats);
-            SumRange(owner._parameters, owner._shardGradients, from, to);
+            SumRange(owner._parameters, owner._shardGradients.AsSpan(1), from, to, assignFirst: false);
         }
     }
 }
