@@ -5,7 +5,7 @@
 #   bash Benchmarks/report.sh --quick   # quick job: a few short iterations per benchmark
 #
 # Suites: 1 scalar and loop code (the loop MLP and the tanh RNN included), 2 the MLP step (and the sgemm rate of its FLOP floor), 3 MatMul against OpenBLAS
-# (SourceGrad alone when OpenBLAS is missing), 4 the generator; TorchSharp joins suite 2 when its opt-in project
+# (SourceGrad alone when OpenBLAS is missing), 4 the generator, 5 data-parallel MLP steps and the Orleans sample's step (wall clock); TorchSharp joins suite 2 when its opt-in project
 # builds. Each runs in-process with the settings of Benchmarks/Shared/ReportMode.cs; BenchmarkDotNet's results stay in
 # BenchmarkDotNet.Artifacts/report-<mode>/.
 set -euo pipefail
@@ -55,6 +55,10 @@ run_suite SourceGrad.Benchmarks --filter "${main_filters[@]}"
 # Two-thread scaling needs the wall clock (the CPU-time clock counts one thread), so the matrix products run again.
 record_load "before the wall-clock MatMul suite"
 run_suite SourceGrad.Benchmarks --wall-clock --filter "$matmul_filter"
+
+# Data-parallel steps (one and two threads) and the Orleans sample's step beside them need the wall clock too.
+record_load "before the wall-clock data-parallel suite"
+run_suite SourceGrad.Benchmarks --wall-clock --filter '*DataParallelStep*' '*DistributedStep*'
 
 record_load "before the generator suite"
 run_suite SourceGrad.Benchmarks.Generator --filter '*'

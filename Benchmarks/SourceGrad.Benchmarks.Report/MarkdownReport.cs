@@ -26,6 +26,7 @@ public sealed class MarkdownReport(ResultSet results, Notes notes, string mode, 
         WriteMlpSuite();
         WriteMatMulSuite();
         WriteGeneratorSuite();
+        WriteDataParallelSuite();
         WriteMissedTargetNotes(verdicts);
         if (notes["reading"] is { } reading)
         {
@@ -282,6 +283,57 @@ public sealed class MarkdownReport(ResultSet results, Notes notes, string mode, 
             Line($"**{verdict.Target}** ({verdict.Explanation}).");
             Line();
             Line(notes[verdict.Id] ?? "(no analysis written yet: add a section `## " + verdict.Id + "` to Notes.md)");
+            Line();
+        }
+    }
+
+    private void WriteDataParallelSuite()
+    {
+        bool scaling = Suites.DataParallelModels.Any(model => _m.DataParallel(model.Method, 1) is not null);
+        bool distributed = Suites.DistributedContenders.Any(contender => _m.Distributed(contender.Method) is not null);
+        if (!scaling && !distributed)
+        {
+            return;
+        }
+
+        Line("## Suite 5: data-parallel steps");
+        Line();
+        Line($"One SGD step of the 784-128-10 MLP at batch {Suites.DataParallelBatch}, timed by the wall clock: `DataParallelGradient` splits the batch "
+            + "into one shard per thread and sums the shards' gradients in a fixed order; products stay on their thread. "
+            + "[scale.md](scale.md) says what runs where.");
+        Line();
+        if (scaling)
+        {
+            Line("| Model | 1 thread | 2 threads | 1 thread ÷ 2 threads | Allocated (2 threads) |");
+            Line("|---|---:|---:|---:|---:|");
+            foreach ((string method, string label) in Suites.DataParallelModels)
+            {
+                if (_m.DataParallel(method, 1) is { } one && _m.DataParallel(method, 2) is { } two)
+                {
+                    Line($"| {label} | {Targets.Time(one.MinNs)} | {Targets.Time(two.MinNs)} | {Targets.Ratio(one.MinNs / two.MinNs)} | {Bytes(two.BytesPerOperation)} |");
+                }
+            }
+
+            Line();
+        }
+
+        if (distributed)
+        {
+            BenchmarkResult? baseline = _m.Distributed(Suites.DistributedContenders[0].Method);
+            Line("The digits MLP (Samples/Distributed) over two Orleans silos against the same step in-process; the overhead is the Orleans step "
+                + "minus the in-process two-thread step: the weights sent to both workers and the two gradients sent back, as bytes.");
+            Line();
+            Line("| Step | Time | Median | × in-process 2 threads | Overhead per step |");
+            Line("|---|---:|---:|---:|---:|");
+            foreach ((string method, string label) in Suites.DistributedContenders)
+            {
+                if (_m.Distributed(method) is { } result)
+                {
+                    string overhead = baseline is null || method != "OrleansTwoSilos" ? "" : Targets.Time(result.MinNs - baseline.MinNs);
+                    Line($"| {label} | {Targets.Time(result.MinNs)} | {Targets.Time(result.MedianNs)} | {RatioCell(result, baseline)} | {overhead} |");
+                }
+            }
+
             Line();
         }
     }

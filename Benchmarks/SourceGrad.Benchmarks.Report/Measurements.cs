@@ -59,6 +59,17 @@ public sealed class Measurements(ResultSet results)
             ? one.MinNs / two.MinNs
             : null;
 
+    /// <summary>A data-parallel MLP step (suite 5) on <paramref name="threads"/> threads, from the wall-clock run.</summary>
+    public BenchmarkResult? DataParallel(string method, int threads) =>
+        results.Find(Suites.DataParallelType + ResultSet.WallClockTypeSuffix, method, $"Threads={threads}");
+
+    /// <summary>One-thread time ÷ two-thread time of a data-parallel MLP step.</summary>
+    public double? DataParallelScaling(string method) =>
+        DataParallel(method, 1) is { } one && DataParallel(method, 2) is { } two ? one.MinNs / two.MinNs : null;
+
+    /// <summary>A step of the Orleans sample or of its in-process reference (suite 5), from the wall-clock run.</summary>
+    public BenchmarkResult? Distributed(string method) => results.Find(Suites.DistributedType + ResultSet.WallClockTypeSuffix, method);
+
     public static double Gflops(int size, double nanoseconds) => 2.0 * size * size * size / nanoseconds;
 
     private static double? RatioOf(BenchmarkResult? contender, BenchmarkResult? generated) =>

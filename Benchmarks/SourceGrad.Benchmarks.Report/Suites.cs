@@ -85,5 +85,25 @@ public static class Suites
     /// <summary>The sizes whose two-thread scaling the wall-clock run measures.</summary>
     public static int[] ScalingSizes => ReportContract.ScalingSizes;
     public const string GeneratorType = "GeneratorBenchmarks";
+
+    /// <summary>Suite 5: the MLP step at batch 256 with DataParallelGradient on one and two threads (wall clock).</summary>
+    public const string DataParallelType = "DataParallelStepBenchmarks";
+    public const int DataParallelBatch = 256;
+
+    public static readonly (string Method, string Label)[] DataParallelModels =
+    [
+        ("LoopWritten", "loop-written MLP"),
+        ("KernelBased", "kernel-based MLP"),
+    ];
+
+    /// <summary>Suite 5: one step of Samples/Distributed over two Orleans silos beside the same step in-process (wall clock).</summary>
+    public const string DistributedType = "DistributedStepBenchmarks";
+
+    public static readonly (string Method, string Label)[] DistributedContenders =
+    [
+        ("InProcessTwoThreads", "in-process, DataParallelGradient on 2 threads"),
+        ("InProcessOneThread", "in-process, 1 thread"),
+        ("OrleansTwoSilos", "Orleans, 2 silos in one process (localhost TCP)"),
+    ];
     public static readonly int[] GeneratorMethodCounts = [1, 10, 100];
 }

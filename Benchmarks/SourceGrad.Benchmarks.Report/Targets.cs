@@ -67,6 +67,7 @@ public static class Targets
 
         verdicts.Add(MatMulVersusOpenBlas(m, results.OpenBlasCore));
         verdicts.Add(TwoThreadScaling(m));
+        verdicts.Add(DataParallelScaling(m));
         verdicts.Add(GeneratorPerMethod(results));
         verdicts.Add(GeneratorRerun(results));
         return verdicts;
@@ -184,6 +185,16 @@ public static class Targets
             .Select(pair => $"{pair.size}³ {Ratio(pair.Item2!.Value)}"));
         TargetVerdict verdict = AtLeast("threads", Target, ours, 1.8, "one-thread time ÷ two-thread time (wall clock)");
         return openBlas.Length == 0 ? verdict : verdict with { Measured = verdict.Measured + $"; OpenBLAS in the same run: {openBlas}" };
+    }
+
+    private static TargetVerdict DataParallelScaling(Measurements m)
+    {
+        const string Target = "MLP step at batch 256, loop-written and kernel-based models: two threads (`DataParallelGradient`) ≥ 1.85× one thread";
+        var scaling = Suites.DataParallelModels.Select(model => (model.Label, m.DataParallelScaling(model.Method)))
+            .Where(pair => pair.Item2 is not null).Select(pair => (pair.Label, pair.Item2!.Value)).ToList();
+        return scaling.Count == 0
+            ? new TargetVerdict("dataparallel", Target, "not run", TargetStatus.NotMeasured, "the wall-clock run of the data-parallel suite did not run")
+            : AtLeast("dataparallel", Target, scaling, 1.85, "one-thread step ÷ two-thread step (wall clock)");
     }
 
     /// <summary>The generator's first run over a file, per differentiable method in it.</summary>

@@ -17,7 +17,7 @@ internal abstract class ParallelWork
 /// <summary>
 /// A fork-join over long-lived background threads, one per extra part: a fork is a store and (only when the worker
 /// has gone to sleep) a pulse, so a call allocates nothing, unlike Parallel.For and its closures, and wakes faster
-/// than the thread pool. One caller at a time uses the workers; a concurrent caller runs its parts itself, in order,
+/// than the thread pool. Matrix products and DataParallelGradient's shards share them. One caller at a time uses the workers; a concurrent caller runs its parts itself, in order,
 /// which gives the same result (see <see cref="ParallelWork.RunPart"/>), so there is no deadlock and no queue.
 /// </summary>
 internal static class GemmWorkers

@@ -11,6 +11,9 @@ public static unsafe partial class Linalg
 {
     private static int s_maxDegreeOfParallelism = Environment.ProcessorCount;
 
+    /// <summary>Set on a thread that is one of several computing shards of a batch at once (<see cref="DataParallelGradient"/>).</summary>
+    [ThreadStatic] private static bool t_productsOnThisThread;
+
     /// <summary>
     /// The most threads one large matrix product uses (default: the processor count). 1 keeps every product on
     /// the calling thread. Small products always run on the calling thread.
@@ -23,6 +26,23 @@ public static unsafe partial class Linalg
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
             Volatile.Write(ref s_maxDegreeOfParallelism, value);
         }
+    }
+
+    /// <summary>
+    /// Until the returned scope is disposed, every product on the calling thread runs on that thread alone, whatever
+    /// <see cref="MaxDegreeOfParallelism"/> says: for threads that already fill the cores (the numbers are the same).
+    /// </summary>
+    internal static ProductsOnThisThreadScope ProductsOnThisThread()
+    {
+        bool previous = t_productsOnThisThread;
+        t_productsOnThisThread = true;
+        return new ProductsOnThisThreadScope(previous);
+    }
+
+    /// <summary>Puts back the calling thread's setting from before <see cref="ProductsOnThisThread"/>.</summary>
+    internal readonly struct ProductsOnThisThreadScope(bool previous) : IDisposable
+    {
+        public void Dispose() => t_productsOnThisThread = previous;
     }
 
     /// <summary>
@@ -295,7 +315,7 @@ public static unsafe partial class Linalg
         CheckProduct(a, b, c, m, k, n, transposeA, transposeB);
         fixed (T* pa = a, pb = b, pc = c)
         {
-            Gemm<T>.Multiply(pa, pb, pc, m, k, n, transposeA, transposeB, accumulate, MaxDegreeOfParallelism);
+            Gemm<T>.Multiply(pa, pb, pc, m, k, n, transposeA, transposeB, accumulate, t_productsOnThisThread ? 1 : MaxDegreeOfParallelism);
         }
     }
 

@@ -15,10 +15,18 @@ internal sealed class TrainingOptions
     public const double Momentum = 0.9;
 
     private readonly TrainingDefaults _defaults;
+    private readonly bool _dataParallel;
 
-    public TrainingOptions(string command, TrainingDefaults defaults)
+    /// <param name="dataParallel">Whether --threads splits each minibatch over threads (the model is an <see cref="IShardedTrainable"/>), or only sets the threads of a matrix product.</param>
+    public TrainingOptions(string command, TrainingDefaults defaults, bool dataParallel = false)
     {
         _defaults = defaults;
+        _dataParallel = dataParallel;
+        Threads = Options.Integer("--threads", dataParallel
+            ? "Split each minibatch over n threads, each running the generated gradient on its share, summed in a fixed order " +
+              "(default: unsplit, matrix products on every core; the same n gives the same numbers on every run, another n differs by rounding)."
+            : "Threads a large matrix product may use (default: the processor count; 1 keeps training on one core; the numbers do not depend on it).",
+            Environment.ProcessorCount, max: 1024);
         Epochs = Options.Integer("--epochs", "Passes over the training digits.", defaults.Epochs, max: 100_000);
         BatchSize = Options.Integer("--batch-size", "Digits per minibatch (one gradient step each).", defaults.BatchSize, max: 65_536);
         Optimizer = Options.Choice("--optimizer", $"sgd (with momentum {Momentum}) or adam.", defaults.Optimizer, "sgd", "adam");
@@ -44,8 +52,7 @@ internal sealed class TrainingOptions
 
     public Option<long> Seed { get; } = Options.Seed();
 
-    public Option<int> Threads { get; } = Options.Integer(
-        "--threads", "Threads a large matrix product may use (default: the processor count; 1 keeps training on one core; the numbers do not depend on it).", Environment.ProcessorCount, max: 1024);
+    public Option<int> Threads { get; }
 
     public Option<string> Output { get; }
 
@@ -76,22 +83,28 @@ internal sealed class TrainingOptions
         return adam ? new Adam(schedule) : new Sgd(schedule, Momentum);
     }
 
-    /// <summary>The epochs, batch size and shuffling seed, checked against the size of the training set; also sets the kernels' thread count when --threads is given.</summary>
+    /// <summary>
+    /// The epochs, batch size, shuffling seed and data-parallel threads, checked against the size of the training set;
+    /// also sets the kernels' thread count when --threads is given (products inside a data-parallel shard stay on its thread).
+    /// </summary>
     public TrainingSettings Settings(ParseResult parseResult, int trainingCount)
     {
-        if (Options.WasGiven(parseResult, Threads))
-            Linalg.MaxDegreeOfParallelism = parseResult.GetValue(Threads);
+        int? threads = Options.WasGiven(parseResult, Threads) ? parseResult.GetValue(Threads) : null;
+        if (threads is int productThreads)
+            Linalg.MaxDegreeOfParallelism = productThreads;
         int batchSize = parseResult.GetValue(BatchSize);
         if (batchSize > trainingCount)
             throw new UsageException($"--batch-size {batchSize} is larger than the training set ({trainingCount} digits).");
         long seed = parseResult.GetValue(Seed);
-        return new TrainingSettings(parseResult.GetValue(Epochs), batchSize, Seeds.Shuffling(seed), parseResult.GetValue(Shift), Seeds.Shifting(seed));
+        return new TrainingSettings(parseResult.GetValue(Epochs), batchSize, Seeds.Shuffling(seed), parseResult.GetValue(Shift), Seeds.Shifting(seed),
+            _dataParallel ? threads : null);
     }
 
     /// <summary>The line that says what is about to be trained, and how.</summary>
     public static string Describe(ITrainable model, IOptimizer optimizer, TrainingSettings settings, long seed) =>
         $"Model: {model.Architecture} ({model.Parameters.TotalLength:N0} parameters); {optimizer}; {settings.Epochs} epochs of minibatches of {settings.BatchSize}" +
-        $"{(settings.MaxShift > 0 ? $", digits shifted by up to {settings.MaxShift} pixels" : "")}; seed {seed}.";
+        $"{(settings.MaxShift > 0 ? $", digits shifted by up to {settings.MaxShift} pixels" : "")}" +
+        $"{(settings.DataParallelThreads is int threads ? $", each split over {threads} data-parallel thread{(threads == 1 ? "" : "s")}" : "")}; seed {seed}.";
 
     /// <summary>
     /// Reads the model file <paramref name="path"/>, checks that it holds a <paramref name="kind"/> model, and returns it

@@ -27,7 +27,7 @@ internal sealed class ClassifierCommand
     {
         _name = name;
         _report = report;
-        _options = new TrainingOptions(name, defaults);
+        _options = new TrainingOptions(name, defaults, dataParallel: true);
         if (hasHiddenLayer)
             _hidden = Options.Integer("--hidden", "Hidden ReLU units (with --load: taken from the file).", DefaultHidden, max: 65_536);
     }

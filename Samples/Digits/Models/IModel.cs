@@ -21,6 +21,16 @@ internal interface ITrainable
     float ComputeGradient(ReadOnlySpan<float> images, ReadOnlySpan<int> labels, int count);
 }
 
+/// <summary>
+/// A model whose gradient can also be computed data-parallel (<c>--threads n</c>): on shards of a minibatch held in
+/// arrays, which several threads read at once.
+/// </summary>
+internal interface IShardedTrainable : ITrainable, IShardGradient
+{
+    /// <summary>The minibatch the following <see cref="IShardGradient.ComputeShardGradient"/> calls read their shards from.</summary>
+    void UseBatch(float[] images, int[] labels);
+}
+
 /// <summary>A model that maps each image to one score (logit) per class.</summary>
 internal interface IClassifier : ITrainable
 {

@@ -4,12 +4,14 @@ namespace SourceGrad.Samples.Digits.Models;
 /// The lecture's linear classifier f(x) = W·x + b: one row of W per class, so each row is a 28×28 "template" the
 /// image is compared with. Trained with softmax cross-entropy through the generated <c>LossGradient</c>.
 /// </summary>
-internal sealed partial class LinearClassifier : IClassifier
+internal sealed partial class LinearClassifier : IClassifier, IShardedTrainable
 {
     public const string ModelKind = "linear";
 
     private readonly Parameter _w;
     private readonly Parameter _b;
+    private float[] _batchImages = [];
+    private int[] _batchLabels = [];
 
     public LinearClassifier(int inputs = Data.MnistDataSet.PixelsPerImage, int classes = Data.MnistDataSet.ClassCount)
     {
@@ -47,6 +49,13 @@ internal sealed partial class LinearClassifier : IClassifier
         Parameters.ZeroGradients();
         return LossGradient(_w.Value, _b.Value, images[..(count * Inputs)], labels[..count], count, Inputs, Classes, _w.Gradient, _b.Gradient);
     }
+
+    public void UseBatch(float[] images, int[] labels) => (_batchImages, _batchLabels) = (images, labels);
+
+    public float ComputeShardGradient(DataShard shard) =>
+        LossGradient(
+            _w.Value, _b.Value, _batchImages.AsSpan(shard.Start * Inputs, shard.Count * Inputs), _batchLabels.AsSpan(shard.Start, shard.Count),
+            shard.Count, Inputs, Classes, shard.Gradient(_w), shard.Gradient(_b), shard.Seed);
 
     public void ComputeLogits(ReadOnlySpan<float> images, int count, Span<float> logits) =>
         Logits(_w.Value, _b.Value, images[..(count * Inputs)], logits[..(count * Classes)], count, Inputs, Classes);

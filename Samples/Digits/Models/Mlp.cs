@@ -5,11 +5,13 @@ namespace SourceGrad.Samples.Digits.Models;
 /// softmax cross-entropy through the generated <c>LossGradient</c>. The layers are runtime kernels (matrix product, bias,
 /// ReLU), whose derivative rules the generated code calls.
 /// </summary>
-internal sealed partial class Mlp : IClassifier
+internal sealed partial class Mlp : IClassifier, IShardedTrainable
 {
     public const string ModelKind = "mlp";
 
     private readonly Parameter _w1, _b1, _w2, _b2;
+    private float[] _batchImages = [];
+    private int[] _batchLabels = [];
 
     public Mlp(int hidden, int inputs = Data.MnistDataSet.PixelsPerImage, int classes = Data.MnistDataSet.ClassCount)
     {
@@ -49,6 +51,14 @@ internal sealed partial class Mlp : IClassifier
             _w1.Value, _b1.Value, _w2.Value, _b2.Value, images[..(count * Inputs)], labels[..count], count, Inputs, Hidden, Classes,
             _w1.Gradient, _b1.Gradient, _w2.Gradient, _b2.Gradient);
     }
+
+    public void UseBatch(float[] images, int[] labels) => (_batchImages, _batchLabels) = (images, labels);
+
+    public float ComputeShardGradient(DataShard shard) =>
+        LossGradient(
+            _w1.Value, _b1.Value, _w2.Value, _b2.Value, _batchImages.AsSpan(shard.Start * Inputs, shard.Count * Inputs),
+            _batchLabels.AsSpan(shard.Start, shard.Count), shard.Count, Inputs, Hidden, Classes,
+            shard.Gradient(_w1), shard.Gradient(_b1), shard.Gradient(_w2), shard.Gradient(_b2), shard.Seed);
 
     public void ComputeLogits(ReadOnlySpan<float> images, int count, Span<float> logits) =>
         Logits(_w1.Value, _b1.Value, _w2.Value, _b2.Value, images[..(count * Inputs)], logits[..(count * Classes)], count, Inputs, Hidden, Classes);

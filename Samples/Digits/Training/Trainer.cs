@@ -5,8 +5,11 @@ using SourceGrad.Samples.Digits.Models;
 
 namespace SourceGrad.Samples.Digits.Training;
 
-/// <summary>How long and in what order to train: epochs, minibatch size, the seed of the shuffling, and the random shifts (0: none).</summary>
-internal sealed record TrainingSettings(int Epochs, int BatchSize, long ShuffleSeed, int MaxShift = 0, long ShiftSeed = 0);
+/// <summary>
+/// How long and in what order to train: epochs, minibatch size, the seed of the shuffling, the random shifts (0: none),
+/// and the data-parallel threads each minibatch is split over (null: the model's own gradient call, unsplit).
+/// </summary>
+internal sealed record TrainingSettings(int Epochs, int BatchSize, long ShuffleSeed, int MaxShift = 0, long ShiftSeed = 0, int? DataParallelThreads = null);
 
 /// <summary>What one epoch of training did: its number, the mean minibatch loss, and the time spent on training.</summary>
 internal readonly record struct EpochSummary(int Epoch, double MeanBatchLoss, TimeSpan TrainingTime);
@@ -21,7 +24,8 @@ internal static class Trainer
     /// <summary>
     /// Trains <paramref name="model"/> for <see cref="TrainingSettings.Epochs"/> epochs and calls
     /// <paramref name="afterEpoch"/> after each (to evaluate and print). The same settings, model initialisation and
-    /// optimizer give the same parameters, bit for bit.
+    /// optimizer give the same parameters, bit for bit (with <see cref="TrainingSettings.DataParallelThreads"/>, for each
+    /// thread count: one thread gives the unsplit bits, more differ from them by rounding).
     /// </summary>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite (the learning rate is too large).</exception>
     public static void Run(ITrainable model, MnistDataSet training, IOptimizer optimizer, TrainingSettings settings, Report report, Action<EpochSummary> afterEpoch)
@@ -30,6 +34,7 @@ internal static class Trainer
         var images = new float[settings.BatchSize * MnistDataSet.PixelsPerImage];
         var labels = new int[settings.BatchSize];
         ShiftAugmentation? shifts = settings.MaxShift > 0 ? new ShiftAugmentation(settings.MaxShift, new SeededRandom(settings.ShiftSeed)) : null;
+        Func<int, float> computeGradient = GradientOf(model, settings, images, labels);
         for (int epoch = 1; epoch <= settings.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
@@ -40,7 +45,7 @@ internal static class Trainer
                 while (batches.NextBatch(images, labels, out int count))
                 {
                     shifts?.Apply(images, count);
-                    float loss = model.ComputeGradient(images, labels, count);
+                    float loss = computeGradient(count);
                     if (!float.IsFinite(loss))
                         throw new TrainingDivergedException($"The training loss became {loss} in epoch {epoch}; try a smaller --learning-rate.");
                     optimizer.Step(model.Parameters);
@@ -51,6 +56,18 @@ internal static class Trainer
             });
             afterEpoch(new EpochSummary(epoch, lossSum / seen, clock.Elapsed));
         }
+    }
+
+    /// <summary>The gradient of the first count digits of the minibatch arrays: the model's own call, or split over threads.</summary>
+    private static Func<int, float> GradientOf(ITrainable model, TrainingSettings settings, float[] images, int[] labels)
+    {
+        if (settings.DataParallelThreads is not int threads)
+            return count => model.ComputeGradient(images, labels, count);
+        if (model is not IShardedTrainable sharded)
+            throw new ArgumentException($"The {model.Kind} model cannot be trained data-parallel (--threads); it computes its gradient only whole.", nameof(model));
+        sharded.UseBatch(images, labels);
+        var parallel = new DataParallelGradient(model.Parameters, threads);
+        return count => parallel.Compute(sharded, count);
     }
 }
 

@@ -88,6 +88,22 @@ public sealed class CommandTests : IDisposable
         Assert.True(new FileInfo(Path.Combine(_temp.Path, "linear-templates.png")).Length > 1000);
     }
 
+    [Theory]
+    [InlineData("linear")]
+    [InlineData("mlp")]
+    public void Threads_split_each_minibatch_and_the_same_count_trains_the_same_model(string command)
+    {
+        string[] run = [command, "--epochs", "1", "--train-size", "200", "--threads", "2", "--output", _temp.Path, .. command == "mlp" ? new[] { "--hidden", "8" } : []];
+
+        var first = DigitsCli.Run(run);
+        var second = DigitsCli.Run(run);
+
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.Contains("each split over 2 data-parallel threads", first.Output);
+        string Accuracy(string output) => SummaryLine(output).Split(", trained in")[0];
+        Assert.Equal(Accuracy(first.Output), Accuracy(second.Output));
+    }
+
     [Fact]
     public void Inpaint_reports_psnr_and_draws_examples()
     {

@@ -9,11 +9,11 @@ public class TrainingTests
 {
     internal static readonly Lazy<MnistDataSet> Shipped = new(() => MnistDataSet.LoadDefault());
 
-    private static Mlp TrainMlp(MnistDataSet data, long seed, int epochs, List<EpochSummary>? epochsSeen = null)
+    private static Mlp TrainMlp(MnistDataSet data, long seed, int epochs, List<EpochSummary>? epochsSeen = null, int? threads = null)
     {
         var model = new Mlp(hidden: 16);
         model.Initialize(Seeds.Initialization(seed));
-        var settings = new TrainingSettings(epochs, BatchSize: 32, Seeds.Shuffling(seed), MaxShift: 2, Seeds.Shifting(seed));
+        var settings = new TrainingSettings(epochs, BatchSize: 32, Seeds.Shuffling(seed), MaxShift: 2, Seeds.Shifting(seed), threads);
         var optimizer = new Sgd(new CosineSchedule(0.05, Trainer.TotalSteps(settings, data.Count)), momentum: 0.9);
         Trainer.Run(model, data, optimizer, settings, Report.Plain(TextWriter.Null), epoch => epochsSeen?.Add(epoch));
         return model;
@@ -32,6 +32,28 @@ public class TrainingTests
         {
             Assert.Equal(parameter.Value, second.Parameters[parameter.Name].Value);
             Assert.NotEqual(parameter.Value, other.Parameters[parameter.Name].Value);
+        }
+    }
+
+    [Fact]
+    public void Data_parallel_training_gives_the_same_bits_per_thread_count_and_one_thread_the_unsplit_bits()
+    {
+        MnistDataSet data = Shipped.Value.Slice(0, 256);
+
+        Mlp unsplit = TrainMlp(data, seed: 7, epochs: 2);
+        Mlp oneThread = TrainMlp(data, seed: 7, epochs: 2, threads: 1);
+        Mlp twoThreads = TrainMlp(data, seed: 7, epochs: 2, threads: 2);
+        Mlp twoThreadsAgain = TrainMlp(data, seed: 7, epochs: 2, threads: 2);
+
+        foreach (Parameter parameter in unsplit.Parameters)
+        {
+            Assert.Equal(parameter.Value, oneThread.Parameters[parameter.Name].Value);
+            float[] split = twoThreads.Parameters[parameter.Name].Value;
+            Assert.Equal(split, twoThreadsAgain.Parameters[parameter.Name].Value);
+            // 16 steps apart, the two trainings differ only by the rounding of the shards' sums.
+            float largest = parameter.Value.Max(MathF.Abs);
+            float worst = parameter.Value.Zip(split, (u, v) => MathF.Abs(u - v)).Max();
+            Assert.True(worst <= 1e-4f * largest, $"{parameter}: two threads moved an element by {worst} (largest |value| {largest}).");
         }
     }
 

@@ -1,0 +1,53 @@
+using BenchmarkDotNet.Attributes;
+using SourceGrad.Tape;
+
+namespace SourceGrad.Benchmarks.DataParallel;
+
+/// <summary>
+/// Suite 5: one SGD step of the 784-128-10 MLP at batch 256 with <see cref="DataParallelGradient"/> on one and two
+/// threads, for the loop-written and the kernel-based model. Products stay on one thread (on one thread by
+/// <c>Linalg.MaxDegreeOfParallelism = 1</c>, inside a shard always), so the threads are the shards alone. Two threads
+/// need the wall clock: the CPU-time report runs one.
+/// </summary>
+[MemoryDiagnoser]
+public class DataParallelStepBenchmarks
+{
+    public const int Batch = 256;
+
+    private MlpShards? _loopWritten, _kernelBased;
+    private DataParallelGradient? _loopGradient, _kernelGradient;
+    private readonly Sgd _loopOptimizer = new(MlpProblem.LearningRate), _kernelOptimizer = new(MlpProblem.LearningRate);
+
+    [ParamsSource(nameof(ThreadCounts))]
+    public int Threads { get; set; }
+
+    public static IEnumerable<int> ThreadCounts => ReportMode.CountsThreadTime ? [1] : [1, 2];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Linalg.MaxDegreeOfParallelism = 1;
+        var problem = new MlpProblem(Batch);
+        _loopWritten = new MlpShards(problem, loopWritten: true);
+        _kernelBased = new MlpShards(problem, loopWritten: false);
+        _loopGradient = new DataParallelGradient(_loopWritten.Parameters, Threads);
+        _kernelGradient = new DataParallelGradient(_kernelBased.Parameters, Threads);
+        AllocationCheck.Run($"{nameof(DataParallelStepBenchmarks)}.{nameof(KernelBased)}[Threads={Threads}]", () => KernelBased());
+    }
+
+    [Benchmark]
+    public float LoopWritten()
+    {
+        float loss = _loopGradient!.Compute(_loopWritten!, Batch);
+        _loopOptimizer.Step(_loopWritten!.Parameters);
+        return loss;
+    }
+
+    [Benchmark]
+    public float KernelBased()
+    {
+        float loss = _kernelGradient!.Compute(_kernelBased!, Batch);
+        _kernelOptimizer.Step(_kernelBased!.Parameters);
+        return loss;
+    }
+}
