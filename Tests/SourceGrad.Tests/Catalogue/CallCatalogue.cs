@@ -93,7 +93,7 @@ public static partial class CallCatalogue
 
     /// <summary>y is overwritten, so its tangent on exit is that of softplus(x): softplus' = the logistic function.</summary>
     [TangentOf(nameof(SoftPlus))]
-    public static void SoftPlusTangent(ReadOnlySpan<double> x, Span<double> y, ReadOnlySpan<double> tX, Span<double> tY)
+    public static void SoftPlusPushforward(ReadOnlySpan<double> x, Span<double> y, ReadOnlySpan<double> tX, Span<double> tY)
     {
         for (int i = 0; i < x.Length; i++)
         {
@@ -119,7 +119,7 @@ public static partial class CallCatalogue
     public static void StraightThroughRoundPullback(double x, ref double dX, double dReturn) => dX += dReturn;
 
     [TangentOf(nameof(StraightThroughRound))]
-    public static double StraightThroughRoundTangent(double x, double tX, out double tangent)
+    public static double StraightThroughRoundPushforward(double x, double tX, out double tangent)
     {
         tangent = tX;
         return Math.Round(x);

@@ -34,7 +34,7 @@ public static partial class LectureCatalogue
     }
 
     [TangentOf(nameof(Multiply))]
-    public static float MultiplyTangent(float a, float b, float tA, float tB, out float tangent)
+    public static float MultiplyPushforward(float a, float b, float tA, float tB, out float tangent)
     {
         tangent = tA * b + a * tB;
         return a * b;
