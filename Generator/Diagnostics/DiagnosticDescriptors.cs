@@ -138,13 +138,18 @@ internal static class DiagnosticDescriptors
         "A [TangentOf] rule does not fit its method",
         "The rule '{0}' is [TangentOf(\"{1}\")], but {2}");
 
+    public static readonly DiagnosticDescriptor GeneratedNameTaken = Error(
+        "SG0026",
+        "A method already has the generated method's name",
+        "'{0}' already declares '{1}' with the parameters of '{2}' first, so the generated {3} would collide with it: rename '{1}'");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new[]
     {
         MethodMustBeStatic, TypeMustBePartial, UnsupportedReturnType, UnsupportedStatement, UnsupportedExpression,
         CallHasNoDerivative, RuleSignatureMismatch, AdjointNameCollision, UnsupportedParameter, GenericMethod,
         LocalBufferPlacement, CallInCondition, RuleTargetNotFound, ResultDoesNotDependOnInputs,
         InputDoesNotAffectResult, MethodHasNoBody, UnsupportedVariableType, InternalError, FileLocalType, CalleeHasErrors, ActiveValueIntoNoGradBuffer, NotAMethod,
-        TangentNameCollision, CallHasNoTangent, TangentRuleMismatch,
+        TangentNameCollision, CallHasNoTangent, TangentRuleMismatch, GeneratedNameTaken,
     }.ToDictionary(d => d.Id);
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;

@@ -25,6 +25,15 @@ internal static class TangentDifferentiation
             var diagnostics = new List<DiagnosticInfo>();
             ActivityAnalysis activity = ActivityAnalysis.Run(method);
             CheckNames(method, activity, diagnostics);
+            if (method.TangentNameTaken is { } taken)
+            {
+                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.GeneratedNameTaken.Id, taken, new[]
+                {
+                    method.ContainingTypes.Count > 0 ? method.ContainingTypes[method.ContainingTypes.Count - 1].Name : method.Name,
+                    method.Name + "Tangent", method.Name, "tangent",
+                }.ToEquatableArray()));
+            }
+
             AdjointProgram? program = diagnostics.Count == 0 ? TangentMode.Differentiate(method, activity, diagnostics) : null;
             return new DifferentiatedMethod(method, program, activity.AdjointParameters.ToEquatableArray(), diagnostics.ToEquatableArray());
         }

@@ -172,7 +172,8 @@ internal sealed record ContainingType(string Keyword, string Name);
 
 /// <summary>
 /// Everything the later stages need about one [Differentiable] method. <see cref="Tangent"/> says the user asked for
-/// its forward mode; <see cref="Key"/> names it among the methods (see <c>Types.MethodKey</c>), so calls can find it.
+/// its forward mode; <see cref="Key"/> names it among the methods (see <c>Types.MethodKey</c>), so calls can find it;
+/// <see cref="TangentNameTaken"/> is where a hand-written method already has the name and parameters its tangent would.
 /// </summary>
 internal sealed record MethodModel(
     string HintName,
@@ -190,7 +191,8 @@ internal sealed record MethodModel(
     bool CheckFinite = false,
     bool Vectorize = true,
     bool Tangent = false,
-    string Key = "")
+    string Key = "",
+    LocationInfo? TangentNameTaken = null)
 {
     public bool HasErrors
     {

@@ -132,6 +132,7 @@ internal sealed partial class MethodRecognizer
     {
         LocationInfo? location = LocationInfo.From(syntax.Identifier.GetLocation());
         CheckSignature(syntax, location);
+        CheckGeneratedNames();
         var parameters = new List<int>();
         foreach (IParameterSymbol parameter in _method.Parameters)
         {
@@ -169,7 +170,8 @@ internal sealed partial class MethodRecognizer
             CheckFinite: AttributeFlag("CheckFinite", unset: false),
             Vectorize: AttributeFlag("Vectorize", unset: true),
             Tangent: AttributeFlag("Tangent", unset: false),
-            Key: Types.MethodKey(_method));
+            Key: Types.MethodKey(_method),
+            TangentNameTaken: TakenName("Tangent"));
     }
 
     private static string StatementSource(SyntaxNode syntax)

@@ -99,6 +99,32 @@ internal sealed partial class MethodRecognizer
         }
     }
 
+    /// <summary>
+    /// Where the containing type already declares <c>M</c> + <paramref name="suffix"/> taking M's parameters first (a
+    /// hand-written method the generated one would collide with), or null.
+    /// </summary>
+    private LocationInfo? TakenName(string suffix)
+    {
+        foreach (IMethodSymbol existing in _method.ContainingType.GetMembers(_method.Name + suffix).OfType<IMethodSymbol>())
+        {
+            if (existing.Parameters.Length >= _method.Parameters.Length
+                && _method.Parameters.Select((p, i) => SymbolEqualityComparer.Default.Equals(p.Type, existing.Parameters[i].Type)).All(same => same))
+            {
+                return LocationInfo.From(existing.Locations.FirstOrDefault()) ?? LocationInfo.From(_method.Locations.FirstOrDefault());
+            }
+        }
+
+        return null;
+    }
+
+    private void CheckGeneratedNames()
+    {
+        if (TakenName("Gradient") is { } taken)
+        {
+            Report(DiagnosticDescriptors.GeneratedNameTaken, taken, _method.ContainingType.Name, _method.Name + "Gradient", _method.Name, "gradient");
+        }
+    }
+
     private string HintName()
     {
         string type = _method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)

@@ -257,5 +257,15 @@ public static class DiagnosticCases
                 }
             }
             """, "'CubeTangent'", "parameter 3 ('tangent')", "double CubeTangent(double a, double tA, out double tangent)"),
+
+        ["SG0026"] = new("""
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double Loss(double x) => x * x;
+
+                public static double [|LossGradient|](double x, ref double dX, double seed = 1) => 2 * x * seed;
+            }
+            """, "'Model'", "'LossGradient'", "'Loss'", "rename"),
     };
 }

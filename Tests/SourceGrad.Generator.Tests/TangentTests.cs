@@ -139,6 +139,30 @@ public class TangentTests
         Assert.DoesNotContain("PooledBuffer", tangent, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_hand_written_method_with_the_tangent_s_name_is_SG0026_and_blocks_only_the_tangent()
+    {
+        const string Source = """
+            public static partial class Model
+            {
+                [Differentiable(Tangent = true)]
+                public static double Loss(double x) => x * x;
+
+                public static double LossTangent(double x, double tX, out double tangent)
+                {
+                    tangent = 2 * x * tX;
+                    return x * x;
+                }
+            }
+            """;
+        GeneratorRun run = GeneratorRunner.RunForDiagnostics(Source);
+
+        Assert.Equal("SG0026", Assert.Single(run.GeneratorDiagnostics).Id);
+        Assert.Contains("'LossTangent'", Assert.Single(run.GeneratorDiagnostics).GetMessage(), StringComparison.Ordinal);
+        Assert.Single(run.Sources, s => s.HintName.EndsWith(".Gradient.g.cs", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.Sources, s => s.HintName.EndsWith(".Tangent.g.cs", StringComparison.Ordinal));
+    }
+
     /// <summary>The generated tangent file of the method whose hint name starts with <paramref name="prefix"/>.</summary>
     private static string TangentOf(GeneratorRun run, string prefix) => Assert.Single(run.Sources, s =>
         s.HintName.StartsWith(prefix, StringComparison.Ordinal) && s.HintName.EndsWith(".Tangent.g.cs", StringComparison.Ordinal)).Text;
