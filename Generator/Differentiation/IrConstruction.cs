@@ -6,6 +6,14 @@ namespace SourceGrad.Generator.Differentiation;
 /// <summary>Small builders and tests of IR that every mode of differentiation uses.</summary>
 internal static class IrConstruction
 {
+    /// <summary>Every statement of the tree under <paramref name="root"/>, in source order.</summary>
+    public static IEnumerable<Statement> AllStatements(Statement root)
+    {
+        var all = new List<Statement>();
+        Analysis.SavePlan.Flatten(root, all);
+        return all;
+    }
+
     public static Sequence ToSequence(List<Code> code) => code.Count == 0 ? Sequence.Empty : new Sequence(code.ToEquatableArray());
 
     public static LocalShape ShapeOf(BufferKind buffer) => buffer switch

@@ -328,13 +328,6 @@ internal sealed partial class ReverseMode
     private static bool EndsWithJump(Block block) =>
         block.Statements.Count > 0 && block.Statements[block.Statements.Count - 1] is Jump;
 
-    private static IEnumerable<Statement> AllStatements(Statement root)
-    {
-        var all = new List<Statement>();
-        SavePlan.Flatten(root, all);
-        return all;
-    }
-
     private LoopFrame? InnermostLoop
     {
         get

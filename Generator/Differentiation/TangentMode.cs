@@ -24,9 +24,10 @@ internal sealed partial class TangentMode
     private readonly List<Code> _prologue = new();
     private readonly List<Code> _epilogue = new();
     private readonly Dictionary<int, int> _tangents = new();
-    private readonly List<LoopFrame> _loops = new();
+    /// <summary>For each loop being built, the label a <c>continue</c> goes to when its increment is written in the body, or −1.</summary>
+    private readonly List<int> _continueLabels = new();
     private readonly List<DiagnosticInfo> _diagnostics;
-    private readonly HashSet<int> _written;
+    private readonly StatementIndex _index;
     private int _labels;
 
     /// <summary>Depth of the ?: branches being linearised: inside one, nothing is hoisted (the branch may not run).</summary>
@@ -44,7 +45,7 @@ internal sealed partial class TangentMode
         _method = method;
         _activity = activity;
         _diagnostics = diagnostics;
-        _written = WrittenBuffers(method);
+        _index = new StatementIndex(method);
         foreach (Variable variable in method.Variables)
         {
             _locals.Add(new Local(variable.Name, variable.Type, ShapeOf(variable.Buffer), LocalRole.Primal, _locals.Count, Numbered: false));
@@ -58,9 +59,6 @@ internal sealed partial class TangentMode
         AdjointProgram program = new TangentMode(method, activity, diagnostics).Build();
         return diagnostics.Skip(before).Any(d => DiagnosticDescriptors.IsError(d.Id)) ? null : program;
     }
-
-    /// <summary>Whether the buffer parameter is written by the method (its tangent is then a <c>Span</c>, in and out).</summary>
-    public static bool IsWrittenBuffer(MethodModel method, int buffer) => WrittenBuffers(method).Contains(buffer);
 
     private AdjointProgram Build()
     {
@@ -77,6 +75,12 @@ internal sealed partial class TangentMode
                 _result = AddLocal(new Local("_result", type, LocalShape.Scalar, LocalRole.Temporary));
                 _prologue.Add(new Declare(_result, null));
             }
+        }
+
+        // Every active parameter's tangent exists, read or not: the signature is printed from these locals.
+        foreach (int parameter in _activity.AdjointParameters)
+        {
+            TangentLocal(parameter);
         }
 
         DeclareLocals();
@@ -197,7 +201,7 @@ internal sealed partial class TangentMode
 
     private LocalShape ParameterTangentShape(int parameter) =>
         !_method.Variables[parameter].IsBuffer ? LocalShape.Scalar
-        : _written.Contains(parameter) ? LocalShape.Span
+        : _index.IsWrittenBuffer(parameter) ? LocalShape.Span
         : LocalShape.ReadOnlySpan;
 
     private VariableRef TangentRef(int variable) => new(_method.Variables[variable].Type, TangentLocal(variable));
@@ -211,41 +215,4 @@ internal sealed partial class TangentMode
         code.Add(new Declare(local, value));
         return Ref(local);
     }
-
-    private static IEnumerable<Statement> AllStatements(Statement root)
-    {
-        var all = new List<Statement>();
-        SavePlan.Flatten(root, all);
-        return all;
-    }
-
-    /// <summary>Buffers the method writes: element assignments, and spans passed where the callee may write.</summary>
-    private static HashSet<int> WrittenBuffers(MethodModel method)
-    {
-        var written = new HashSet<int>();
-        foreach (Statement statement in AllStatements(method.Body))
-        {
-            switch (statement)
-            {
-                case Assignment { Target: ElementRef element }:
-                    written.Add(element.Buffer);
-                    break;
-                case CallStatement call:
-                    for (int i = 0; i < call.Arguments.Count; i++)
-                    {
-                        if (call.Arguments[i].IsBuffer && call.Callee.Parameters[i].IsWritten)
-                        {
-                            written.Add(call.Arguments[i].Buffer);
-                        }
-                    }
-
-                    break;
-            }
-        }
-
-        return written;
-    }
-
-    /// <summary>A loop being built, and the label a <c>continue</c> goes to when the increment is written in the body.</summary>
-    private sealed record LoopFrame(Model.Loop Loop, int NextLabel);
 }

@@ -17,7 +17,7 @@ internal sealed partial class TangentMode
                 code.Add(Break.Instance);
                 break;
             case JumpKind.Continue:
-                code.Add(_loops.Count > 0 && _loops[_loops.Count - 1].NextLabel is int next and >= 0 ? new Goto(next) : Continue.Instance);
+                code.Add(_continueLabels.Count > 0 && _continueLabels[_continueLabels.Count - 1] is int next and >= 0 ? new Goto(next) : Continue.Instance);
                 break;
             default:
                 Expr? value = null;

@@ -13,14 +13,14 @@ internal sealed partial class TangentMode
     {
         BuildBlock(loop.Initializer, code);
         bool incrementInBody = loop.Counter is null && loop.Increment.Statements.Count > 0;
-        var frame = new LoopFrame(loop, incrementInBody ? _labels++ : -1);
-        _loops.Add(frame);
+        int next = incrementInBody ? _labels++ : -1;
+        _continueLabels.Add(next);
         var body = new List<Code>();
         BuildBlock(loop.Body, body);
-        _loops.RemoveAt(_loops.Count - 1);
+        _continueLabels.RemoveAt(_continueLabels.Count - 1);
         if (incrementInBody)
         {
-            body.Add(new LabelMark(frame.NextLabel, "_next"));
+            body.Add(new LabelMark(next, "_next"));
             BuildBlock(loop.Increment, body);
         }
 

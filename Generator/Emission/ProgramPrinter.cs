@@ -81,23 +81,18 @@ internal sealed class ProgramPrinter
 
     private void PrintBody()
     {
-        if (_program.Mode == ProgramMode.Tangent)
-        {
-            PrintSequence(_program.Prologue);
-            if (!_program.Prologue.IsEmpty)
-            {
-                _writer.BlankLine();
-            }
-
-            _writer.Line("// One sweep: each statement after its tangent, computed from the values the statement reads.");
-            PrintSequence(_program.Forward);
-            return;
-        }
-
         PrintSequence(_program.Prologue);
         if (!_program.Prologue.IsEmpty)
         {
             _writer.BlankLine();
+        }
+
+        if (_program.Mode == ProgramMode.Tangent)
+        {
+            // A tangent program is its one sweep, which returns where the method returns.
+            _writer.Line("// One sweep: each statement after its tangent, computed from the values the statement reads.");
+            PrintSequence(_program.Forward);
+            return;
         }
 
         _writer.Line("// Forward sweep: the original computation, keeping what the reverse sweep needs.");

@@ -45,7 +45,7 @@ internal static class RuleChecker
             return EquatableArray<DiagnosticInfo>.Empty;
         }
 
-        IMethodSymbol? method = TangentRules.FindTarget(rule, target);
+        IMethodSymbol? method = CalleeResolver.FindRuleTarget(rule, target);
         string? problem = method is null
             ? $"type '{rule.ContainingType.Name}' has no static method '{target}' whose parameters the rule starts with"
             : TangentRules.Mismatch(rule, method) is { } mismatch

@@ -47,22 +47,6 @@ internal static class TangentRules
     /// <summary>The name a [TangentOf] attribute on <paramref name="method"/> gives, or null.</summary>
     public static string? TargetName(IMethodSymbol method) => CalleeResolver.AttributeTarget(method, Types.TangentOfAttribute);
 
-    /// <summary>The method of the rule's type that the rule can be the tangent of (its parameters come first), or null.</summary>
-    public static IMethodSymbol? FindTarget(IMethodSymbol rule, string targetName)
-    {
-        foreach (IMethodSymbol candidate in rule.ContainingType.GetMembers(targetName).OfType<IMethodSymbol>())
-        {
-            if (candidate.IsStatic && !SymbolEqualityComparer.Default.Equals(candidate, rule)
-                && rule.Parameters.Length >= candidate.Parameters.Length
-                && candidate.Parameters.Select((p, i) => SymbolEqualityComparer.Default.Equals(p.Type, rule.Parameters[i].Type)).All(same => same))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>Why <paramref name="rule"/> is not a tangent of <paramref name="target"/>, or null when it is.</summary>
     public static string? Mismatch(IMethodSymbol rule, IMethodSymbol target)
     {
