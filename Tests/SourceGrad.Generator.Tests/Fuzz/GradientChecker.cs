@@ -258,6 +258,12 @@ internal static class GradientChecker
     {
         FuzzProgram program = compiled.Program;
         bool bufferActive = program.Buffer is { NoGrad: false };
+        if (point.TangentScalars.All(v => v == 0) && point.TangentBuffer.All(v => v == 0))
+        {
+            // Along no direction every tangent is 0, right or wrong: such a check would pass whatever the tangent.
+            return $"invalid check: {TangentHeading} was to be checked at a point without a direction\n{point}";
+        }
+
         double[] buffer = (double[])point.Buffer.Clone();
         double[] tBuffer = bufferActive ? (double[])point.TangentBuffer.Clone() : new double[point.Buffer.Length];
         double tangentValue, resultTangent;

@@ -48,6 +48,19 @@ public class OracleTests
     }
 
     [Fact]
+    public void A_tangent_checked_along_no_direction_fails_rather_than_passing_whatever_it_returns()
+    {
+        var compiled = new CompiledProgram(s_scalar, Scalar, RightGradient, Tangent: (double[] s, double[] a, int n, int m, double[] tS, double[] tA, out double tangent) =>
+        {
+            tangent = 0;
+            return Scalar(s, a, n, m);
+        });
+        CheckResult result = GradientChecker.CheckAt(compiled, s_scalarPoint);
+        Assert.Equal(Verdict.Failed, result.Verdict);
+        Assert.Contains("without a direction", result.Detail);
+    }
+
+    [Fact]
     public void A_tangent_missing_one_direction_fails()
     {
         var compiled = new CompiledProgram(s_scalar, Scalar, RightGradient, Tangent: (double[] s, double[] a, int n, int m, double[] tS, double[] tA, out double tangent) =>
