@@ -50,4 +50,11 @@ public class DataParallelStepBenchmarks
         _kernelOptimizer.Step(_kernelBased!.Parameters);
         return loss;
     }
+
+    /// <summary>
+    /// The kernel-based step without its SGD update (the gradient alone, which Compute zeroes first): beside
+    /// <see cref="KernelBased"/> it shows what the update costs on each thread count (docs/scale.md).
+    /// </summary>
+    [Benchmark]
+    public float KernelBasedGradient() => _kernelGradient!.Compute(_kernelBased!, Batch);
 }
