@@ -58,6 +58,16 @@ public sealed class GradientGenerator : IIncrementalGenerator
             .Select(static (method, _) => GradientEmitter.EmitTangent(method))
             .WithTrackingName(StepNames.TangentEmission);
 
+        // Hessian-vector products (forward over reverse) for the methods that ask for them.
+        IncrementalValuesProvider<GeneratedGradient?> hessianVectors = methods
+            .Where(static method => method.HessianVector)
+            .Select(static (method, _) => HessianVectorDifferentiation.Differentiate(method))
+            .WithTrackingName(StepNames.HessianVectorDifferentiation)
+            .Select(static (method, _) => PassPipeline.Optimize(method))
+            .WithTrackingName(StepNames.HessianVectorOptimization)
+            .Select(static (method, _) => GradientEmitter.EmitHessianVector(method))
+            .WithTrackingName(StepNames.HessianVectorEmission);
+
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> ruleDiagnostics =
             CheckedRules(context, Types.DerivativeOfAttribute, RuleChecker.Check, StepNames.RuleCheck);
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> tangentRuleDiagnostics =
@@ -68,6 +78,7 @@ public sealed class GradientGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(tangentRuleDiagnostics, ReportDiagnostics);
         context.RegisterSourceOutput(gradients, AddOutput);
         context.RegisterSourceOutput(tangents, AddOutput);
+        context.RegisterSourceOutput(hessianVectors, AddOutput);
     }
 
     /// <summary>The diagnostics of every method carrying the rule attribute <paramref name="attribute"/>, checked where it is declared.</summary>
@@ -118,4 +129,7 @@ public static class StepNames
     public const string TangentOptimization = nameof(TangentOptimization);
     public const string TangentEmission = nameof(TangentEmission);
     public const string TangentRuleCheck = nameof(TangentRuleCheck);
+    public const string HessianVectorDifferentiation = nameof(HessianVectorDifferentiation);
+    public const string HessianVectorOptimization = nameof(HessianVectorOptimization);
+    public const string HessianVectorEmission = nameof(HessianVectorEmission);
 }

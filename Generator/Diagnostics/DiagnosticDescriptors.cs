@@ -143,6 +143,21 @@ internal static class DiagnosticDescriptors
         "A method already has the generated method's name",
         "'{0}' already declares '{1}' with the parameters of '{2}' first, so the generated {3} would collide with it: rename '{1}'");
 
+    public static readonly DiagnosticDescriptor HessianVectorNameCollision = Error(
+        "SG0027",
+        "A parameter is named like a direction or an Hv adjoint",
+        "Parameter '{0}' has the name the Hessian-vector product gives the {1} of '{2}': rename '{0}' (or drop HessianVector = true)");
+
+    public static readonly DiagnosticDescriptor HessianVectorNeedsScalarResult = Error(
+        "SG0028",
+        "A Hessian-vector product needs a float or double result",
+        "'{0}' does not return float or double, so it has no Hessian: return the scalar whose second derivative you need (or drop HessianVector = true)");
+
+    public static readonly DiagnosticDescriptor CallHasNoHessianVector = Error(
+        "SG0029",
+        "Hessian-vector products do not cover calls yet",
+        "'{1}' gets no Hessian-vector product because it calls '{0}', and second derivatives through calls are not supported yet: write the computation of '{0}' into '{1}' (or drop HessianVector = true)");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new[]
     {
         MethodMustBeStatic, TypeMustBePartial, UnsupportedReturnType, UnsupportedStatement, UnsupportedExpression,
@@ -150,6 +165,7 @@ internal static class DiagnosticDescriptors
         LocalBufferPlacement, CallInCondition, RuleTargetNotFound, ResultDoesNotDependOnInputs,
         InputDoesNotAffectResult, MethodHasNoBody, UnsupportedVariableType, InternalError, FileLocalType, CalleeHasErrors, ActiveValueIntoNoGradBuffer, NotAMethod,
         TangentNameCollision, CallHasNoTangent, TangentRuleMismatch, GeneratedNameTaken,
+        HessianVectorNameCollision, HessianVectorNeedsScalarResult, CallHasNoHessianVector,
     }.ToDictionary(d => d.Id);
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;

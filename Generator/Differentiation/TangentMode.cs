@@ -30,8 +30,7 @@ internal sealed partial class TangentMode
     private readonly StatementIndex _index;
     private int _labels;
 
-    /// <summary>Depth of the ?: branches being linearised: inside one, nothing is hoisted (the branch may not run).</summary>
-    private int _branchDepth;
+    private readonly Linearizer _linearizer;
 
     /// <summary>The <c>out</c> tangent of the result, or −1 for a void method.</summary>
     private int _resultTangent = -1;
@@ -46,6 +45,7 @@ internal sealed partial class TangentMode
         _activity = activity;
         _diagnostics = diagnostics;
         _index = new StatementIndex(method);
+        _linearizer = new Linearizer(this);
         foreach (Variable variable in method.Variables)
         {
             _locals.Add(new Local(variable.Name, variable.Type, ShapeOf(variable.Buffer), LocalRole.Primal, _locals.Count, Numbered: false));

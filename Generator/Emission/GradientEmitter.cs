@@ -36,14 +36,23 @@ internal static class GradientEmitter
     }
 
     /// <summary>The file of a method's tangent (forward mode), or only its diagnostics when it has none.</summary>
-    public static GeneratedGradient? EmitTangent(DifferentiatedMethod? differentiated)
+    public static GeneratedGradient? EmitTangent(DifferentiatedMethod? differentiated) =>
+        EmitDerivative(differentiated, "Tangent", program => (writer, method, names, tangents) => WriteTangentSignature(writer, method, names, tangents, program));
+
+    /// <summary>The file of a method's Hessian-vector product, or only its diagnostics when it has none.</summary>
+    public static GeneratedGradient? EmitHessianVector(DifferentiatedMethod? differentiated) =>
+        EmitDerivative(differentiated, "HessianVector", _ => WriteHessianVectorSignature);
+
+    /// <summary>The file of a derivative other than the gradient, named <c>M.</c><paramref name="kind"/><c>.g.cs</c>.</summary>
+    private static GeneratedGradient? EmitDerivative(DifferentiatedMethod? differentiated, string kind,
+        System.Func<AdjointProgram, System.Action<SourceWriter, MethodModel, Names, EquatableArray<int>>> signature)
     {
         if (differentiated is null)
         {
             return null;
         }
 
-        string hintName = TangentHintName(differentiated.Method);
+        string hintName = HintName(differentiated.Method, kind);
         if (differentiated.Program is not AdjointProgram program)
         {
             return new GeneratedGradient(hintName, "", differentiated.Diagnostics);
@@ -51,8 +60,7 @@ internal static class GradientEmitter
 
         try
         {
-            return new GeneratedGradient(hintName, Print(differentiated.Method, program, differentiated.AdjointParameters,
-                (writer, method, names, tangents) => WriteTangentSignature(writer, method, names, tangents, program)), differentiated.Diagnostics);
+            return new GeneratedGradient(hintName, Print(differentiated.Method, program, differentiated.AdjointParameters, signature(program)), differentiated.Diagnostics);
         }
         catch (System.Exception exception) when (exception is not System.OperationCanceledException)
         {
@@ -60,10 +68,13 @@ internal static class GradientEmitter
         }
     }
 
-    public static string TangentHintName(MethodModel method) =>
+    public static string TangentHintName(MethodModel method) => HintName(method, "Tangent");
+
+    /// <summary>The gradient's hint name with <c>Gradient</c> replaced by <paramref name="kind"/>.</summary>
+    private static string HintName(MethodModel method, string kind) =>
         method.HintName.EndsWith(".Gradient.g.cs", System.StringComparison.Ordinal)
-            ? method.HintName.Substring(0, method.HintName.Length - ".Gradient.g.cs".Length) + ".Tangent.g.cs"
-            : method.HintName + ".Tangent.g.cs";
+            ? method.HintName.Substring(0, method.HintName.Length - ".Gradient.g.cs".Length) + "." + kind + ".g.cs"
+            : method.HintName + "." + kind + ".g.cs";
 
     private static string Print(MethodModel method, AdjointProgram program, EquatableArray<int> adjointParameters,
         System.Action<SourceWriter, MethodModel, Names, EquatableArray<int>> writeSignature)
@@ -94,7 +105,7 @@ internal static class GradientEmitter
             writer.OpenBlock($"partial {type.Keyword} {type.Name}");
         }
 
-        writeSignature(writer, method, new Names(method, program.Mode == ProgramMode.Tangent), adjointParameters);
+        writeSignature(writer, method, new Names(method, program.Mode), adjointParameters);
         writer.Line("{");
         writer.Indent();
         string[] lines = body.ToString().TrimEnd('\n').Split('\n');
@@ -167,6 +178,30 @@ internal static class GradientEmitter
         WriteDeclaration(writer, method, names, "Tangent", tangents,
             $"The tangent of <c>{method.Name}</c> (forward mode): computes what it computes and the derivative of its result",
             "(in <c>tangent</c>) and of the spans it writes (in their tangents) along the tangents of its inputs.");
+    }
+
+    /// <summary>The Hessian-vector product's declaration: the directions, the gradient's adjoints, then the Hv adjoints.</summary>
+    private static void WriteHessianVectorSignature(SourceWriter writer, MethodModel method, Names names, EquatableArray<int> adjointParameters)
+    {
+        var directions = new List<string>();
+        var adjoints = new List<string>();
+        var products = new List<string>();
+        foreach (int id in adjointParameters)
+        {
+            Variable variable = method.Variables[id];
+            string type = Types.Keyword(variable.Type);
+            directions.Add(variable.IsBuffer
+                ? $"global::System.ReadOnlySpan<{type}> {Types.DirectionName(variable.Name)}"
+                : $"{type} {Types.DirectionName(variable.Name)}");
+            adjoints.Add(variable.IsBuffer ? $"global::System.Span<{type}> {Types.AdjointName(variable.Name)}" : $"ref {type} {Types.AdjointName(variable.Name)}");
+            products.Add(variable.IsBuffer ? $"global::System.Span<{type}> {Types.HessianVectorName(variable.Name)}" : $"ref {type} {Types.HessianVectorName(variable.Name)}");
+        }
+
+        directions.AddRange(adjoints);
+        directions.AddRange(products);
+        WriteDeclaration(writer, method, names, "HessianVector", directions,
+            $"The Hessian-vector product of <c>{method.Name}</c> (forward over reverse): computes what it computes, adds its",
+            "gradient into the adjoints <c>dX</c> and the Hessian times the directions <c>vX</c> into the Hv adjoints <c>hvX</c>.");
     }
 
     /// <summary>The doc comment and declaration of <c>M</c> + <paramref name="suffix"/>: M's parameters, then the derivative's.</summary>

@@ -18,9 +18,13 @@ internal sealed class Names
     private readonly MethodModel _method;
 
     /// <param name="method">The method whose derivative is printed.</param>
-    /// <param name="tangent">Whether it is the tangent, whose <c>tX</c> parameters and <c>out tangent</c> are taken too.</param>
-    public Names(MethodModel method, bool tangent = false)
+    /// <param name="mode">
+    /// Which derivative: a tangent's <c>tX</c> parameters and <c>out tangent</c> are taken too, and a Hessian-vector
+    /// product's <c>vX</c> and <c>hvX</c>.
+    /// </param>
+    public Names(MethodModel method, ProgramMode mode = ProgramMode.Gradient)
     {
+        bool tangent = mode == ProgramMode.Tangent;
         _method = method;
         _variables = new string[method.Variables.Count];
 
@@ -38,13 +42,25 @@ internal sealed class Names
         }
 
         _taken.Add("seed");
+        var contract = new List<string>();
+        foreach (int parameter in method.Parameters)
+        {
+            string name = method.Variables[parameter].Name;
+            if (tangent)
+            {
+                contract.Add(Types.TangentName(name));
+            }
+            else if (mode == ProgramMode.HessianVector)
+            {
+                contract.Add(Types.DirectionName(name));
+                contract.Add(Types.HessianVectorName(name));
+            }
+        }
+
+        _taken.UnionWith(contract);
         if (tangent)
         {
             _taken.Add("tangent");
-            foreach (int parameter in method.Parameters)
-            {
-                _taken.Add(Types.TangentName(method.Variables[parameter].Name));
-            }
         }
 
         // Hoisted locals must be unique across the method; loop counters stay scoped to their loops.
@@ -62,11 +78,9 @@ internal sealed class Names
         {
             hoisted.Add(method.Variables[parameter].Name);
             hoisted.Add(Types.AdjointName(method.Variables[parameter].Name));
-            if (tangent)
-            {
-                hoisted.Add(Types.TangentName(method.Variables[parameter].Name));
-            }
         }
+
+        hoisted.UnionWith(contract);
 
         if (tangent)
         {

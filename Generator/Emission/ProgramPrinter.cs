@@ -21,7 +21,7 @@ internal sealed class ProgramPrinter
     private ProgramPrinter(MethodModel method, AdjointProgram program, SourceWriter writer)
     {
         _program = program;
-        _names = new Names(method, program.Mode == ProgramMode.Tangent);
+        _names = new Names(method, program.Mode);
         _writer = writer;
         _expressions = new ExpressionPrinter(NameOf, local => program.Locals[local].Shape);
         CodeWalker.Visit(new Sequence(new Code[] { program.Prologue, program.Forward, program.BetweenSweeps, program.Reverse, program.Epilogue }.ToEquatableArray()), code =>
@@ -53,6 +53,8 @@ internal sealed class ProgramPrinter
             LocalRole.Adjoint => _names.Fresh("_d" + Capitalized(variable.Stem)),
             LocalRole.Tangent when !variable.Numbered => variable.Stem,
             LocalRole.Tangent => _names.Fresh("_t" + Capitalized(variable.Stem)),
+            LocalRole.AdjointTangent when !variable.Numbered => variable.Stem,
+            LocalRole.AdjointTangent => _names.Fresh("_hv" + Capitalized(variable.Stem)),
             _ when !variable.Numbered && variable.Stem == "seed" => "seed",
             _ when !variable.Numbered => _names.Fresh(variable.Stem),
             _ => _names.Numbered(variable.Stem),

@@ -173,7 +173,8 @@ internal sealed record ContainingType(string Keyword, string Name);
 /// <summary>
 /// Everything the later stages need about one [Differentiable] method. <see cref="Tangent"/> says the user asked for
 /// its forward mode; <see cref="Key"/> names it among the methods (see <c>Types.MethodKey</c>), so calls can find it;
-/// <see cref="TangentNameTaken"/> is where a hand-written method already has the name and parameters its tangent would.
+/// <see cref="TangentNameTaken"/> is where a hand-written method already has the name and parameters its tangent would;
+/// <see cref="HessianVector"/> and <see cref="HessianVectorNameTaken"/> say the same of its Hessian-vector product.
 /// </summary>
 internal sealed record MethodModel(
     string HintName,
@@ -192,7 +193,9 @@ internal sealed record MethodModel(
     bool Vectorize = true,
     bool Tangent = false,
     string Key = "",
-    LocationInfo? TangentNameTaken = null)
+    LocationInfo? TangentNameTaken = null,
+    bool HessianVector = false,
+    LocationInfo? HessianVectorNameTaken = null)
 {
     public bool HasErrors
     {

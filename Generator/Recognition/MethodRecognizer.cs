@@ -171,7 +171,9 @@ internal sealed partial class MethodRecognizer
             Vectorize: AttributeFlag("Vectorize", unset: true),
             Tangent: AttributeFlag("Tangent", unset: false),
             Key: Types.MethodKey(_method),
-            TangentNameTaken: TakenName("Tangent"));
+            TangentNameTaken: TakenName("Tangent"),
+            HessianVector: AttributeFlag("HessianVector", unset: false),
+            HessianVectorNameTaken: TakenName("HessianVector"));
     }
 
     private static string StatementSource(SyntaxNode syntax)

@@ -87,6 +87,14 @@ internal static class Types
     public static string TangentName(string parameterName) =>
         "t" + char.ToUpperInvariant(parameterName[0]) + parameterName.Substring(1);
 
+    /// <summary>The direction of a Hessian-vector product: <c>v</c> and the parameter's name with its first letter upper-cased.</summary>
+    public static string DirectionName(string parameterName) =>
+        "v" + char.ToUpperInvariant(parameterName[0]) + parameterName.Substring(1);
+
+    /// <summary>The Hv adjoint of a Hessian-vector product: <c>hv</c> and the parameter's name with its first letter upper-cased.</summary>
+    public static string HessianVectorName(string parameterName) =>
+        "hv" + char.ToUpperInvariant(parameterName[0]) + parameterName.Substring(1);
+
     /// <summary>A method's name among all methods: its type, name and parameter types, fully qualified.</summary>
     public static string MethodKey(IMethodSymbol method)
     {

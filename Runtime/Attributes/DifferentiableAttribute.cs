@@ -34,4 +34,15 @@ public sealed class DifferentiableAttribute : Attribute
     /// [TangentOf] rule as well.
     /// </summary>
     public bool Tangent { get; set; }
+
+    /// <summary>
+    /// When set, the generator also emits the Hessian-vector product, <c>R MHessianVector(p1, …, pn, &lt;one direction
+    /// per active parameter&gt;, &lt;the gradient adjoints, as in MGradient&gt;, &lt;one Hv adjoint per active
+    /// parameter&gt;)</c>: it returns the result, adds the gradient into the adjoints (<c>ref T dX</c> or
+    /// <c>Span&lt;T&gt; dX</c>) and adds the Hessian times the directions into the Hv adjoints (<c>ref T hvX</c> or
+    /// <c>Span&lt;T&gt; hvX</c>). A scalar's direction is <c>T vX</c>, a span's or an array's <c>ReadOnlySpan&lt;T&gt; vX</c>.
+    /// It is forward mode applied to the gradient program (forward over reverse), so it costs a small multiple of one
+    /// gradient. The method must return <c>float</c> or <c>double</c>.
+    /// </summary>
+    public bool HessianVector { get; set; }
 }

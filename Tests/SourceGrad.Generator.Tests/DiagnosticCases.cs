@@ -267,5 +267,38 @@ public static class DiagnosticCases
                 public static double [|LossGradient|](double x, ref double dX, double seed = 1) => 2 * x * seed;
             }
             """, "'Model'", "'LossGradient'", "'Loss'", "rename"),
+
+        ["SG0027"] = new("""
+            public static partial class Model
+            {
+                [Differentiable(HessianVector = true)]
+                public static double Loss(double x, [NoGrad] double [|vX|]) => x * x * vX;
+            }
+            """, "'vX'", "direction", "'x'", "rename"),
+
+        ["SG0028"] = new("""
+            public static partial class Model
+            {
+                [Differentiable(HessianVector = true)]
+                public static void [|Scale|](ReadOnlySpan<double> x, Span<double> y)
+                {
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        y[i] = x[i] * x[i];
+                    }
+                }
+            }
+            """, "'Scale'", "float or double"),
+
+        ["SG0029"] = new("""
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double Square(double a) => a * a;
+
+                [Differentiable(HessianVector = true)]
+                public static double Loss(double x) => [|Square(x)|] + x;
+            }
+            """, "'Square'", "'Loss'", "not supported yet"),
     };
 }

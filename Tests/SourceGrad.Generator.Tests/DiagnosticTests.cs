@@ -56,6 +56,9 @@ public class DiagnosticTests
     [InlineData("SG0024")]
     [InlineData("SG0025")]
     [InlineData("SG0026")]
+    [InlineData("SG0027")]
+    [InlineData("SG0028")]
+    [InlineData("SG0029")]
     public void Diagnostic_is_reported_at_the_exact_location_with_its_severity_and_a_message_naming_the_construct(string id)
     {
         DiagnosticCase example = DiagnosticCases.ById[id];

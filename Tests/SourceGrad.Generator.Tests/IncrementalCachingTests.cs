@@ -20,7 +20,7 @@ public class IncrementalCachingTests
         .ToList();
 
     /// <summary>
-    /// Differentiable methods (one calling a rule, one with an error, one with its tangent), the rule and its
+    /// Differentiable methods (one calling a rule, one with an error, one with its tangent, one with its Hessian-vector product), the rule and its
     /// tangent rule, and a plain method last, in one file: every step has work.
     /// </summary>
     private const string Model = SnapshotCases.CallToRule + "\n\n" + DiagnosticTests.MethodWithAnError + "\n\n" + """
@@ -51,6 +51,18 @@ public class IncrementalCachingTests
                 }
             }
 
+            [Differentiable(HessianVector = true)]
+            public static float Energy(ReadOnlySpan<float> x)
+            {
+                float energy = 0;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    energy += x[i] * x[i] * x[i];
+                }
+
+                return energy;
+            }
+
             public static int Unrelated(int a) => a + 1;
         }
         """;
@@ -71,7 +83,7 @@ public class IncrementalCachingTests
         GeneratorDriver driver = GeneratorRunner.CreateDriver().RunGenerators(compilation);
         GeneratorRunResult first = Assert.Single(driver.GetRunResult().Results);
         Assert.Null(first.Exception);
-        Assert.Equal(3, first.GeneratedSources.Length);
+        Assert.Equal(5, first.GeneratedSources.Length);
         foreach (string step in TrackedStepNames)
         {
             Assert.True(first.TrackedSteps.ContainsKey(step), $"The step '{step}' did not run or is not tracked.");

@@ -170,6 +170,36 @@ public static class SnapshotCases
         }
         """;
 
+    /// <summary>
+    /// A Hessian-vector product, forward over reverse: a recurrence that overwrites its state (so the reverse sweep
+    /// restores it and its tangent from the saves) and an in-place span with an early return.
+    /// </summary>
+    public const string HessianVectorOfResidual = """
+        public static partial class Curvature
+        {
+            // r = k·sin(x) − r in place; the mean of r⁴ through h = tanh(h + r), or the sum so far past the limit.
+            [Differentiable(HessianVector = true)]
+            public static double Residual(ReadOnlySpan<double> x, Span<double> r, double k, [NoGrad] double limit)
+            {
+                double total = 0;
+                double h = 0;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    r[i] = k * Math.Sin(x[i]) - r[i];
+                    h = Math.Tanh(h + r[i]);
+                    if (h > limit)
+                    {
+                        return total;
+                    }
+
+                    total += h * h * r[i] * r[i];
+                }
+
+                return total / x.Length;
+            }
+        }
+        """;
+
     /// <summary>Every case by name; the name is only for test output (the snapshot files are named by hint name).</summary>
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>
     {
@@ -182,5 +212,6 @@ public static class SnapshotCases
         [nameof(CallToRule)] = CallToRule,
         [nameof(VoidOutputSpan)] = VoidOutputSpan,
         [nameof(TangentOfResidual)] = TangentOfResidual,
+        [nameof(HessianVectorOfResidual)] = HessianVectorOfResidual,
     };
 }

@@ -23,6 +23,9 @@ internal enum LocalRole
 
     /// <summary>The tangent of the primal variable <see cref="Local.Of"/> (forward mode).</summary>
     Tangent,
+
+    /// <summary>The tangent of an adjoint (Hessian-vector products): <see cref="Local.Stem"/> is the adjoint's primal variable's.</summary>
+    AdjointTangent,
 }
 
 /// <summary>Which derivative a program computes.</summary>
@@ -33,6 +36,12 @@ internal enum ProgramMode
 
     /// <summary>Forward mode: one sweep, each statement's tangent just before the statement; returns where the method returns.</summary>
     Tangent,
+
+    /// <summary>
+    /// Forward over reverse: the gradient program with every statement preceded by its tangent along the directions,
+    /// so the adjoints' tangents are the Hessian times the directions. Its parts are the gradient's.
+    /// </summary>
+    HessianVector,
 }
 
 /// <summary>How a variable is stored.</summary>

@@ -12,7 +12,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.SumOfSquares(x.Value),
             seed => BufferCatalogue.SumOfSquaresGradient(x.Value, x.Grad, seed),
             () => (BufferCatalogue.SumOfSquaresTangent(x.Value, x.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => BufferCatalogue.SumOfSquaresHessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
     });
 
     [Fact]
@@ -24,7 +25,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.Dot(a.Value, b.Value),
             seed => BufferCatalogue.DotGradient(a.Value, b.Value, a.Grad, b.Grad, seed),
             () => (BufferCatalogue.DotTangent(a.Value, b.Value, a.Tangent, b.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => BufferCatalogue.DotHessianVector(a.Value, b.Value, a.Tangent, b.Tangent, a.Grad, b.Grad, a.Hv, b.Hv));
     });
 
     [Fact]
@@ -35,7 +37,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.Product(x.Value),
             seed => BufferCatalogue.ProductGradient(x.Value, x.Grad, seed),
             () => (BufferCatalogue.ProductTangent(x.Value, x.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => BufferCatalogue.ProductHessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
     });
 
     [Fact]
@@ -47,7 +50,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.ReversedArrayDot(a.Value, b.Value),
             seed => BufferCatalogue.ReversedArrayDotGradient(a.Value, b.Value, a.Grad, b.Grad, seed),
             () => (BufferCatalogue.ReversedArrayDotTangent(a.Value, b.Value, a.Tangent, b.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => BufferCatalogue.ReversedArrayDotHessianVector(a.Value, b.Value, a.Tangent, b.Tangent, a.Grad, b.Grad, a.Hv, b.Hv));
     });
 
     [Fact]
@@ -59,7 +63,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.DotF(a.Value, b.Value),
             seed => BufferCatalogue.DotFGradient(a.Value, b.Value, a.Grad, b.Grad, (float)seed),
             () => (BufferCatalogue.DotFTangent(a.Value, b.Value, a.Tangent, b.Tangent, out var tangent), tangent),
-            Precision.Float);
+            Precision.Float,
+            hessianVector: () => BufferCatalogue.DotFHessianVector(a.Value, b.Value, a.Tangent, b.Tangent, a.Grad, b.Grad, a.Hv, b.Hv));
     });
 
     [Fact]
@@ -70,7 +75,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.LogSumExp(x.Value),
             seed => BufferCatalogue.LogSumExpGradient(x.Value, x.Grad, seed),
             () => (BufferCatalogue.LogSumExpTangent(x.Value, x.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => BufferCatalogue.LogSumExpHessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
     });
 
     [Fact]
@@ -81,7 +87,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.Variance(x.Value),
             seed => BufferCatalogue.VarianceGradient(x.Value, x.Grad, seed),
             () => (BufferCatalogue.VarianceTangent(x.Value, x.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => BufferCatalogue.VarianceHessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
     });
 
     [Fact]
@@ -93,7 +100,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.Horner(coefficients.Value, x.Value[0]),
             seed => BufferCatalogue.HornerGradient(coefficients.Value, x.Value[0], coefficients.Grad, ref x.Grad[0], seed),
             () => (BufferCatalogue.HornerTangent(coefficients.Value, x.Value[0], coefficients.Tangent, x.Tangent[0], out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => BufferCatalogue.HornerHessianVector(coefficients.Value, x.Value[0], coefficients.Tangent, x.Tangent[0], coefficients.Grad, ref x.Grad[0], coefficients.Hv, ref x.Hv[0]));
     });
 
     [Fact]
@@ -105,7 +113,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.NestedLoops(a.Value, rows, cols),
             seed => BufferCatalogue.NestedLoopsGradient(a.Value, rows, cols, a.Grad, seed),
             () => (BufferCatalogue.NestedLoopsTangent(a.Value, rows, cols, a.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => BufferCatalogue.NestedLoopsHessianVector(a.Value, rows, cols, a.Tangent, a.Grad, a.Hv));
     });
 
     [Fact]
@@ -116,7 +125,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.TriangularLoops(a.Value),
             seed => BufferCatalogue.TriangularLoopsGradient(a.Value, a.Grad, seed),
             () => (BufferCatalogue.TriangularLoopsTangent(a.Value, a.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => BufferCatalogue.TriangularLoopsHessianVector(a.Value, a.Tangent, a.Grad, a.Hv));
     });
 
     [Fact]
@@ -127,7 +137,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.BranchesInLoop(x.Value),
             seed => BufferCatalogue.BranchesInLoopGradient(x.Value, x.Grad, seed),
             () => (BufferCatalogue.BranchesInLoopTangent(x.Value, x.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => BufferCatalogue.BranchesInLoopHessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
     });
 
     [Fact]
@@ -149,7 +160,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.BreakAndContinue(x.Value, l.Value[0]),
             seed => BufferCatalogue.BreakAndContinueGradient(x.Value, l.Value[0], x.Grad, ref l.Grad[0], seed),
             () => (BufferCatalogue.BreakAndContinueTangent(x.Value, l.Value[0], x.Tangent, l.Tangent[0], out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => BufferCatalogue.BreakAndContinueHessianVector(x.Value, l.Value[0], x.Tangent, l.Tangent[0], x.Grad, ref l.Grad[0], x.Hv, ref l.Hv[0]));
     });
 
     [Fact]
@@ -170,7 +182,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.EarlyReturnInLoop(x.Value, t.Value[0]),
             seed => BufferCatalogue.EarlyReturnInLoopGradient(x.Value, t.Value[0], x.Grad, ref t.Grad[0], seed),
             () => (BufferCatalogue.EarlyReturnInLoopTangent(x.Value, t.Value[0], x.Tangent, t.Tangent[0], out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => BufferCatalogue.EarlyReturnInLoopHessianVector(x.Value, t.Value[0], x.Tangent, t.Tangent[0], x.Grad, ref t.Grad[0], x.Hv, ref t.Hv[0]));
     });
 
     [Fact]
@@ -183,7 +196,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.WeightedSquaredError(weights.Value, x.Value, target),
             seed => BufferCatalogue.WeightedSquaredErrorGradient(weights.Value, x.Value, target, weights.Grad, x.Grad, seed),
             () => (BufferCatalogue.WeightedSquaredErrorTangent(weights.Value, x.Value, target, weights.Tangent, x.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => BufferCatalogue.WeightedSquaredErrorHessianVector(weights.Value, x.Value, target, weights.Tangent, x.Tangent, weights.Grad, x.Grad, weights.Hv, x.Hv));
     });
 
     [Fact]
@@ -194,7 +208,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.CastsInLoop(x.Value),
             seed => BufferCatalogue.CastsInLoopGradient(x.Value, x.Grad, seed),
             () => (BufferCatalogue.CastsInLoopTangent(x.Value, x.Tangent, out var tangent), tangent),
-            Precision.Float);
+            Precision.Float,
+            hessianVector: () => BufferCatalogue.CastsInLoopHessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
     });
 
     // ---- outputs: the output's initial contents get gradient zero ----
@@ -340,7 +355,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.SquareInPlace(a.Value),
             seed => BufferCatalogue.SquareInPlaceGradient(a.Value, a.Grad, seed),
             () => (BufferCatalogue.SquareInPlaceTangent(a.Value, a.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => BufferCatalogue.SquareInPlaceHessianVector(a.Value, a.Tangent, a.Grad, a.Hv));
     });
 
     [Fact]
@@ -397,7 +413,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.InPlaceF(a.Value, s.Value[0]),
             seed => BufferCatalogue.InPlaceFGradient(a.Value, s.Value[0], a.Grad, ref s.Grad[0], (float)seed),
             () => (BufferCatalogue.InPlaceFTangent(a.Value, s.Value[0], a.Tangent, s.Tangent[0], out var tangent), tangent),
-            Precision.Float);
+            Precision.Float,
+            hessianVector: () => BufferCatalogue.InPlaceFHessianVector(a.Value, s.Value[0], a.Tangent, s.Tangent[0], a.Grad, ref s.Grad[0], a.Hv, ref s.Hv[0]));
     });
 
     // ---- local buffers ----
@@ -410,7 +427,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.StackallocBuffer(x.Value),
             seed => BufferCatalogue.StackallocBufferGradient(x.Value, x.Grad, seed),
             () => (BufferCatalogue.StackallocBufferTangent(x.Value, x.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => BufferCatalogue.StackallocBufferHessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
     });
 
     [Fact]
@@ -421,7 +439,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.NewArrayBuffer(x.Value),
             seed => BufferCatalogue.NewArrayBufferGradient(x.Value, x.Grad, seed),
             () => (BufferCatalogue.NewArrayBufferTangent(x.Value, x.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => BufferCatalogue.NewArrayBufferHessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
     });
 
     [Fact]
@@ -433,7 +452,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.StackallocOverwrittenF(x.Value, gain.Value[0]),
             seed => BufferCatalogue.StackallocOverwrittenFGradient(x.Value, gain.Value[0], x.Grad, ref gain.Grad[0], (float)seed),
             () => (BufferCatalogue.StackallocOverwrittenFTangent(x.Value, gain.Value[0], x.Tangent, gain.Tangent[0], out var tangent), tangent),
-            Precision.Float);
+            Precision.Float,
+            hessianVector: () => BufferCatalogue.StackallocOverwrittenFHessianVector(x.Value, gain.Value[0], x.Tangent, gain.Tangent[0], x.Grad, ref gain.Grad[0], x.Hv, ref gain.Hv[0]));
     });
 
     [Fact]
@@ -444,7 +464,8 @@ public class BufferCatalogueTests : CatalogueTest
             () => BufferCatalogue.NewArrayBufferF(x.Value),
             seed => BufferCatalogue.NewArrayBufferFGradient(x.Value, x.Grad, (float)seed),
             () => (BufferCatalogue.NewArrayBufferFTangent(x.Value, x.Tangent, out var tangent), tangent),
-            Precision.Float);
+            Precision.Float,
+            hessianVector: () => BufferCatalogue.NewArrayBufferFHessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
     });
 
     private static bool BreakDecisionsAreClear(double[] x, double limit)

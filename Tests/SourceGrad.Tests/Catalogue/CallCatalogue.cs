@@ -6,10 +6,10 @@ namespace SourceGrad.Tests.Catalogue;
 /// </summary>
 public static partial class CallCatalogue
 {
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, HessianVector = true)]
     public static double Square(double x) => x * x;
 
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, HessianVector = true)]
     public static double Logistic(double x) => 1 / (1 + Math.Exp(-x));
 
     [Differentiable(Tangent = true)]
@@ -68,7 +68,7 @@ public static partial class CallCatalogue
 
     public static partial class Nested
     {
-        [Differentiable(Tangent = true)]
+        [Differentiable(Tangent = true, HessianVector = true)]
         public static double Inner(double x) => Math.Sin(x) * x;
     }
 
@@ -142,6 +142,6 @@ public static partial class CallCatalogue
 /// <summary>A [Differentiable] method in a partial struct.</summary>
 public partial struct CatalogueStruct
 {
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, HessianVector = true)]
     public static double Cube(double x) => x * x * x;
 }

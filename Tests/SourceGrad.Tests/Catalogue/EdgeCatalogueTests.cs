@@ -10,27 +10,33 @@ public class EdgeCatalogueTests : CatalogueTest
         ScalarCase.Double("BoolParameter(true)", [(-2, 2)],
             x => EdgeCatalogue.BoolParameter(x[0], true),
             (x, d, s) => EdgeCatalogue.BoolParameterGradient(x[0], true, ref d[0], s),
-            (x, t) => (EdgeCatalogue.BoolParameterTangent(x[0], true, t[0], out var tangent), tangent)),
+            (x, t) => (EdgeCatalogue.BoolParameterTangent(x[0], true, t[0], out var tangent), tangent),
+            hessianVector: (x, v, d, hv) => EdgeCatalogue.BoolParameterHessianVector(x[0], true, v[0], ref d[0], ref hv[0])),
         ScalarCase.Double("BoolParameter(false)", [(-2, 2)],
             x => EdgeCatalogue.BoolParameter(x[0], false),
             (x, d, s) => EdgeCatalogue.BoolParameterGradient(x[0], false, ref d[0], s),
-            (x, t) => (EdgeCatalogue.BoolParameterTangent(x[0], false, t[0], out var tangent), tangent)),
+            (x, t) => (EdgeCatalogue.BoolParameterTangent(x[0], false, t[0], out var tangent), tangent),
+            hessianVector: (x, v, d, hv) => EdgeCatalogue.BoolParameterHessianVector(x[0], false, v[0], ref d[0], ref hv[0])),
         ScalarCase.Double("ConstantsAndFields", [(-2, 2), (-1, 1), (0.5, 2)],
             x => EdgeCatalogue.ConstantsAndFields(x[0], x[1], x[2]),
             (x, d, s) => EdgeCatalogue.ConstantsAndFieldsGradient(x[0], x[1], x[2], ref d[0], ref d[1], ref d[2], s),
-            (x, t) => (EdgeCatalogue.ConstantsAndFieldsTangent(x[0], x[1], x[2], t[0], t[1], t[2], out var tangent), tangent)),
+            (x, t) => (EdgeCatalogue.ConstantsAndFieldsTangent(x[0], x[1], x[2], t[0], t[1], t[2], out var tangent), tangent),
+            hessianVector: (x, v, d, hv) => EdgeCatalogue.ConstantsAndFieldsHessianVector(x[0], x[1], x[2], v[0], v[1], v[2], ref d[0], ref d[1], ref d[2], ref hv[0], ref hv[1], ref hv[2])),
         ScalarCase.Double("ReturnsFromDoAndWhile(limit 3)", [(0.1, 0.45)],
             x => EdgeCatalogue.ReturnsFromDoAndWhile(x[0], 3),
             (x, d, s) => EdgeCatalogue.ReturnsFromDoAndWhileGradient(x[0], 3, ref d[0], s),
-            (x, t) => (EdgeCatalogue.ReturnsFromDoAndWhileTangent(x[0], 3, t[0], out var tangent), tangent)),
+            (x, t) => (EdgeCatalogue.ReturnsFromDoAndWhileTangent(x[0], 3, t[0], out var tangent), tangent),
+            hessianVector: (x, v, d, hv) => EdgeCatalogue.ReturnsFromDoAndWhileHessianVector(x[0], 3, v[0], ref d[0], ref hv[0])),
         ScalarCase.Double("ReturnsFromDoAndWhile(limit 20)", [(0.1, 0.45)],
             x => EdgeCatalogue.ReturnsFromDoAndWhile(x[0], 20),
             (x, d, s) => EdgeCatalogue.ReturnsFromDoAndWhileGradient(x[0], 20, ref d[0], s),
-            (x, t) => (EdgeCatalogue.ReturnsFromDoAndWhileTangent(x[0], 20, t[0], out var tangent), tangent)),
+            (x, t) => (EdgeCatalogue.ReturnsFromDoAndWhileTangent(x[0], 20, t[0], out var tangent), tangent),
+            hessianVector: (x, v, d, hv) => EdgeCatalogue.ReturnsFromDoAndWhileHessianVector(x[0], 20, v[0], ref d[0], ref hv[0])),
         ScalarCase.Double("ContractionMap", [(-2, 2), (-1, 1)],
             x => EdgeCatalogue.ContractionMap(x[0], x[1], 5000),
             (x, d, s) => EdgeCatalogue.ContractionMapGradient(x[0], x[1], 5000, ref d[0], ref d[1], s),
-            (x, t) => (EdgeCatalogue.ContractionMapTangent(x[0], x[1], 5000, t[0], t[1], out var tangent), tangent)),
+            (x, t) => (EdgeCatalogue.ContractionMapTangent(x[0], x[1], 5000, t[0], t[1], out var tangent), tangent),
+            hessianVector: (x, v, d, hv) => EdgeCatalogue.ContractionMapHessianVector(x[0], x[1], 5000, v[0], v[1], ref d[0], ref d[1], ref hv[0], ref hv[1])),
         ScalarCase.Double("NamedArguments", [(0.5, 2), (0.5, 2)],
             x => EdgeCatalogue.NamedArguments(x[0], x[1]),
             (x, d, s) => EdgeCatalogue.NamedArgumentsGradient(x[0], x[1], ref d[0], ref d[1], s),
@@ -46,7 +52,8 @@ public class EdgeCatalogueTests : CatalogueTest
             () => EdgeCatalogue.LocalsNamedLikeTemporaries(x.Value[0], a.Value),
             seed => EdgeCatalogue.LocalsNamedLikeTemporariesGradient(x.Value[0], a.Value, ref x.Grad[0], a.Grad, seed),
             () => (EdgeCatalogue.LocalsNamedLikeTemporariesTangent(x.Value[0], a.Value, x.Tangent[0], a.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => EdgeCatalogue.LocalsNamedLikeTemporariesHessianVector(x.Value[0], a.Value, x.Tangent[0], a.Tangent, ref x.Grad[0], a.Grad, ref x.Hv[0], a.Hv));
     });
 
     [Fact]
@@ -57,7 +64,8 @@ public class EdgeCatalogueTests : CatalogueTest
             () => EdgeCatalogue.LocalNamedLikeAdjoint(x.Value[0]),
             seed => EdgeCatalogue.LocalNamedLikeAdjointGradient(x.Value[0], ref x.Grad[0], seed),
             () => (EdgeCatalogue.LocalNamedLikeAdjointTangent(x.Value[0], x.Tangent[0], out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => EdgeCatalogue.LocalNamedLikeAdjointHessianVector(x.Value[0], x.Tangent[0], ref x.Grad[0], ref x.Hv[0]));
     });
 
     [Fact]
@@ -68,7 +76,8 @@ public class EdgeCatalogueTests : CatalogueTest
             () => EdgeCatalogue.LocalConstant(x.Value[0]),
             seed => EdgeCatalogue.LocalConstantGradient(x.Value[0], ref x.Grad[0], seed),
             () => (EdgeCatalogue.LocalConstantTangent(x.Value[0], x.Tangent[0], out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => EdgeCatalogue.LocalConstantHessianVector(x.Value[0], x.Tangent[0], ref x.Grad[0], ref x.Hv[0]));
     });
 
     /// <summary>The int output is written by the gradient as by the method, and gets no adjoint.</summary>
@@ -94,7 +103,8 @@ public class EdgeCatalogueTests : CatalogueTest
                 index[0] = -1;
                 return (EdgeCatalogue.MaxWithIndexTangent(x.Value, index, x.Tangent, out var tangent), tangent);
             },
-            Precision.Double);
+            Precision.Double,
+                hessianVector: () => EdgeCatalogue.MaxWithIndexHessianVector(x.Value, index, x.Tangent, x.Grad, x.Hv));
         Assert.Equal(expected, index[0]);
     });
 
@@ -106,7 +116,8 @@ public class EdgeCatalogueTests : CatalogueTest
             () => EdgeCatalogue.UnusualLoops(x.Value),
             seed => EdgeCatalogue.UnusualLoopsGradient(x.Value, x.Grad, seed),
             () => (EdgeCatalogue.UnusualLoopsTangent(x.Value, x.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => EdgeCatalogue.UnusualLoopsHessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
     });
 
     /// <summary>Only y[0] is written: the rest of y passes its upstream gradient through.</summary>
@@ -154,7 +165,8 @@ public class EdgeCatalogueTests : CatalogueTest
             () => EdgeCatalogue.NarrowedAccumulation(x.Value),
             seed => EdgeCatalogue.NarrowedAccumulationGradient(x.Value, x.Grad, (float)seed),
             () => (EdgeCatalogue.NarrowedAccumulationTangent(x.Value, x.Tangent, out var tangent), tangent),
-            Precision.Float);
+            Precision.Float,
+            hessianVector: () => EdgeCatalogue.NarrowedAccumulationHessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
     });
 
     [Fact]
@@ -165,7 +177,8 @@ public class EdgeCatalogueTests : CatalogueTest
             () => EdgeCatalogue.ConditionReadsElements(x.Value),
             seed => EdgeCatalogue.ConditionReadsElementsGradient(x.Value, x.Grad, seed),
             () => (EdgeCatalogue.ConditionReadsElementsTangent(x.Value, x.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => EdgeCatalogue.ConditionReadsElementsHessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
     });
 
     /// <summary>Samples where the loop returns early and where it runs to the statement after it.</summary>

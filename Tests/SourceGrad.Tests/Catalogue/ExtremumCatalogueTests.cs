@@ -25,7 +25,8 @@ public class ExtremumCatalogueTests : CatalogueTest
             () => ExtremumCatalogue.ScaledMax(x.Value, w.Value[0]),
             seed => ExtremumCatalogue.ScaledMaxGradient(x.Value, w.Value[0], x.Grad, ref w.Grad[0], seed),
             () => (ExtremumCatalogue.ScaledMaxTangent(x.Value, w.Value[0], x.Tangent, w.Tangent[0], out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => ExtremumCatalogue.ScaledMaxHessianVector(x.Value, w.Value[0], x.Tangent, w.Tangent[0], x.Grad, ref w.Grad[0], x.Hv, ref w.Hv[0]));
     });
 
     [Fact]
@@ -66,7 +67,8 @@ public class ExtremumCatalogueTests : CatalogueTest
             () => ExtremumCatalogue.MinOfLocalF(x.Value, start.Value[0]),
             seed => ExtremumCatalogue.MinOfLocalFGradient(x.Value, start.Value[0], x.Grad, ref start.Grad[0], (float)seed),
             () => (ExtremumCatalogue.MinOfLocalFTangent(x.Value, start.Value[0], x.Tangent, start.Tangent[0], out var tangent), tangent),
-            Precision.Float);
+            Precision.Float,
+            hessianVector: () => ExtremumCatalogue.MinOfLocalFHessianVector(x.Value, start.Value[0], x.Tangent, start.Tangent[0], x.Grad, ref start.Grad[0], x.Hv, ref start.Hv[0]));
     });
 
     [Theory]
@@ -80,7 +82,8 @@ public class ExtremumCatalogueTests : CatalogueTest
             () => ExtremumCatalogue.SumOfRowMaxima(a.Value, columns),
             seed => ExtremumCatalogue.SumOfRowMaximaGradient(a.Value, columns, a.Grad, seed),
             () => (ExtremumCatalogue.SumOfRowMaximaTangent(a.Value, columns, a.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => ExtremumCatalogue.SumOfRowMaximaHessianVector(a.Value, columns, a.Tangent, a.Grad, a.Hv));
     });
 
     [Theory]
@@ -94,6 +97,7 @@ public class ExtremumCatalogueTests : CatalogueTest
             () => ExtremumCatalogue.MaxAfterUse(x.Value),
             seed => ExtremumCatalogue.MaxAfterUseGradient(x.Value, x.Grad, seed),
             () => (ExtremumCatalogue.MaxAfterUseTangent(x.Value, x.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => ExtremumCatalogue.MaxAfterUseHessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
     });
 }

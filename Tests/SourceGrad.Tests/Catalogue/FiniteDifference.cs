@@ -78,6 +78,11 @@ internal abstract class Arg
     /// <summary>Tangent ← <paramref name="direction"/>, whose elements the argument's type must represent exactly.</summary>
     internal abstract void PrepareTangent(double[] direction);
 
+    /// <summary>Every element of the Hv adjoint ← <paramref name="prefill"/>.</summary>
+    internal abstract void PrepareHessianVector(double prefill);
+
+    internal abstract double HessianVectorAt(int index);
+
     internal abstract double TangentAt(int index);
 
     internal double UpstreamDotValue()
@@ -105,6 +110,7 @@ internal sealed class Arg<T> : Arg
         Value = (T[])values.Clone();
         Grad = new T[values.Length];
         Tangent = new T[values.Length];
+        Hv = new T[values.Length];
     }
 
     /// <summary>The values the method is called with.</summary>
@@ -118,6 +124,9 @@ internal sealed class Arg<T> : Arg
     /// the tangent of its final contents on exit.
     /// </summary>
     public T[] Tangent { get; }
+
+    /// <summary>The Hv adjoint passed to the generated <c>MHessianVector</c> (its direction is <see cref="Tangent"/>).</summary>
+    public T[] Hv { get; }
 
     public override int Length => _sampled.Length;
 
@@ -154,6 +163,10 @@ internal sealed class Arg<T> : Arg
     }
 
     internal override double TangentAt(int index) => double.CreateChecked(Tangent[index]);
+
+    internal override void PrepareHessianVector(double prefill) => Array.Fill(Hv, T.CreateChecked(prefill));
+
+    internal override double HessianVectorAt(int index) => double.CreateChecked(Hv[index]);
 }
 
 /// <summary>
@@ -197,6 +210,8 @@ internal static class FiniteDifference
     /// <c>Value</c> and <c>Grad</c> arrays with the seed it is given; <paramref name="tangent"/> calls
     /// <c>MTangent</c> on the <c>Value</c> and <c>Tangent</c> arrays and returns (result, tangent of the result);
     /// void methods return 0 from all three.
+    /// <paramref name="hessianVector"/>, when given, calls <c>MHessianVector</c> on the <c>Value</c>, <c>Tangent</c>
+    /// (the direction), <c>Grad</c> and <c>Hv</c> arrays: see <see cref="CheckHessianVector"/>.
     /// </summary>
     public static void Check(
         Arg[] args,
@@ -204,7 +219,8 @@ internal static class FiniteDifference
         Func<double, double> gradient,
         Func<(double Value, double Tangent)> tangent,
         Precision precision,
-        double seed = CheckSeed)
+        double seed = CheckSeed,
+        Func<double>? hessianVector = null)
     {
         // The primal's result and its effects on written buffers, to compare the gradient's against.
         ResetAll(args);
@@ -229,9 +245,7 @@ internal static class FiniteDifference
         for (int k = 0; k < args.Length; k++) args[k].PrepareAdjoint(Prefill(k));
         double returned = gradient(seed);
 
-        AssertClose(value, returned, precision.ReturnTolerance, "the value MGradient returns vs the primal's");
-        AssertFinalContents(args, finalContents, "MGradient",
-            (expected, actual) => Math.Abs(expected - actual) <= precision.ReturnTolerance * Math.Max(1, Math.Abs(expected)));
+        AssertSameEffects(args, value, returned, finalContents, "MGradient", precision);
 
         double largest = numeric.SelectMany(g => g).Select(Math.Abs).DefaultIfEmpty(0).Max();
         double floor = Math.Max(precision.FloorFraction * largest, precision.AbsoluteFloor);
@@ -256,7 +270,88 @@ internal static class FiniteDifference
             }
         }
 
-        CheckTangent(args, value, finalContents, Objective, numeric, analytic, tangent, precision, seed);
+        double[][] direction = CheckTangent(args, value, finalContents, Objective, numeric, analytic, tangent, precision, seed);
+        if (hessianVector is not null)
+        {
+            CheckHessianVector(args, value, finalContents, direction, gradient, hessianVector, precision);
+        }
+    }
+
+    /// <summary>
+    /// The Hessian-vector half of <see cref="Check"/>, along the tangent's direction: <c>MHessianVector</c> returns
+    /// what the primal returns, leaves written buffers as it does, adds the gradient of the objective with seed 1 into
+    /// the adjoints (as <c>MGradient</c> with seed 1, to rounding), and adds into the Hv adjoints the derivative of
+    /// that gradient along the direction, against 5-point central differences of <c>MGradient</c> along it.
+    /// </summary>
+    private static void CheckHessianVector(
+        Arg[] args,
+        double value,
+        double[][] finalContents,
+        double[][] direction,
+        Func<double, double> gradient,
+        Func<double> hessianVector,
+        Precision precision)
+    {
+        double[][] GradientAt()
+        {
+            ResetAll(args);
+            for (int k = 0; k < args.Length; k++) args[k].PrepareAdjoint(0);
+            gradient(1);
+            return args.Select(a => Enumerable.Range(0, a.Length).Select(a.GradAt).ToArray()).ToArray();
+        }
+
+        double[][] expectedGradient = GradientAt();
+        ResetAll(args);
+        for (int k = 0; k < args.Length; k++)
+        {
+            args[k].PrepareAdjoint(Prefill(k));
+            args[k].PrepareTangent(direction[k]);
+            // A written argument's Hv adjoint is the tangent of its adjoint, which enters as the constant upstream: 0.
+            args[k].PrepareHessianVector(args[k].IsWritten ? 0 : Prefill(k + 1));
+        }
+
+        double returned = hessianVector();
+        AssertSameEffects(args, value, returned, finalContents, "MHessianVector", precision);
+        double[][] gradientAdded = args.Select((a, k) => Enumerable.Range(0, a.Length).Select(i => a.GradAt(i) - (a.IsWritten ? 0 : Prefill(k))).ToArray()).ToArray();
+        double[][] product = args.Select((a, k) => Enumerable.Range(0, a.Length).Select(i => a.HessianVectorAt(i) - (a.IsWritten ? 0 : Prefill(k + 1))).ToArray()).ToArray();
+
+        (double h, Action<double> moveTo) = AlongDirection(args, direction, args.Any(a => a.IsFloat) || precision.FloatSteps);
+
+        var gradients = new Dictionary<int, double[][]>();
+        foreach (int steps in new[] { -2, -1, 1, 2 })
+        {
+            moveTo(steps * h);
+            gradients[steps] = GradientAt();
+        }
+
+        moveTo(0);
+        double largestGradient = expectedGradient.SelectMany(g => g).Select(Math.Abs).DefaultIfEmpty(0).Max();
+        double[][] numeric = args.Select((a, k) => Enumerable.Range(0, a.Length)
+            .Select(i => (gradients[-2][k][i] - 8 * gradients[-1][k][i] + 8 * gradients[1][k][i] - gradients[2][k][i]) / (12 * h)).ToArray()).ToArray();
+        double largestProduct = numeric.SelectMany(g => g).Select(Math.Abs).DefaultIfEmpty(0).Max();
+        double gradientFloor = Math.Max(precision.FloorFraction * largestGradient, precision.AbsoluteFloor);
+        double productFloor = Math.Max(precision.FloorFraction * largestProduct, precision.AbsoluteFloor);
+        string where = $"at {Describe(args)}, direction {string.Join(", ", direction.Select(d => $"[{string.Join(", ", d)}]"))}";
+        for (int k = 0; k < args.Length; k++)
+        {
+            for (int i = 0; i < args[k].Length; i++)
+            {
+                // The same gradient, though the passes may order its sums differently in the combined program.
+                double gradientError = RelativeError(gradientAdded[k][i], expectedGradient[k][i], gradientFloor);
+                if (!(gradientError <= 1e3 * precision.ReturnTolerance))
+                {
+                    Assert.Fail($"d{args[k].Name}[{i}] from MHessianVector {gradientAdded[k][i]:R} vs MGradient's {expectedGradient[k][i]:R} {where}");
+                }
+
+                double error = RelativeError(product[k][i], numeric[k][i], productFloor);
+                if (!(error <= precision.Tolerance))
+                {
+                    Assert.Fail(
+                        $"hv{args[k].Name}[{i}] from MHessianVector {product[k][i]:R} vs finite differences of MGradient along the direction " +
+                        $"{numeric[k][i]:R}: relative error {error:E2} > {precision.Tolerance:E0} {where}");
+                }
+            }
+        }
     }
 
     /// <summary>5-point central differences of <paramref name="objective"/> with respect to each sampled element of <paramref name="arg"/>.</summary>
@@ -285,7 +380,7 @@ internal static class FiniteDifference
     /// from <c>MTangent</c>, against 5-point central differences along that direction (one step for every
     /// element: the smallest of their steps) and against the generated gradient's inner product with it.
     /// </summary>
-    private static void CheckTangent(
+    private static double[][] CheckTangent(
         Arg[] args,
         double value,
         double[][] finalContents,
@@ -302,10 +397,7 @@ internal static class FiniteDifference
         ResetAll(args);
         for (int k = 0; k < args.Length; k++) args[k].PrepareTangent(direction[k]);
         (double returned, double resultTangent) = tangent();
-        // As MGradient's: a vectorised sum (Vectorize) adds in another order, so the value may round differently.
-        AssertClose(value, returned, precision.ReturnTolerance, "the value MTangent returns vs the primal's");
-        AssertFinalContents(args, finalContents, "MTangent",
-            (expected, actual) => Math.Abs(expected - actual) <= precision.ReturnTolerance * Math.Max(1, Math.Abs(expected)));
+        AssertSameEffects(args, value, returned, finalContents, "MTangent", precision);
         double generated = seed * resultTangent;
         foreach (Arg arg in args)
         {
@@ -313,26 +405,16 @@ internal static class FiniteDifference
             for (int i = 0; i < arg.Length; i++) generated += arg.Upstream![i] * arg.TangentAt(i);
         }
 
-        bool floatStep = args.Any(a => a.IsFloat) || precision.FloatSteps;
-        // With no element at all the objective is constant, and any step will do.
-        double[][] sampled = args.Select(a => Enumerable.Range(0, a.Length).Select(a.SampledAt).ToArray()).ToArray();
-        double h = sampled.SelectMany(x => x).Select(x => Step(x, floatStep)).DefaultIfEmpty(1).Min();
-        void MoveTo(double offset)
-        {
-            for (int k = 0; k < args.Length; k++)
-            {
-                for (int i = 0; i < args[k].Length; i++) args[k].SetSampled(i, sampled[k][i] + offset * direction[k][i]);
-            }
-        }
+        (double h, Action<double> moveTo) = AlongDirection(args, direction, args.Any(a => a.IsFloat) || precision.FloatSteps);
 
         double At(double offset)
         {
-            MoveTo(offset);
+            moveTo(offset);
             return objective();
         }
 
         double differences = Stencil(At, h);
-        MoveTo(0);
+        moveTo(0);
         double alongGradient = 0, scale = 0;
         for (int k = 0; k < args.Length; k++)
         {
@@ -355,6 +437,25 @@ internal static class FiniteDifference
                     $"direction {string.Join(", ", direction.Select(d => $"[{string.Join(", ", d)}]"))}, seed {seed}");
             }
         }
+
+        return direction;
+    }
+
+    /// <summary>
+    /// The step along a direction (the smallest of its elements' steps; with no element at all the objective is
+    /// constant, and any step will do) and a move of every sampled value to an offset along it.
+    /// </summary>
+    private static (double Step, Action<double> MoveTo) AlongDirection(Arg[] args, double[][] direction, bool floatStep)
+    {
+        double[][] sampled = args.Select(a => Enumerable.Range(0, a.Length).Select(a.SampledAt).ToArray()).ToArray();
+        double h = sampled.SelectMany(x => x).Select(x => Step(x, floatStep)).DefaultIfEmpty(1).Min();
+        return (h, offset =>
+        {
+            for (int k = 0; k < args.Length; k++)
+            {
+                for (int i = 0; i < args[k].Length; i++) args[k].SetSampled(i, sampled[k][i] + offset * direction[k][i]);
+            }
+        });
     }
 
     /// <summary>What the check pre-fills the adjoint of read argument <paramref name="k"/> with: exact in float.</summary>
@@ -377,6 +478,17 @@ internal static class FiniteDifference
     /// <summary>|a - b| relative to the larger of the two and <paramref name="floor"/>.</summary>
     private static double RelativeError(double a, double b, double floor) =>
         Math.Abs(a - b) / Math.Max(Math.Max(Math.Abs(a), Math.Abs(b)), floor);
+
+    /// <summary>
+    /// What a generated method returns and leaves in written buffers vs the primal's, to rounding: a vectorised sum
+    /// (Vectorize) adds in another order, so it may round differently.
+    /// </summary>
+    private static void AssertSameEffects(Arg[] args, double value, double returned, double[][] finalContents, string method, Precision precision)
+    {
+        AssertClose(value, returned, precision.ReturnTolerance, $"the value {method} returns vs the primal's");
+        AssertFinalContents(args, finalContents, method,
+            (expected, actual) => Math.Abs(expected - actual) <= precision.ReturnTolerance * Math.Max(1, Math.Abs(expected)));
+    }
 
     /// <summary>The final contents of every written argument after <paramref name="method"/> vs after the primal.</summary>
     private static void AssertFinalContents(Arg[] args, double[][] finalContents, string method, Func<double, double, bool> same)

@@ -29,6 +29,12 @@ public class LectureCatalogueTests : CatalogueTest
         LectureCatalogue.LossFTangent(5, 1, 2, 2, 0, 1, out float alongW2);
         Assert.Equal(80f, alongW1);
         Assert.Equal(40f, alongW2);
+
+        // L = ½(w2·relu(w1·x) − y)² with residual r = 8: ∂²L/∂w1² = (w2·x)² = 100, ∂²L/∂w1∂w2 = w1·x·w2·x + r·x = 90.
+        float gradW1 = 0, gradW2 = 0, hvW1 = 0, hvW2 = 0;
+        Assert.Equal(32f, LectureCatalogue.LossFHessianVector(5, 1, 2, 2, 1, 0, ref gradW1, ref gradW2, ref hvW1, ref hvW2));
+        Assert.Equal((80f, 40f), (gradW1, gradW2));
+        Assert.Equal((100f, 90f), (hvW1, hvW2));
     }
 
     /// <summary>When relu is off (w1·x &lt; 0) nothing flows to w1, and dL/dw2 = residual · 0.</summary>
@@ -54,7 +60,8 @@ public class LectureCatalogueTests : CatalogueTest
             () => LectureCatalogue.Loss(x, w1.Value[0], w2.Value[0], y),
             seed => LectureCatalogue.LossGradient(x, w1.Value[0], w2.Value[0], y, ref w1.Grad[0], ref w2.Grad[0], seed),
             () => (LectureCatalogue.LossTangent(x, w1.Value[0], w2.Value[0], y, w1.Tangent[0], w2.Tangent[0], out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => LectureCatalogue.LossHessianVector(x, w1.Value[0], w2.Value[0], y, w1.Tangent[0], w2.Tangent[0], ref w1.Grad[0], ref w2.Grad[0], ref w1.Hv[0], ref w2.Hv[0]));
     });
 
     /// <summary>w0 = -3, w1 = 2, w2 = -3 at x = (-1, -2): the pre-activation is 1, so every derivative is σ'(1) = σ(1)(1 - σ(1)) times its partner.</summary>
@@ -86,7 +93,9 @@ public class LectureCatalogueTests : CatalogueTest
             () => LectureCatalogue.Neuron(v[0], v[1], v[2], v[3], v[4]),
             seed => LectureCatalogue.NeuronGradient(v[0], v[1], v[2], v[3], v[4], ref d[0], ref d[1], ref d[2], ref d[3], ref d[4], seed),
             () => (LectureCatalogue.NeuronTangent(v[0], v[1], v[2], v[3], v[4], t[0], t[1], t[2], t[3], t[4], out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => LectureCatalogue.NeuronHessianVector(v[0], v[1], v[2], v[3], v[4], t[0], t[1], t[2], t[3], t[4],
+                ref d[0], ref d[1], ref d[2], ref d[3], ref d[4], ref p.Hv[0], ref p.Hv[1], ref p.Hv[2], ref p.Hv[3], ref p.Hv[4]));
     });
 
     [Fact]
@@ -135,7 +144,8 @@ public class LectureCatalogueTests : CatalogueTest
             () => (LectureCatalogue.MlpTangent(w1.Value, b1.Value, w2.Value, b2.Value, problem.X, problem.Labels,
                 MlpProblem.Batch, MlpProblem.Inputs, MlpProblem.Hidden, MlpProblem.Classes,
                 w1.Tangent, b1.Tangent, w2.Tangent, b2.Tangent, out var tangent), tangent),
-            Precision.Float);
+            Precision.Float,
+            hessianVector: () => LectureCatalogue.MlpHessianVector(w1.Value, b1.Value, w2.Value, b2.Value, problem.X, problem.Labels, MlpProblem.Batch, MlpProblem.Inputs, MlpProblem.Hidden, MlpProblem.Classes, w1.Tangent, b1.Tangent, w2.Tangent, b2.Tangent, w1.Grad, b1.Grad, w2.Grad, b2.Grad, w1.Hv, b1.Hv, w2.Hv, b2.Hv));
     });
 
     [Fact]
@@ -157,7 +167,8 @@ public class LectureCatalogueTests : CatalogueTest
             () => LectureCatalogue.Inpainting(w1.Value, w2.Value, x, y, Batch, Inputs, Hidden, Outputs),
             seed => LectureCatalogue.InpaintingGradient(w1.Value, w2.Value, x, y, Batch, Inputs, Hidden, Outputs, w1.Grad, w2.Grad, seed),
             () => (LectureCatalogue.InpaintingTangent(w1.Value, w2.Value, x, y, Batch, Inputs, Hidden, Outputs, w1.Tangent, w2.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => LectureCatalogue.InpaintingHessianVector(w1.Value, w2.Value, x, y, Batch, Inputs, Hidden, Outputs, w1.Tangent, w2.Tangent, w1.Grad, w2.Grad, w1.Hv, w2.Hv));
     });
 
     /// <summary>

@@ -24,7 +24,8 @@ internal sealed class ScalarCase
 
     /// <summary>
     /// A method whose active parameters are double; <paramref name="gradient"/> gets (x, dX, seed),
-    /// <paramref name="tangent"/> gets (x, tX) and returns (result, tangent).
+    /// <paramref name="tangent"/> gets (x, tX) and returns (result, tangent), <paramref name="hessianVector"/> gets
+    /// (x, vX, dX, hvX) and returns the result.
     /// </summary>
     public static ScalarCase Double(
         string name,
@@ -33,12 +34,14 @@ internal sealed class ScalarCase
         Func<double[], double[], double, double> gradient,
         Func<double[], double[], (double, double)> tangent,
         Func<double[], bool>? accept = null,
-        Precision? precision = null) =>
+        Precision? precision = null,
+        Func<double[], double[], double[], double[], double>? hessianVector = null) =>
         new(name, domain, accept, point =>
         {
             Arg<double> x = Arg.Of("x", point);
             FiniteDifference.Check([x], () => primal(x.Value), seed => gradient(x.Value, x.Grad, seed), () => tangent(x.Value, x.Tangent),
-                precision ?? Precision.Double);
+                precision ?? Precision.Double,
+                hessianVector: hessianVector is null ? null : () => hessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
         });
 
     /// <summary>A float method; samples are quantized so finite-difference steps are exact in float.</summary>
@@ -48,12 +51,14 @@ internal sealed class ScalarCase
         Func<float[], float> primal,
         Func<float[], float[], float, float> gradient,
         Func<float[], float[], (double, double)> tangent,
-        Func<double[], bool>? accept = null) =>
+        Func<double[], bool>? accept = null,
+        Func<float[], float[], float[], float[], float>? hessianVector = null) =>
         new(name, domain, accept, point =>
         {
             Arg<float> x = Arg.Of("x", point.Select(v => (float)v).ToArray());
             FiniteDifference.Check([x], () => primal(x.Value), seed => gradient(x.Value, x.Grad, (float)seed), () => tangent(x.Value, x.Tangent),
-                Precision.Float);
+                Precision.Float,
+                hessianVector: hessianVector is null ? null : () => hessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
         }) { IsFloat = true };
 
     private bool IsFloat { get; init; }

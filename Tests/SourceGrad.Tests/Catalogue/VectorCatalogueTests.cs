@@ -18,7 +18,8 @@ public class VectorCatalogueTests : CatalogueTest
             () => VectorCatalogue.DotF(a.Value, b.Value),
             seed => VectorCatalogue.DotFGradient(a.Value, b.Value, a.Grad, b.Grad, (float)seed),
             () => (VectorCatalogue.DotFTangent(a.Value, b.Value, a.Tangent, b.Tangent, out var tangent), tangent),
-            Precision.Float);
+            Precision.Float,
+            hessianVector: () => VectorCatalogue.DotFHessianVector(a.Value, b.Value, a.Tangent, b.Tangent, a.Grad, b.Grad, a.Hv, b.Hv));
     });
 
     [Theory]
@@ -30,7 +31,8 @@ public class VectorCatalogueTests : CatalogueTest
             () => VectorCatalogue.Rosenbrock(x.Value),
             seed => VectorCatalogue.RosenbrockGradient(x.Value, x.Grad, seed),
             () => (VectorCatalogue.RosenbrockTangent(x.Value, x.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => VectorCatalogue.RosenbrockHessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
     });
 
     [Theory]
@@ -44,7 +46,8 @@ public class VectorCatalogueTests : CatalogueTest
             () => VectorCatalogue.AxpyInPlace(a.Value[0], x.Value, y.Value),
             seed => VectorCatalogue.AxpyInPlaceGradient(a.Value[0], x.Value, y.Value, ref a.Grad[0], x.Grad, y.Grad, seed),
             () => (VectorCatalogue.AxpyInPlaceTangent(a.Value[0], x.Value, y.Value, a.Tangent[0], x.Tangent, y.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => VectorCatalogue.AxpyInPlaceHessianVector(a.Value[0], x.Value, y.Value, a.Tangent[0], x.Tangent, y.Tangent, ref a.Grad[0], x.Grad, y.Grad, ref a.Hv[0], x.Hv, y.Hv));
     });
 
     [Theory]
@@ -75,7 +78,8 @@ public class VectorCatalogueTests : CatalogueTest
             () => VectorCatalogue.ShiftedWindow(x.Value, from),
             seed => VectorCatalogue.ShiftedWindowGradient(x.Value, from, x.Grad, seed),
             () => (VectorCatalogue.ShiftedWindowTangent(x.Value, from, x.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => VectorCatalogue.ShiftedWindowHessianVector(x.Value, from, x.Tangent, x.Grad, x.Hv));
     });
 
     [Theory]
@@ -87,7 +91,8 @@ public class VectorCatalogueTests : CatalogueTest
             () => VectorCatalogue.LaplacianEnergyF(u.Value),
             seed => VectorCatalogue.LaplacianEnergyFGradient(u.Value, u.Grad, (float)seed),
             () => (VectorCatalogue.LaplacianEnergyFTangent(u.Value, u.Tangent, out var tangent), tangent),
-            Precision.Float);
+            Precision.Float,
+            hessianVector: () => VectorCatalogue.LaplacianEnergyFHessianVector(u.Value, u.Tangent, u.Grad, u.Hv));
     });
 
     [Theory]
@@ -100,6 +105,7 @@ public class VectorCatalogueTests : CatalogueTest
             () => VectorCatalogue.SquaredErrorF(prediction.Value, target.Value),
             seed => VectorCatalogue.SquaredErrorFGradient(prediction.Value, target.Value, prediction.Grad, target.Grad, (float)seed),
             () => (VectorCatalogue.SquaredErrorFTangent(prediction.Value, target.Value, prediction.Tangent, target.Tangent, out var tangent), tangent),
-            Precision.Float);
+            Precision.Float,
+            hessianVector: () => VectorCatalogue.SquaredErrorFHessianVector(prediction.Value, target.Value, prediction.Tangent, target.Tangent, prediction.Grad, target.Grad, prediction.Hv, target.Hv));
     });
 }
