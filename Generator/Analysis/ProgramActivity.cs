@@ -54,8 +54,8 @@ internal sealed class ProgramActivity
     /// <summary>Whether the slot's saved value carries a tangent.</summary>
     public bool IsSlotActive(int slot) => _activeSlots.Contains(slot);
 
-    /// <summary>Whether the expression reads a value that carries a tangent.</summary>
-    public bool IsActive(Expr expr) => ExprWalker.Any(expr, e => e switch
+    /// <summary>Whether the expression is a float or double that reads a value that carries a tangent (an int made from one has none).</summary>
+    public bool IsActive(Expr expr) => expr.Type is ScalarType.Float or ScalarType.Double && ExprWalker.Any(expr, e => e switch
     {
         VariableRef variable => HasTangent(variable.Variable),
         ElementRef element => HasTangent(element.Buffer),

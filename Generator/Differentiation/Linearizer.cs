@@ -42,7 +42,8 @@ internal sealed class Linearizer
     /// </summary>
     public (Expr Primal, Expr? Tangent) Linearize(Expr expr, List<Code> code)
     {
-        if (!_tangents.IsActive(expr))
+        // Only floats and doubles have tangents: (int)x is constant where it is differentiable at all.
+        if (expr.Type is not (ScalarType.Float or ScalarType.Double) || !_tangents.IsActive(expr))
         {
             return (expr, null);
         }

@@ -207,11 +207,11 @@ internal sealed record MethodSpec(string Name, string ReturnType, Param[] Params
 {
     public bool ReturnsVoid => ReturnType == "void";
 
-    public void Print(CodeWriter writer, bool differentiable = true, bool tangent = false)
+    public void Print(CodeWriter writer, bool differentiable = true, bool tangent = false, bool hessianVector = false)
     {
         if (differentiable)
         {
-            writer.Line(tangent ? "[Differentiable(Tangent = true)]" : "[Differentiable]");
+            writer.Line(hessianVector ? "[Differentiable(Tangent = true, HessianVector = true)]" : tangent ? "[Differentiable(Tangent = true)]" : "[Differentiable]");
         }
 
         string signature = $"public static {ReturnType} {Name}({string.Join(", ", Params.Select(p => p.ToString()))})";

@@ -46,6 +46,27 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
     /// <summary>How to regenerate this program alone.</summary>
     public string Origin => $"seed {Seed}, program {Index}";
 
+    /// <summary>
+    /// Whether the main method gets a Hessian-vector product: it returns a value and calls nothing (a helper, a rule or
+    /// a kernel: a call of a type's method other than Math's), which second derivatives do not cover yet (SG0029).
+    /// </summary>
+    public bool HasHessianVector
+    {
+        get
+        {
+            if (Main.ReturnsVoid)
+            {
+                return false;
+            }
+
+            var writer = new CodeWriter();
+            Main.Print(writer, differentiable: false);
+            string body = writer.ToString();
+            return !System.Text.RegularExpressions.Regex.IsMatch(body, @"\b(?!Math\b|MathF\b)[A-Z]\w*\.[A-Z]\w*\(")
+                && !Helpers.Any(h => System.Text.RegularExpressions.Regex.IsMatch(body, $@"\b{h.Name}\("));
+        }
+    }
+
     public int NodeCount => Methods.Sum(m => Count(m.Body) + (m.ExpressionBody?.Nodes().Count() ?? 0));
 
     /// <summary>The program's class (what a failure report shows).</summary>
@@ -82,7 +103,8 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
             writer.Line("");
             MethodSpec printed = asFloat ? FloatPrograms.Convert(method) : IsFloat ? FloatPrograms.Reference(method) : method;
             // The main method asks for its tangent; the helpers it calls get theirs generated with it.
-            printed.Print(writer, differentiable, tangent: differentiable && ReferenceEquals(method, Main));
+            printed.Print(writer, differentiable, tangent: differentiable && ReferenceEquals(method, Main),
+                hessianVector: differentiable && ReferenceEquals(method, Main) && HasHessianVector);
         }
 
         writer.Indent--;
@@ -215,11 +237,52 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
             writer.Line(Main.ReturnsVoid ? "return 0;" : "return result;");
             writer.Indent--;
             writer.Line("}");
+            if (HasHessianVector)
+            {
+                WriteHessianVectorHarness(writer, className, asFloat, primalArgs, tangentArgs, adjointArgs, load, store);
+            }
         }
 
         writer.Indent--;
         writer.Line("}");
         return writer.ToString();
+    }
+
+    /// <summary>
+    /// HessianVector(s, a, n, m, tS, tA, dS, dA, hvS, hvA): the directions tS and tA, the gradient's adjoints dS and dA
+    /// (read in, written back, as in Gradient), the Hv adjoints hvS and hvA (read in, written back).
+    /// </summary>
+    private void WriteHessianVectorHarness(CodeWriter writer, string className, bool asFloat, List<string> primalArgs, List<string> tangentArgs,
+        List<string> adjointArgs, List<string> load, List<string> store)
+    {
+        string real = asFloat ? "float" : "double";
+        var productArgs = adjointArgs.Select(a => a.StartsWith("ref d", StringComparison.Ordinal) ? "ref hv" + a.Substring("ref d".Length) : asFloat ? "hvAf" : "hvA").ToList();
+        string call = $"{className}.{Main.Name}HessianVector({string.Join(", ", primalArgs.Concat(tangentArgs).Concat(adjointArgs).Concat(productArgs))})";
+        writer.Line("");
+        writer.Line("public static double HessianVector(double[] s, double[] a, int n, int m, double[] tS, double[] tA, double[] dS, double[] dA, double[] hvS, double[] hvA)");
+        writer.Line("{");
+        writer.Indent++;
+        if (asFloat)
+        {
+            writer.Line("float[] af = Array.ConvertAll(a, v => (float)v);");
+            writer.Line("float[] tAf = Array.ConvertAll(tA, v => (float)v);");
+            writer.Line("float[] dAf = Array.ConvertAll(dA, v => (float)v);");
+            writer.Line("float[] hvAf = Array.ConvertAll(hvA, v => (float)v);");
+        }
+
+        load.ForEach(writer.Line);
+        load.ForEach(line => writer.Line(line.Replace($"{real} d", $"{real} hv", StringComparison.Ordinal).Replace("dS[", "hvS[", StringComparison.Ordinal)));
+        writer.Line($"double result = {call};");
+        store.ForEach(writer.Line);
+        store.ForEach(line => writer.Line(line.Replace("dS[", "hvS[", StringComparison.Ordinal).Replace("= d", "= hv", StringComparison.Ordinal)));
+        if (asFloat)
+        {
+            writer.Line("for (int i = 0; i < a.Length; i++) { a[i] = af[i]; dA[i] = dAf[i]; hvA[i] = hvAf[i]; }");
+        }
+
+        writer.Line("return result;");
+        writer.Indent--;
+        writer.Line("}");
     }
 
     private static int Count(Block block) => block.Statements.Sum(Count);

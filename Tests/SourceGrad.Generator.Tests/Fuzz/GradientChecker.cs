@@ -14,7 +14,8 @@ internal sealed record CompiledProgram(
     Func<double[], double[], int, int, double[], double[], double, double> Gradient,
     Func<double[], double[], int, int, double>? Reference = null,
     SourceGrad.Oracle.TapeHarness.Call? TapeGradient = null,
-    TangentCall? Tangent = null)
+    TangentCall? Tangent = null,
+    HessianVectorCall? HessianVector = null)
 {
     public static CompiledProgram From(FuzzProgram program, Assembly assembly)
     {
@@ -28,9 +29,13 @@ internal sealed record CompiledProgram(
             harness.GetMethod("Gradient")!.CreateDelegate<Func<double[], double[], int, int, double[], double[], double, double>>(),
             program.IsFloat ? Primal(Harness(program.ReferenceHarnessName)) : null,
             TapeOracle.Load(program, assembly),
-            harness.GetMethod("Tangent")!.CreateDelegate<TangentCall>());
+            harness.GetMethod("Tangent")!.CreateDelegate<TangentCall>(),
+            harness.GetMethod("HessianVector")?.CreateDelegate<HessianVectorCall>());
     }
 }
+
+/// <summary>The harness's call of the Hessian-vector product: directions tS, tA; gradient adjoints dS, dA; Hv adjoints hvS, hvA.</summary>
+internal delegate double HessianVectorCall(double[] s, double[] a, int n, int m, double[] tS, double[] tA, double[] dS, double[] dA, double[] hvS, double[] hvA);
 
 /// <summary>The harness's call of the tangent: scalars' tangents tS, the buffer's tA (in, and out for its final contents).</summary>
 internal delegate double TangentCall(double[] s, double[] a, int n, int m, double[] tS, double[] tA, out double tangent);
@@ -230,6 +235,7 @@ internal static class GradientChecker
             // The second oracle, at the same point: exact AD on the tape must agree to rounding.
             string? mismatch = compiled.TapeGradient is null ? null : TapeOracle.Compare(compiled, point, gradientValue, gradientBuffer, dScalars, dBuffer);
             mismatch ??= compiled.Tangent is null ? null : CheckTangent(compiled, point, value, primalBuffer, dScalars, dBuffer, Objective);
+            mismatch ??= compiled.HessianVector is null ? null : CheckHessianVector(compiled, point, value, primalBuffer);
             return mismatch is null ? CheckResult.Passed : new CheckResult(Verdict.Failed, mismatch);
         }
 
@@ -348,6 +354,141 @@ internal static class GradientChecker
         return matchesGradient && matchesDifferences ? null
             : $"{TangentHeading} along v gives {R(forward)} for the objective, but ⟨gradient, v⟩ = {R(reverse)} and the finite difference along v = {R(directional)}\n" +
               $"{point}, tangents s: [{string.Join(", ", point.TangentScalars.Select(R))}], a: [{string.Join(", ", point.TangentBuffer.Select(R))}]";
+    }
+
+    /// <summary>The heading of a Hessian-vector failure.</summary>
+    public const string HessianVectorHeading = "the Hessian-vector product";
+
+    /// <summary>
+    /// The Hessian-vector product at the same point, along the tangent's direction v: it returns what the method returns
+    /// and leaves the buffer as it does; it adds into the gradient adjoints what the gradient with seed 1 adds (to
+    /// rounding); and what it adds into the Hv adjoints is the derivative along v of that gradient (of result +
+    /// upstream·final buffer), by central differences of the generated gradient. A float program's product is checked
+    /// against its own float gradient's differences with the float tolerance.
+    /// </summary>
+    private static string? CheckHessianVector(CompiledProgram compiled, EvaluationPoint point, double value, double[] primalBuffer)
+    {
+        FuzzProgram program = compiled.Program;
+        bool bufferActive = program.Buffer is { NoGrad: false };
+        Param[] scalarParams = program.Scalars;
+        double[] direction = bufferActive ? point.TangentBuffer : new double[point.Buffer.Length];
+
+        // The gradient with seed 1 (the buffer's adjoint entering with the upstream weights), at an offset along v.
+        (double[] Scalars, double[] Buffer) GradientAt(double offset)
+        {
+            double[] scalars = (double[])point.Scalars.Clone();
+            for (int k = 0; k < scalars.Length; k++)
+            {
+                if (!scalarParams[k].NoGrad)
+                {
+                    scalars[k] += offset * point.TangentScalars[k];
+                }
+            }
+
+            double[] buffer = (double[])point.Buffer.Clone();
+            for (int i = 0; i < buffer.Length; i++)
+            {
+                buffer[i] += offset * direction[i];
+            }
+
+            double[] dS = new double[scalars.Length];
+            double[] dA = (double[])point.Upstream.Clone();
+            compiled.Gradient(scalars, buffer, point.N, point.M, dS, dA, 1);
+            return (dS, dA);
+        }
+
+        double[] a = (double[])point.Buffer.Clone();
+        double[] gradS = (double[])point.ScalarAdjoints.Clone();
+        double[] gradA = (double[])point.Upstream.Clone();
+        double[] hvS = point.ScalarAdjoints.Select(v => 0.5 * v).ToArray();
+        double[] hvA = new double[point.Buffer.Length];
+        double returned;
+        (double[] Scalars, double[] Buffer) gradient;
+        try
+        {
+            returned = compiled.HessianVector!((double[])point.Scalars.Clone(), a, point.N, point.M, (double[])point.TangentScalars.Clone(), (double[])direction.Clone(),
+                gradS, gradA, hvS, hvA);
+            gradient = GradientAt(0);
+        }
+        catch (Exception e)
+        {
+            return $"{HessianVectorHeading} threw {e.GetType().Name}: {e.Message}\n{point}\n{e.StackTrace}";
+        }
+
+        if (BitConverter.DoubleToInt64Bits(returned) != BitConverter.DoubleToInt64Bits(value))
+        {
+            return $"{HessianVectorHeading} returned {R(returned)} but the method returns {R(value)}\n{point}";
+        }
+
+        for (int i = 0; i < primalBuffer.Length; i++)
+        {
+            if (BitConverter.DoubleToInt64Bits(a[i]) != BitConverter.DoubleToInt64Bits(primalBuffer[i]))
+            {
+                return $"after {HessianVectorHeading} a[{i}] = {R(a[i])}, but the method leaves {R(primalBuffer[i])}\n{point}";
+            }
+        }
+
+        var components = new List<(string Name, double Gradient, double ExpectedGradient, double Product, Func<(double[] Scalars, double[] Buffer), double> Of)>();
+        for (int k = 0; k < scalarParams.Length; k++)
+        {
+            if (!scalarParams[k].NoGrad)
+            {
+                int index = k;
+                components.Add(($"{scalarParams[k].Name}", gradS[k] - point.ScalarAdjoints[k], gradient.Scalars[k], hvS[k] - 0.5 * point.ScalarAdjoints[k], g => g.Scalars[index]));
+            }
+        }
+
+        for (int i = 0; bufferActive && i < hvA.Length; i++)
+        {
+            int index = i;
+            components.Add(($"a[{i}]", gradA[i], gradient.Buffer[i], hvA[i], g => g.Buffer[index]));
+        }
+
+        double tolerance = program.IsFloat ? FloatTolerance : Tolerance;
+        var stencil = new Dictionary<double, (double[] Scalars, double[] Buffer)>();
+        (double[] Scalars, double[] Buffer) Cached(double offset)
+        {
+            if (!stencil.TryGetValue(offset, out var g))
+            {
+                g = GradientAt(offset);
+                stencil[offset] = g;
+            }
+
+            return g;
+        }
+
+        double scale = Math.Max(1, components.Select(c => Math.Abs(c.ExpectedGradient)).DefaultIfEmpty(0).Max());
+        var report = new StringBuilder();
+        foreach (var c in components)
+        {
+            if (!(Math.Abs(c.Gradient - c.ExpectedGradient) <= tolerance * scale))
+            {
+                report.Append(CultureInfo.InvariantCulture, $"  d{c.Name}: {R(c.Gradient)} from the product, {R(c.ExpectedGradient)} from the gradient\n");
+            }
+        }
+
+        var products = components.Select(c => (c.Name, c.Product, Expected: Derivative(e => c.Of(Cached(e)), 0))).ToList();
+        if (products.Any(p => !IsModerate(p.Expected.Derivative)))
+        {
+            return report.Length == 0 ? null : $"{HessianVectorHeading} adds another gradient:\n{report}{point}";
+        }
+
+        double productScale = Math.Max(1, products.Select(p => Math.Abs(p.Expected.Derivative)).DefaultIfEmpty(0).Max());
+        double noiseLimit = program.IsFloat ? FloatTolerance * productScale : SmoothnessTolerance * productScale;
+        foreach (var p in products)
+        {
+            // Near a kink along v the differences disagree with themselves: that component cannot be checked there.
+            bool smooth = p.Expected.Noise <= noiseLimit;
+            // A float gradient's rounding, magnified by the differences, is what they disagree by between two steps.
+            double rounding = program.IsFloat ? 4 * p.Expected.Noise : 0;
+            if (smooth && !(Math.Abs(p.Product - p.Expected.Derivative) <= tolerance * Math.Max(Math.Abs(p.Product), Math.Abs(p.Expected.Derivative)) + tolerance * 0.1 * productScale + rounding))
+            {
+                report.Append(CultureInfo.InvariantCulture, $"  hv{p.Name}: {R(p.Product)}, but the gradient's derivative along v is {R(p.Expected.Derivative)}\n");
+            }
+        }
+
+        return report.Length == 0 ? null
+            : $"{HessianVectorHeading} is wrong:\n{report}{point}, direction s: [{string.Join(", ", point.TangentScalars.Select(R))}], a: [{string.Join(", ", direction.Select(R))}]";
     }
 
     /// <summary>

@@ -84,6 +84,46 @@ public class OracleTests
         Assert.Equal(Verdict.Failed, GradientChecker.CheckAt(compiled, s_directedPoint).Verdict);
     }
 
+    /// <summary>
+    /// f = sin(x0)·x1: H = [[−sin(x0)·x1, cos(x0)], [cos(x0), 0]]; <paramref name="scale"/> multiplies H's corner entry,
+    /// <paramref name="gradientScale"/> the gradient the product adds.
+    /// </summary>
+    private static CompiledProgram WithHessianVector(double scale, double gradientScale = 1) => new(s_scalar, Scalar, RightGradient,
+        Tangent: (double[] s, double[] a, int n, int m, double[] tS, double[] tA, out double tangent) =>
+        {
+            tangent = Math.Cos(s[0]) * s[1] * tS[0] + Math.Sin(s[0]) * tS[1];
+            return Scalar(s, a, n, m);
+        },
+        HessianVector: (s, a, n, m, tS, tA, dS, dA, hvS, hvA) =>
+        {
+            dS[0] += gradientScale * Math.Cos(s[0]) * s[1];
+            dS[1] += Math.Sin(s[0]);
+            hvS[0] += -scale * Math.Sin(s[0]) * s[1] * tS[0] + Math.Cos(s[0]) * tS[1];
+            hvS[1] += Math.Cos(s[0]) * tS[0];
+            return Scalar(s, a, n, m);
+        });
+
+    [Fact]
+    public void A_right_hessian_vector_product_passes() =>
+        Assert.Equal(Verdict.Passed, GradientChecker.CheckAt(WithHessianVector(1), s_directedPoint).Verdict);
+
+    [Fact]
+    public void A_hessian_vector_product_with_a_wrong_entry_fails()
+    {
+        CheckResult result = GradientChecker.CheckAt(WithHessianVector(1.01), s_directedPoint);
+        Assert.Equal(Verdict.Failed, result.Verdict);
+        Assert.Contains(GradientChecker.HessianVectorHeading, result.Detail);
+        Assert.Contains("hvx0", result.Detail);
+    }
+
+    [Fact]
+    public void A_hessian_vector_product_adding_another_gradient_fails()
+    {
+        CheckResult result = GradientChecker.CheckAt(WithHessianVector(1, gradientScale: 1.01), s_directedPoint);
+        Assert.Equal(Verdict.Failed, result.Verdict);
+        Assert.Contains("dx0", result.Detail);
+    }
+
     [Fact]
     public void A_wrong_component_fails()
     {
