@@ -7,6 +7,8 @@
 // file and add HessianVector = true to the two [Differentiable] attributes in Objectives.cs.
 // Tests/SourceGrad.Tests/Samples/NewtonCgSampleTests.cs checks them against finite differences of the generated gradients.
 
+using System.Numerics.Tensors;
+
 namespace SourceGrad.Samples.NewtonCG;
 
 internal static partial class Objectives
@@ -56,15 +58,10 @@ internal static partial class Objectives
             float largest = float.NegativeInfinity;
             for (int c = 0; c < classes; c++)
             {
-                float z = bias[c], u = vBias[c];
-                for (int j = 0; j < inputs; j++)
-                {
-                    z += weights[c * inputs + j] * image[j];
-                    u += vWeights[c * inputs + j] * image[j];
-                }
-
+                // Vectorised like the generated gradient's dot-product loops, so the two cost what they would generated.
+                float z = bias[c] + TensorPrimitives.Dot(weights.Slice(c * inputs, inputs), image);
                 logits[c] = z;
-                logitTangents[c] = u;
+                logitTangents[c] = vBias[c] + TensorPrimitives.Dot(vWeights.Slice(c * inputs, inputs), image);
                 largest = MathF.Max(largest, z);
             }
 
@@ -90,11 +87,8 @@ internal static partial class Objectives
                 dBias[c] += gradientOfLogit;
                 hvBias[c] += hessianVectorOfLogit;
                 Span<float> dRow = dWeights.Slice(c * inputs, inputs), hvRow = hvWeights.Slice(c * inputs, inputs);
-                for (int j = 0; j < inputs; j++)
-                {
-                    dRow[j] += gradientOfLogit * image[j];
-                    hvRow[j] += hessianVectorOfLogit * image[j];
-                }
+                TensorPrimitives.MultiplyAdd(image, gradientOfLogit, dRow, dRow);
+                TensorPrimitives.MultiplyAdd(image, hessianVectorOfLogit, hvRow, hvRow);
             }
         }
 

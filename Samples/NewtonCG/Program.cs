@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using SourceGrad.Samples.NewtonCG;
 
-return NewtonCgApp.Run(args, Console.Out);
+return NewtonCgApp.Run(args, Console.Out, Console.Error);
 
 namespace SourceGrad.Samples.NewtonCG
 {
@@ -12,7 +12,7 @@ namespace SourceGrad.Samples.NewtonCG
     /// </summary>
     internal static class NewtonCgApp
     {
-        public static int Run(string[] args, TextWriter output)
+        public static int Run(string[] args, TextWriter output, TextWriter error)
         {
             var outputDirectory = new Option<string>("--output") { Description = "Folder for the PNG plots.", DefaultValueFactory = _ => "newton-cg-output" };
             var dimensions = new Option<int[]>("--dimension")
@@ -61,7 +61,7 @@ namespace SourceGrad.Samples.NewtonCG
                 RunRosenbrock(output, [2, 100], folder);
                 RunSoftmaxRegression(output, new SoftmaxRegressionSettings(), folder);
             });
-            return root.Parse(args).Invoke(new InvocationConfiguration { Output = output });
+            return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
         }
 
         private static void RunRosenbrock(TextWriter output, int[] dimensions, string folder)
