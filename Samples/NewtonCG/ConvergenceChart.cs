@@ -1,3 +1,4 @@
+using System.Globalization;
 using ScottPlot;
 
 namespace SourceGrad.Samples.NewtonCG;
@@ -34,10 +35,18 @@ internal static class ConvergenceChart
         plot.SavePng(path, 900, 560);
     }
 
+    // Ticks between powers of ten too, so a curve within one decade (the softmax loss) still gets labels.
     private static ScottPlot.TickGenerators.NumericAutomatic LogTicks() => new()
     {
         MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-        IntegerTicksOnly = true,
-        LabelFormatter = exponent => $"1e{exponent:0}",
+        LabelFormatter = exponent => Math.Abs(exponent - Math.Round(exponent)) < 1e-9
+            ? string.Create(CultureInfo.InvariantCulture, $"1e{Math.Round(exponent):0}")
+            : TwoSignificantDigits(Math.Pow(10, exponent)).ToString("0.####", CultureInfo.InvariantCulture),
     };
+
+    private static double TwoSignificantDigits(double value)
+    {
+        double unit = Math.Pow(10, Math.Floor(Math.Log10(value)) - 1);
+        return Math.Round(value / unit) * unit;
+    }
 }
