@@ -85,45 +85,31 @@ public class NewtonCgTests
         Assert.Equal(1f, x[1], 1e-3f);
     }
 
-    [Fact]
-    public void Negative_curvature_on_the_first_direction_falls_back_to_steepest_descent_and_leaves_the_saddle()
+    [Theory]
+    // From (0, 0.1) CG's first direction, −g, already has f'' < 0: the step is steepest descent. A Newton step,
+    // −g/f'' = 0.396/(−3.88), would have gone to y ≈ −0.002, next to the saddle.
+    [InlineData(0.0, 0.1, true, 0)]
+    // From (0.2, 0.02) the first direction, −g = (−0.4, 0.08), has positive curvature; the second is mostly along y, where
+    // f'' < 0: the step is CG's first iterate.
+    [InlineData(0.2, 0.02, false, 1)]
+    public void Negative_curvature_stops_CG_with_a_descent_step_away_from_the_saddle(double x0, double y0, bool steepestDescent, int cgIterations)
     {
         var wells = new DoubleWellOracle();
-        double[] x = [0, 0.1];
+        double[] x = [x0, y0];
         var optimizer = new NewtonCg<double>(2);
 
         optimizer.Start(ref wells, x);
         NewtonCgIteration first = optimizer.Step(ref wells, x);
 
         Assert.True(first.NegativeCurvature);
-        Assert.True(first.SteepestDescent);
-        Assert.Equal(0, first.CgIterations);
-        // A Newton step, −g/f'' = 0.396/(−3.88), would have gone to y ≈ −0.002, next to the saddle.
-        Assert.True(x[1] > 0.1, $"the first step went to y = {x[1]}.");
+        Assert.Equal(steepestDescent, first.SteepestDescent);
+        Assert.Equal(cgIterations, first.CgIterations);
+        Assert.True(x[1] > y0, $"the first step went to y = {x[1]}, towards the saddle.");
 
         NewtonCgResult result = optimizer.Minimize(ref wells, x, maxIterations: 50, gradientTolerance: 1e-10);
         Assert.True(result.Converged, $"stopped: {result}");
         Assert.Equal(0.0, x[0], 1e-10);
         Assert.Equal(1.0, x[1], 1e-10);
-    }
-
-    [Fact]
-    public void Negative_curvature_met_later_in_CG_keeps_the_descent_direction_found_so_far()
-    {
-        var wells = new DoubleWellOracle();
-        // CG's first direction, −g = (−0.4, 0.08), has positive curvature; the second is mostly along y, where f'' < 0.
-        double[] x = [0.2, 0.02];
-        var optimizer = new NewtonCg<double>(2);
-
-        optimizer.Start(ref wells, x);
-        NewtonCgIteration first = optimizer.Step(ref wells, x);
-
-        Assert.True(first.NegativeCurvature);
-        Assert.False(first.SteepestDescent);
-        Assert.Equal(1, first.CgIterations);
-        NewtonCgResult result = optimizer.Minimize(ref wells, x, maxIterations: 50, gradientTolerance: 1e-10);
-        Assert.True(result.Converged, $"stopped: {result}");
-        Assert.Equal(1.0, Math.Abs(x[1]), 1e-10);
     }
 
     [Fact]
