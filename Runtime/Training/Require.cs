@@ -36,6 +36,13 @@ internal static class Require
             throw new ArgumentOutOfRangeException(paramName, value, $"{paramName} must be in [0, 1), but was {value}.");
     }
 
+    /// <summary>A fraction strictly between 0 and 1: the Armijo constant and the backtracking factor.</summary>
+    public static void OpenUnitInterval(double value, [CallerArgumentExpression(nameof(value))] string? paramName = null)
+    {
+        if (!(value > 0 && value < 1))
+            throw new ArgumentOutOfRangeException(paramName, value, $"{paramName} must be in (0, 1), but was {value}.");
+    }
+
     public static void SameLength(int expected, int actual, string what, string paramName)
     {
         if (expected != actual)
