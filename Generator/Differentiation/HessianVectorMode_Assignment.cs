@@ -54,11 +54,7 @@ internal sealed partial class HessianVectorMode
             return;
         }
 
-        if (target is ElementRef { Index: var index } element && !IsAtomic(index))
-        {
-            target = element with { Index = ((ITangentSpace)this).Temp(index, code, "_i") };
-        }
-
+        // An element's index is written twice, not hoisted: the vectoriser reads loops whose targets index by the counter.
         Expr tangentTarget = TangentTarget(target);
         string op = assign.Operator;
         if (op.Length == 0)
@@ -95,11 +91,6 @@ internal sealed partial class HessianVectorMode
         {
             code.Add(accumulate);
             return;
-        }
-
-        if (target is ElementRef { Index: var index } element && !IsAtomic(index))
-        {
-            target = element with { Index = ((ITangentSpace)this).Temp(index, code, "_i") };
         }
 
         (Expr value, Expr? tangent) = Linearize(accumulate.Value, code);

@@ -2,12 +2,12 @@ namespace SourceGrad.Samples.NewtonCG;
 
 /// <summary>
 /// The two functions the sample minimises, written as plain loops over spans. The generator writes their
-/// <c>…Gradient</c>; their <c>…HessianVector</c> comes from PendingHessianVector.cs until the generator emits it.
+/// <c>…Gradient</c> and their <c>…HessianVector</c> (forward over reverse) at build time.
 /// </summary>
 internal static partial class Objectives
 {
     /// <summary>The n-dimensional Rosenbrock function Σᵢ 100(xᵢ₊₁ − xᵢ²)² + (1 − xᵢ)², minimal (0) at (1, …, 1).</summary>
-    [Differentiable]
+    [Differentiable(HessianVector = true)]
     public static float Rosenbrock(ReadOnlySpan<float> x)
     {
         float total = 0;
@@ -25,7 +25,7 @@ internal static partial class Objectives
     /// Multinomial logistic regression: the mean softmax cross-entropy of the logits z = W·x + b over <paramref name="count"/>
     /// images, plus ½·l2·‖W‖². W is classes × inputs, row c the weights of class c. Convex, and strictly so with l2 &gt; 0.
     /// </summary>
-    [Differentiable]
+    [Differentiable(HessianVector = true)]
     public static float SoftmaxRegressionLoss(
         ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, [NoGrad] ReadOnlySpan<float> images, [NoGrad] ReadOnlySpan<int> labels,
         int count, int inputs, int classes, [NoGrad] float l2)

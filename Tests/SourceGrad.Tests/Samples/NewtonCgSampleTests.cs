@@ -4,13 +4,13 @@ using SourceGrad.Tests.Data;
 namespace SourceGrad.Tests.Samples;
 
 /// <summary>
-/// Samples/NewtonCG: its stand-in Hessian-vector products against central differences of the generated gradients, its
+/// Samples/NewtonCG: its generated Hessian-vector products against central differences of the generated gradients, its
 /// softmax regression against gradient descent, and its command line.
 /// </summary>
 public class NewtonCgSampleTests
 {
     [Fact]
-    public void Rosenbrock_stand_in_Hessian_vector_product_matches_differences_of_the_generated_gradient()
+    public void Rosenbrock_generated_Hessian_vector_product_matches_differences_of_the_generated_gradient()
     {
         var random = new SeededRandom(21);
         const int dimension = 7;
@@ -30,7 +30,7 @@ public class NewtonCgSampleTests
     }
 
     [Fact]
-    public void Softmax_regression_stand_in_Hessian_vector_product_matches_differences_of_the_generated_gradient()
+    public void Softmax_regression_generated_Hessian_vector_product_matches_differences_of_the_generated_gradient()
     {
         var random = new SeededRandom(22);
         const int count = 6, inputs = 12, classes = 4, weightCount = inputs * classes;
