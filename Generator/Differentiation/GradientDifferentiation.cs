@@ -13,7 +13,27 @@ namespace SourceGrad.Generator.Differentiation;
 /// </summary>
 internal static class GradientDifferentiation
 {
-    public static DifferentiatedMethod? Differentiate(MethodModel method)
+    public static DifferentiatedMethod? Differentiate(MethodModel method) => Guarded(method, Build);
+
+    private static DifferentiatedMethod Build(MethodModel method)
+    {
+        AdjointProgram program = ReverseMode.Differentiate(method, out ActivityAnalysis activity);
+        return new DifferentiatedMethod(method, program, activity.AdjointParameters.ToEquatableArray(), Warnings(method, activity).ToEquatableArray());
+    }
+
+    /// <summary>SG0026 at <paramref name="taken"/>: a hand-written method has the name of M + <paramref name="suffix"/>, the generated <paramref name="what"/>.</summary>
+    public static DiagnosticInfo NameTaken(MethodModel method, LocationInfo taken, string suffix, string what) =>
+        new(DiagnosticDescriptors.GeneratedNameTaken.Id, taken, new[]
+        {
+            method.ContainingTypes.Count > 0 ? method.ContainingTypes[method.ContainingTypes.Count - 1].Name : method.Name,
+            method.Name + suffix, method.Name, what,
+        }.ToEquatableArray());
+
+    /// <summary>
+    /// A differentiation stage's work on a method without errors (null for one with errors, which recognition
+    /// reported), its exception turned into SG0000 on the method: the generator never throws.
+    /// </summary>
+    public static DifferentiatedMethod? Guarded(MethodModel method, System.Func<MethodModel, DifferentiatedMethod> differentiate)
     {
         if (method.HasErrors)
         {
@@ -22,8 +42,7 @@ internal static class GradientDifferentiation
 
         try
         {
-            AdjointProgram program = ReverseMode.Differentiate(method, out ActivityAnalysis activity);
-            return new DifferentiatedMethod(method, program, activity.AdjointParameters.ToEquatableArray(), Warnings(method, activity).ToEquatableArray());
+            return differentiate(method);
         }
         catch (System.Exception exception) when (exception is not System.OperationCanceledException)
         {

@@ -16,47 +16,33 @@ namespace SourceGrad.Generator.Differentiation;
 /// </summary>
 internal static class HessianVectorDifferentiation
 {
-    public static DifferentiatedMethod? Differentiate(MethodModel method)
+    public static DifferentiatedMethod? Differentiate(MethodModel method) => GradientDifferentiation.Guarded(method, Build);
+
+    private static DifferentiatedMethod Build(MethodModel method)
     {
-        if (method.HasErrors)
+        var diagnostics = new List<DiagnosticInfo>();
+        if (method.ReturnType is not (ScalarType.Float or ScalarType.Double))
         {
-            return null;
+            diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.HessianVectorNeedsScalarResult.Id, method.Location,
+                new[] { method.Name }.ToEquatableArray()));
+            return new DifferentiatedMethod(method, null, EquatableArray<int>.Empty, diagnostics.ToEquatableArray());
         }
 
-        try
+        foreach (CallStatement call in AllStatements(method.Body).OfType<CallStatement>())
         {
-            var diagnostics = new List<DiagnosticInfo>();
-            if (method.ReturnType is not (ScalarType.Float or ScalarType.Double))
-            {
-                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.HessianVectorNeedsScalarResult.Id, method.Location,
-                    new[] { method.Name }.ToEquatableArray()));
-                return new DifferentiatedMethod(method, null, EquatableArray<int>.Empty, diagnostics.ToEquatableArray());
-            }
-
-            foreach (CallStatement call in AllStatements(method.Body).OfType<CallStatement>())
-            {
-                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.CallHasNoHessianVector.Id, call.Location ?? method.Location,
-                    new[] { call.Callee.Name, method.Name }.ToEquatableArray()));
-            }
-
-            if (method.HessianVectorNameTaken is { } taken)
-            {
-                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.GeneratedNameTaken.Id, taken, new[]
-                {
-                    method.ContainingTypes.Count > 0 ? method.ContainingTypes[method.ContainingTypes.Count - 1].Name : method.Name,
-                    method.Name + "HessianVector", method.Name, "Hessian-vector product",
-                }.ToEquatableArray()));
-            }
-
-            AdjointProgram gradient = ReverseMode.Differentiate(method, out ActivityAnalysis activity);
-            CheckNames(method, activity, diagnostics);
-            AdjointProgram? program = diagnostics.Count == 0 ? HessianVectorMode.Differentiate(method, gradient, activity.AdjointParameters) : null;
-            return new DifferentiatedMethod(method, program, activity.AdjointParameters.ToEquatableArray(), diagnostics.ToEquatableArray());
+            diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.CallHasNoHessianVector.Id, call.Location ?? method.Location,
+                new[] { call.Callee.Name, method.Name }.ToEquatableArray()));
         }
-        catch (System.Exception exception) when (exception is not System.OperationCanceledException)
+
+        if (method.HessianVectorNameTaken is { } taken)
         {
-            return GradientDifferentiation.Failed(method, exception);
+            diagnostics.Add(GradientDifferentiation.NameTaken(method, taken, "HessianVector", "Hessian-vector product"));
         }
+
+        AdjointProgram gradient = ReverseMode.Differentiate(method, out ActivityAnalysis activity);
+        CheckNames(method, activity, diagnostics);
+        AdjointProgram? program = diagnostics.Count == 0 ? HessianVectorMode.Differentiate(method, gradient, activity.AdjointParameters) : null;
+        return new DifferentiatedMethod(method, program, activity.AdjointParameters.ToEquatableArray(), diagnostics.ToEquatableArray());
     }
 
     /// <summary>Parameters must not take the names of the directions (<c>vX</c>) or of the Hv adjoints (<c>hvX</c>).</summary>

@@ -13,34 +13,20 @@ namespace SourceGrad.Generator.Differentiation;
 /// </summary>
 internal static class TangentDifferentiation
 {
-    public static DifferentiatedMethod? Differentiate(MethodModel method)
+    public static DifferentiatedMethod? Differentiate(MethodModel method) => GradientDifferentiation.Guarded(method, Build);
+
+    private static DifferentiatedMethod Build(MethodModel method)
     {
-        if (method.HasErrors)
+        var diagnostics = new List<DiagnosticInfo>();
+        ActivityAnalysis activity = ActivityAnalysis.Run(method);
+        CheckNames(method, activity, diagnostics);
+        if (method.TangentNameTaken is { } taken)
         {
-            return null;
+            diagnostics.Add(GradientDifferentiation.NameTaken(method, taken, "Tangent", "tangent"));
         }
 
-        try
-        {
-            var diagnostics = new List<DiagnosticInfo>();
-            ActivityAnalysis activity = ActivityAnalysis.Run(method);
-            CheckNames(method, activity, diagnostics);
-            if (method.TangentNameTaken is { } taken)
-            {
-                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.GeneratedNameTaken.Id, taken, new[]
-                {
-                    method.ContainingTypes.Count > 0 ? method.ContainingTypes[method.ContainingTypes.Count - 1].Name : method.Name,
-                    method.Name + "Tangent", method.Name, "tangent",
-                }.ToEquatableArray()));
-            }
-
-            AdjointProgram? program = diagnostics.Count == 0 ? TangentMode.Differentiate(method, activity, diagnostics) : null;
-            return new DifferentiatedMethod(method, program, activity.AdjointParameters.ToEquatableArray(), diagnostics.ToEquatableArray());
-        }
-        catch (System.Exception exception) when (exception is not System.OperationCanceledException)
-        {
-            return GradientDifferentiation.Failed(method, exception);
-        }
+        AdjointProgram? program = diagnostics.Count == 0 ? TangentMode.Differentiate(method, activity, diagnostics) : null;
+        return new DifferentiatedMethod(method, program, activity.AdjointParameters.ToEquatableArray(), diagnostics.ToEquatableArray());
     }
 
     /// <summary>Parameters must not take the names of the tangent parameters (<c>tX</c>) or of the <c>out</c> tangent.</summary>

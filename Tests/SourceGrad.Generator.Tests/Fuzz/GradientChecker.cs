@@ -282,17 +282,9 @@ internal static class GradientChecker
             return $"{TangentHeading} threw {e.GetType().Name}: {e.Message}\n{point}\n{e.StackTrace}";
         }
 
-        if (BitConverter.DoubleToInt64Bits(tangentValue) != BitConverter.DoubleToInt64Bits(value))
+        if (DifferentEffects(TangentHeading, tangentValue, buffer, value, primalBuffer, point) is string different)
         {
-            return $"{TangentHeading} returned {R(tangentValue)} but the method returns {R(value)}\n{point}";
-        }
-
-        for (int i = 0; i < primalBuffer.Length; i++)
-        {
-            if (BitConverter.DoubleToInt64Bits(buffer[i]) != BitConverter.DoubleToInt64Bits(primalBuffer[i]))
-            {
-                return $"after {TangentHeading} a[{i}] = {R(buffer[i])}, but the method leaves {R(primalBuffer[i])}\n{point}";
-            }
+            return different;
         }
 
         double forward = point.Seed * resultTangent;
@@ -356,6 +348,25 @@ internal static class GradientChecker
               $"{point}, tangents s: [{string.Join(", ", point.TangentScalars.Select(R))}], a: [{string.Join(", ", point.TangentBuffer.Select(R))}]";
     }
 
+    /// <summary>What a derivative (named by <paramref name="heading"/>) returned and left in the buffer, unless it is the method's, bit for bit.</summary>
+    private static string? DifferentEffects(string heading, double returned, double[] buffer, double value, double[] primalBuffer, EvaluationPoint point)
+    {
+        if (BitConverter.DoubleToInt64Bits(returned) != BitConverter.DoubleToInt64Bits(value))
+        {
+            return $"{heading} returned {R(returned)} but the method returns {R(value)}\n{point}";
+        }
+
+        for (int i = 0; i < primalBuffer.Length; i++)
+        {
+            if (BitConverter.DoubleToInt64Bits(buffer[i]) != BitConverter.DoubleToInt64Bits(primalBuffer[i]))
+            {
+                return $"after {heading} a[{i}] = {R(buffer[i])}, but the method leaves {R(primalBuffer[i])}\n{point}";
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The heading of a Hessian-vector failure.</summary>
     public const string HessianVectorHeading = "the Hessian-vector product";
 
@@ -415,17 +426,9 @@ internal static class GradientChecker
             return $"{HessianVectorHeading} threw {e.GetType().Name}: {e.Message}\n{point}\n{e.StackTrace}";
         }
 
-        if (BitConverter.DoubleToInt64Bits(returned) != BitConverter.DoubleToInt64Bits(value))
+        if (DifferentEffects(HessianVectorHeading, returned, a, value, primalBuffer, point) is string different)
         {
-            return $"{HessianVectorHeading} returned {R(returned)} but the method returns {R(value)}\n{point}";
-        }
-
-        for (int i = 0; i < primalBuffer.Length; i++)
-        {
-            if (BitConverter.DoubleToInt64Bits(a[i]) != BitConverter.DoubleToInt64Bits(primalBuffer[i]))
-            {
-                return $"after {HessianVectorHeading} a[{i}] = {R(a[i])}, but the method leaves {R(primalBuffer[i])}\n{point}";
-            }
+            return different;
         }
 
         var components = new List<(string Name, double Gradient, double ExpectedGradient, double Product, Func<(double[] Scalars, double[] Buffer), double> Of)>();
