@@ -34,11 +34,12 @@ public sealed class GradientGenerator : IIncrementalGenerator
             .Select(static (method, _) => method!)
             .WithTrackingName(StepNames.Recognition);
 
-        IncrementalValuesProvider<GeneratedGradient?> gradients = methods
+        IncrementalValuesProvider<DifferentiatedMethod?> optimized = methods
             .Select(static (method, _) => GradientDifferentiation.Differentiate(method))
             .WithTrackingName(StepNames.Differentiation)
             .Select(static (method, _) => PassPipeline.Optimize(method))
-            .WithTrackingName(StepNames.Optimization)
+            .WithTrackingName(StepNames.Optimization);
+        IncrementalValuesProvider<GeneratedGradient?> gradients = optimized
             .Select(static (method, _) => GradientEmitter.Emit(method))
             .WithTrackingName(StepNames.Emission);
 
@@ -58,6 +59,14 @@ public sealed class GradientGenerator : IIncrementalGenerator
             .Select(static (method, _) => GradientEmitter.EmitTangent(method))
             .WithTrackingName(StepNames.TangentEmission);
 
+        // Split mode: the optimised gradient program cut between its sweeps into MForward and MBackward.
+        IncrementalValuesProvider<GeneratedGradient?> splits = optimized
+            .Where(static method => method is { Method.Split: true })
+            .Select(static (method, _) => SplitMode.Split(method))
+            .WithTrackingName(StepNames.Split)
+            .Select(static (method, _) => SplitEmitter.Emit(method))
+            .WithTrackingName(StepNames.SplitEmission);
+
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> ruleDiagnostics =
             CheckedRules(context, Types.DerivativeOfAttribute, RuleChecker.Check, StepNames.RuleCheck);
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> tangentRuleDiagnostics =
@@ -68,6 +77,7 @@ public sealed class GradientGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(tangentRuleDiagnostics, ReportDiagnostics);
         context.RegisterSourceOutput(gradients, AddOutput);
         context.RegisterSourceOutput(tangents, AddOutput);
+        context.RegisterSourceOutput(splits, AddOutput);
     }
 
     /// <summary>The diagnostics of every method carrying the rule attribute <paramref name="attribute"/>, checked where it is declared.</summary>
@@ -118,4 +128,6 @@ public static class StepNames
     public const string TangentOptimization = nameof(TangentOptimization);
     public const string TangentEmission = nameof(TangentEmission);
     public const string TangentRuleCheck = nameof(TangentRuleCheck);
+    public const string Split = nameof(Split);
+    public const string SplitEmission = nameof(SplitEmission);
 }

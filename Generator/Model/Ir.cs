@@ -192,7 +192,8 @@ internal sealed record MethodModel(
     bool Vectorize = true,
     bool Tangent = false,
     string Key = "",
-    LocationInfo? TangentNameTaken = null)
+    LocationInfo? TangentNameTaken = null,
+    bool Split = false)
 {
     public bool HasErrors
     {

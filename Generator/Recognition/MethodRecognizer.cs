@@ -171,7 +171,8 @@ internal sealed partial class MethodRecognizer
             Vectorize: AttributeFlag("Vectorize", unset: true),
             Tangent: AttributeFlag("Tangent", unset: false),
             Key: Types.MethodKey(_method),
-            TangentNameTaken: TakenName("Tangent"));
+            TangentNameTaken: TakenName("Tangent"),
+            Split: AttributeFlag("Split", unset: false));
     }
 
     private static string StatementSource(SyntaxNode syntax)
