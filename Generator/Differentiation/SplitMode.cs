@@ -64,7 +64,7 @@ internal static class SplitMode
             int buffer = StackAllocated(program, local) ? -1 : ViewedBuffer(program, local, locals);
             if (buffer < 0)
             {
-                buffer = Add(new Local(kept.Stem.TrimStart('_') + "Pooled", kept.Type, LocalShape.PooledBuffer, LocalRole.Temporary));
+                buffer = Add(new Local("_" + kept.Stem.TrimStart('_', '@') + "Pooled", kept.Type, LocalShape.PooledBuffer, LocalRole.Temporary));
                 pooledInstead[local] = buffer;
                 disposals.Add(new Dispose(buffer));
             }
