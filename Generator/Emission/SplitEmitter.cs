@@ -135,6 +135,16 @@ internal static class SplitEmitter
         writer.Line($"/// What <c>{method.Name}Forward</c> keeps for <c>{method.Name}Backward</c>: the values the reverse sweep reads, in pooled");
         writer.Line("/// storage. Read by one backward pass, which returns the storage; <c>Dispose</c> returns it when none runs.");
         writer.Line("/// </summary>");
+        writer.Line("/// <remarks>");
+        writer.Line("/// What it holds, beside its guard:");
+        writer.Line("/// <list type=\"bullet\">");
+        foreach (string line in SavedStateReport.Lines(split, printer))
+        {
+            writer.Line($"/// <item>{line}</item>");
+        }
+
+        writer.Line("/// </list>");
+        writer.Line("/// </remarks>");
         writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"SourceGrad\", \"1.0\")]");
         writer.OpenBlock($"{method.Accessibility} struct {state} : global::System.IDisposable");
         writer.Line($"internal {Guard} Guard;");
