@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using SourceGrad.Generator.Analysis;
+using SourceGrad.Generator.Diagnostics;
 using SourceGrad.Generator.Model;
 
 namespace SourceGrad.Generator.Differentiation;
@@ -22,9 +23,23 @@ internal static class SplitMode
             return null;
         }
 
+        MethodModel method = differentiated.Method;
+        if (method.SplitNameTaken is { } taken)
+        {
+            // A hand-written MForward or MBackward with M's parameters first: report it and emit no split (SG0026).
+            return new SplitMethod(method, null, EquatableArray<int>.Empty, new[]
+            {
+                new DiagnosticInfo(DiagnosticDescriptors.GeneratedNameTaken.Id, taken, new[]
+                {
+                    method.ContainingTypes.Count > 0 ? method.ContainingTypes[method.ContainingTypes.Count - 1].Name : method.Name,
+                    method.Name + "Forward' or '" + method.Name + "Backward", method.Name, "split mode",
+                }.ToEquatableArray()),
+            }.ToEquatableArray());
+        }
+
         try
         {
-            return new SplitMethod(differentiated.Method, Build(program, differentiated.Method), differentiated.AdjointParameters, EquatableArray<DiagnosticInfo>.Empty);
+            return new SplitMethod(method, Build(program, method), differentiated.AdjointParameters, EquatableArray<DiagnosticInfo>.Empty);
         }
         catch (System.Exception exception) when (exception is not System.OperationCanceledException)
         {

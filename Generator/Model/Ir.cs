@@ -193,7 +193,8 @@ internal sealed record MethodModel(
     bool Tangent = false,
     string Key = "",
     LocationInfo? TangentNameTaken = null,
-    bool Split = false)
+    bool Split = false,
+    LocationInfo? SplitNameTaken = null)
 {
     public bool HasErrors
     {

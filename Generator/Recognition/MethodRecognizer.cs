@@ -172,7 +172,8 @@ internal sealed partial class MethodRecognizer
             Tangent: AttributeFlag("Tangent", unset: false),
             Key: Types.MethodKey(_method),
             TangentNameTaken: TakenName("Tangent"),
-            Split: AttributeFlag("Split", unset: false));
+            Split: AttributeFlag("Split", unset: false),
+            SplitNameTaken: TakenName("Forward") ?? TakenName("Backward"));
     }
 
     private static string StatementSource(SyntaxNode syntax)
