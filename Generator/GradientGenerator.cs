@@ -34,11 +34,12 @@ public sealed class GradientGenerator : IIncrementalGenerator
             .Select(static (method, _) => method!)
             .WithTrackingName(StepNames.Recognition);
 
-        IncrementalValuesProvider<GeneratedGradient?> gradients = methods
+        IncrementalValuesProvider<DifferentiatedMethod?> optimized = methods
             .Select(static (method, _) => GradientDifferentiation.Differentiate(method))
             .WithTrackingName(StepNames.Differentiation)
             .Select(static (method, _) => PassPipeline.Optimize(method))
-            .WithTrackingName(StepNames.Optimization)
+            .WithTrackingName(StepNames.Optimization);
+        IncrementalValuesProvider<GeneratedGradient?> gradients = optimized
             .Select(static (method, _) => GradientEmitter.Emit(method))
             .WithTrackingName(StepNames.Emission);
 
@@ -68,6 +69,14 @@ public sealed class GradientGenerator : IIncrementalGenerator
             .Select(static (method, _) => GradientEmitter.EmitHessianVector(method))
             .WithTrackingName(StepNames.HessianVectorEmission);
 
+        // Split mode: the optimised gradient program cut between its sweeps into MForward and MBackward.
+        IncrementalValuesProvider<GeneratedGradient?> splits = optimized
+            .Where(static method => method is { Method.Split: true })
+            .Select(static (method, _) => SplitMode.Split(method))
+            .WithTrackingName(StepNames.Split)
+            .Select(static (method, _) => SplitEmitter.Emit(method))
+            .WithTrackingName(StepNames.SplitEmission);
+
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> ruleDiagnostics =
             CheckedRules(context, Types.DerivativeOfAttribute, RuleChecker.Check, StepNames.RuleCheck);
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> tangentRuleDiagnostics =
@@ -79,6 +88,7 @@ public sealed class GradientGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(gradients, AddOutput);
         context.RegisterSourceOutput(tangents, AddOutput);
         context.RegisterSourceOutput(hessianVectors, AddOutput);
+        context.RegisterSourceOutput(splits, AddOutput);
     }
 
     /// <summary>The diagnostics of every method carrying the rule attribute <paramref name="attribute"/>, checked where it is declared.</summary>
@@ -132,4 +142,6 @@ public static class StepNames
     public const string HessianVectorDifferentiation = nameof(HessianVectorDifferentiation);
     public const string HessianVectorOptimization = nameof(HessianVectorOptimization);
     public const string HessianVectorEmission = nameof(HessianVectorEmission);
+    public const string Split = nameof(Split);
+    public const string SplitEmission = nameof(SplitEmission);
 }

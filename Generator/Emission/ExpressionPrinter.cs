@@ -34,6 +34,9 @@ internal sealed class ExpressionPrinter
 
     public static string TypeName(ScalarType type) => Recognition.Types.Keyword(type);
 
+    /// <summary>The field of a split mode's saved state that keeps the local printed <paramref name="local"/>.</summary>
+    public static string FieldName(string local) => "_" + local.TrimStart('@');
+
     /// <summary>The C# type of a variable of <paramref name="shape"/> holding <paramref name="type"/>s.</summary>
     public static string TypeName(ScalarType type, LocalShape shape)
     {
@@ -143,6 +146,8 @@ internal sealed class ExpressionPrinter
                 return $"{TypeName(indices.Type, indices.Width)}.Indices";
             case Quoted quoted:
                 return Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(Print(quoted.Expression), quote: true);
+            case SavedField field:
+                return _nameOf(field.State) + "." + FieldName(_nameOf(field.Local));
             default:
                 throw new InvalidOperationException($"the printer has no form for {expr.GetType().Name} (a pass should have lowered it)");
         }

@@ -139,7 +139,13 @@ internal static class GradientEmitter
         return writer.ToString();
     }
 
-    private static void WriteSignature(SourceWriter writer, MethodModel method, Names names, EquatableArray<int> adjointParameters)
+    private static void WriteSignature(SourceWriter writer, MethodModel method, Names names, EquatableArray<int> adjointParameters) =>
+        WriteDeclaration(writer, method, names, "Gradient", AdjointParameterList(method, adjointParameters),
+            $"The gradient of <c>{method.Name}</c>: computes what it computes and adds the gradient of its result",
+            "(times <c>seed</c>) into the adjoints, in reverse mode, without a tape.");
+
+    /// <summary>The adjoint parameters of <c>MGradient</c> as declared, and its <c>seed</c> when the method returns a value.</summary>
+    internal static List<string> AdjointParameterList(MethodModel method, EquatableArray<int> adjointParameters)
     {
         var adjoints = new List<string>();
         foreach (int id in adjointParameters)
@@ -155,9 +161,7 @@ internal static class GradientEmitter
             adjoints.Add($"{Types.Keyword(r)} seed = 1");
         }
 
-        WriteDeclaration(writer, method, names, "Gradient", adjoints,
-            $"The gradient of <c>{method.Name}</c>: computes what it computes and adds the gradient of its result",
-            "(times <c>seed</c>) into the adjoints, in reverse mode, without a tape.");
+        return adjoints;
     }
 
     /// <summary>The tangent's declaration; each tangent parameter is typed as differentiation made its local.</summary>

@@ -16,7 +16,7 @@ internal sealed class ProgramPrinter
     private readonly Dictionary<int, string> _localNames = new();
     private readonly Dictionary<int, string> _labelNames = new();
     private readonly Dictionary<int, string> _labelStems = new();
-    private readonly SourceWriter _writer;
+    private SourceWriter _writer;
 
     private ProgramPrinter(MethodModel method, AdjointProgram program, SourceWriter writer)
     {
@@ -36,6 +36,19 @@ internal sealed class ProgramPrinter
     /// <summary>Writes the body of the gradient method at the writer's indentation.</summary>
     public static void Print(MethodModel method, AdjointProgram program, SourceWriter writer) =>
         new ProgramPrinter(method, program, writer).PrintBody();
+
+    /// <summary>A printer of the parts of <paramref name="program"/> with one naming for all (split mode prints two methods from one program).</summary>
+    public static ProgramPrinter ForParts(MethodModel method, AdjointProgram program) => new(method, program, new SourceWriter());
+
+    /// <summary>Prints <paramref name="part"/> into <paramref name="writer"/> at its indentation.</summary>
+    public void PrintPart(Sequence part, SourceWriter writer, bool endsBlock = true)
+    {
+        _writer = writer;
+        PrintSequence(part, endsBlock);
+    }
+
+    /// <summary>An expression as C#.</summary>
+    public string PrintExpression(Expr expr) => Print(expr);
 
     /// <summary>The generated name of a local.</summary>
     public string NameOf(int local)

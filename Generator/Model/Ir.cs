@@ -195,7 +195,9 @@ internal sealed record MethodModel(
     string Key = "",
     LocationInfo? TangentNameTaken = null,
     bool HessianVector = false,
-    LocationInfo? HessianVectorNameTaken = null)
+    LocationInfo? HessianVectorNameTaken = null,
+    bool Split = false,
+    LocationInfo? SplitNameTaken = null)
 {
     public bool HasErrors
     {

@@ -41,6 +41,24 @@ internal static class Liveness
         return used || (program.Result is not null && ExprWalker.Any(program.Result, e => e is VariableRef v && v.Variable == variable));
     }
 
+    /// <summary>
+    /// Whether code that starts with <paramref name="parts"/> (in order) may read the variable's value from before it:
+    /// the first statement that mentions it decides, as in <see cref="IsLiveAfter"/>. Only for scalars: buffers and
+    /// stacks are mentioned in ways this does not see.
+    /// </summary>
+    public static bool IsReadBeforeWritten(int variable, params Sequence[] parts)
+    {
+        foreach (Sequence part in parts)
+        {
+            if (Decide(part, 0, part.Items.Count, variable) is bool live)
+            {
+                return live;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Live (true), dead (false) or not mentioned (null) in items [from, to) of a block.</summary>
     private static bool? Decide(Sequence block, int from, int to, int variable)
     {

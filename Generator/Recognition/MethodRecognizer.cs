@@ -173,7 +173,9 @@ internal sealed partial class MethodRecognizer
             Key: Types.MethodKey(_method),
             TangentNameTaken: TakenName("Tangent"),
             HessianVector: AttributeFlag("HessianVector", unset: false),
-            HessianVectorNameTaken: TakenName("HessianVector"));
+            HessianVectorNameTaken: TakenName("HessianVector"),
+            Split: AttributeFlag("Split", unset: false),
+            SplitNameTaken: TakenName("Forward") ?? TakenName("Backward"));
     }
 
     private static string StatementSource(SyntaxNode syntax)

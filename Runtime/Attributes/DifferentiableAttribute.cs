@@ -45,4 +45,17 @@ public sealed class DifferentiableAttribute : Attribute
     /// gradient. The method must return <c>float</c> or <c>double</c>.
     /// </summary>
     public bool HessianVector { get; set; }
+
+    /// <summary>
+    /// When set, the generator also emits split mode, for running the forward pass now and the backward pass later (as
+    /// layers compose in a network): <c>R MForward(p1, …, pn, out MSaved saved)</c> computes what the method computes and
+    /// keeps in <c>saved</c> exactly what the reverse sweep reads; <c>void MBackward(p1, …, pn, ref MSaved saved,
+    /// &lt;the adjoints of MGradient&gt;, R seed = 1)</c> (no seed for a <c>void</c> method) adds the same gradient
+    /// <c>MGradient</c> adds, bit for bit. Pass <c>MBackward</c> the arguments <c>MForward</c> had, with the spans the
+    /// method writes holding what <c>MForward</c> left in them (it leaves them so again). <c>MSaved</c> (the method's name
+    /// + <c>Saved</c>, a struct beside the method) holds its storage in pooled buffers: it can be kept in a field or an
+    /// array, is read by exactly one <c>MBackward</c>, which returns the storage, and <c>Dispose</c> returns it when no
+    /// backward pass runs. A second <c>MBackward</c> on one state, or one after <c>Dispose</c>, throws.
+    /// </summary>
+    public bool Split { get; set; }
 }

@@ -65,8 +65,11 @@ internal static class TapeHarness
         return code.ToString();
     }
 
-    /// <summary>A method <paramref name="name"/> that runs the generated gradient of <paramref name="method"/>.</summary>
-    public static string Generated(IMethodSymbol method, string name)
+    /// <summary>
+    /// A method <paramref name="name"/> that runs the generated gradient of <paramref name="method"/>; with
+    /// <paramref name="split"/>, its split mode instead: <c>MForward</c>, then <c>MBackward</c> on the same arguments.
+    /// </summary>
+    public static string Generated(IMethodSymbol method, string name, bool split = false)
     {
         var code = new StringBuilder($"public static double {name}(double[][] args, double[][] adjoints, double seed)\n{{\n");
         var callArgs = new List<string>();
@@ -112,7 +115,18 @@ internal static class TapeHarness
         string returnType = method.ReturnsVoid ? "" : method.ReturnType.ToDisplayString();
         if (!method.ReturnsVoid) adjointArgs.Add($"({returnType})seed");
         string call = $"{type}.{method.Name}Gradient({string.Join(", ", callArgs.Concat(adjointArgs))})";
-        code.Append(method.ReturnsVoid ? $"    {call};\n" : $"    double result = {call};\n");
+        if (split)
+        {
+            string forward = $"{type}.{method.Name}Forward({string.Join(", ", callArgs.Append("out var saved"))})";
+            code.Append(method.ReturnsVoid ? $"    {forward};\n" : $"    double result = {forward};\n");
+            call = $"{type}.{method.Name}Backward({string.Join(", ", callArgs.Append("ref saved").Concat(adjointArgs))})";
+            code.Append($"    {call};\n    saved.Dispose();\n");
+        }
+        else
+        {
+            code.Append(method.ReturnsVoid ? $"    {call};\n" : $"    double result = {call};\n");
+        }
+
         code.Append(after).Append(method.ReturnsVoid ? "    return 0;\n}\n" : "    return result;\n}\n");
         return code.ToString();
     }

@@ -20,7 +20,8 @@ public class IncrementalCachingTests
         .ToList();
 
     /// <summary>
-    /// Differentiable methods (one calling a rule, one with an error, one with its tangent, one with its Hessian-vector product), the rule and its
+    /// Differentiable methods (one calling a rule, one with an error, one with its tangent and split mode, one with its
+    /// Hessian-vector product), the rule and its
     /// tangent rule, and a plain method last, in one file: every step has work.
     /// </summary>
     private const string Model = SnapshotCases.CallToRule + "\n\n" + DiagnosticTests.MethodWithAnError + "\n\n" + """
@@ -36,7 +37,7 @@ public class IncrementalCachingTests
 
         public static partial class Model
         {
-            [Differentiable(Tangent = true)]
+            [Differentiable(Tangent = true, Split = true)]
             public static void Layer(ReadOnlySpan<float> input, ReadOnlySpan<float> weights, Span<float> output)
             {
                 for (int i = 0; i < output.Length; i++)
@@ -83,7 +84,7 @@ public class IncrementalCachingTests
         GeneratorDriver driver = GeneratorRunner.CreateDriver().RunGenerators(compilation);
         GeneratorRunResult first = Assert.Single(driver.GetRunResult().Results);
         Assert.Null(first.Exception);
-        Assert.Equal(5, first.GeneratedSources.Length);
+        Assert.Equal(6, first.GeneratedSources.Length); // three gradients, a tangent, a split, a Hessian-vector product
         foreach (string step in TrackedStepNames)
         {
             Assert.True(first.TrackedSteps.ContainsKey(step), $"The step '{step}' did not run or is not tracked.");
@@ -176,6 +177,7 @@ public class IncrementalCachingTests
         Assert.All(result.GeneratedSources.Where(s => s.HintName.Contains("Layer", StringComparison.Ordinal)),
             source => Assert.Contains("0.02f * sum", source.SourceText.ToString(), StringComparison.Ordinal));
         Assert.Single(result.TrackedSteps[StepNames.TangentEmission].SelectMany(s => s.Outputs), output => output.Reason == IncrementalStepRunReason.Modified);
+        Assert.Single(result.TrackedSteps[StepNames.SplitEmission].SelectMany(s => s.Outputs), output => output.Reason == IncrementalStepRunReason.Modified);
         Assert.All(emission.Where(o => o.Reason != IncrementalStepRunReason.Modified),
             output => Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, output.Reason.ToString()));
     }

@@ -200,6 +200,33 @@ public static class SnapshotCases
         }
         """;
 
+    public const string SplitHiddenLayer = """
+        public static partial class Composition
+        {
+            // Split mode: a stackalloc'd layer the reverse sweep reads (kept in a pooled buffer), and a loop whose trip
+            // count is not known on entry (its values on a stack).
+            [Differentiable(Split = true)]
+            public static double Hidden(ReadOnlySpan<double> x, ReadOnlySpan<double> w, [NoGrad] double limit)
+            {
+                Span<double> h = stackalloc double[x.Length];
+                for (int i = 0; i < x.Length; i++)
+                {
+                    h[i] = Math.Tanh(w[i] * x[i]);
+                }
+
+                double s = 0;
+                int k = 0;
+                while (k < h.Length && s < limit)
+                {
+                    s += h[k] * h[k];
+                    k++;
+                }
+
+                return s;
+            }
+        }
+        """;
+
     /// <summary>Every case by name; the name is only for test output (the snapshot files are named by hint name).</summary>
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>
     {
@@ -213,5 +240,6 @@ public static class SnapshotCases
         [nameof(VoidOutputSpan)] = VoidOutputSpan,
         [nameof(TangentOfResidual)] = TangentOfResidual,
         [nameof(HessianVectorOfResidual)] = HessianVectorOfResidual,
+        [nameof(SplitHiddenLayer)] = SplitHiddenLayer,
     };
 }

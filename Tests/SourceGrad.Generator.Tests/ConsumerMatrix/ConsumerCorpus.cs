@@ -32,18 +32,18 @@ internal static class ConsumerCorpus
         /// <summary>Every Math and MathF function a differentiable method may call, and casts.</summary>
         public static partial class Intrinsics
         {
-            [Differentiable(Tangent = true, HessianVector = true)]
+            [Differentiable(Tangent = true, HessianVector = true, Split = true)]
             public static double Exponentials(double x, double y) =>
                 global::System.Math.Exp(x) + global::System.Math.Log(y) + global::System.Math.Log(y, 3) + global::System.Math.Log2(y)
                     + global::System.Math.Log10(y) + global::System.Math.Sqrt(y) + global::System.Math.Cbrt(x) + global::System.Math.Pow(y, x);
 
-            [Differentiable(Tangent = true, HessianVector = true)]
+            [Differentiable(Tangent = true, HessianVector = true, Split = true)]
             public static double Trigonometry(double x, double y) =>
                 global::System.Math.Sin(x) * global::System.Math.Cos(y) + global::System.Math.Tan(x) + global::System.Math.Asin(x / 2)
                     + global::System.Math.Acos(y / 2) + global::System.Math.Atan(x) + global::System.Math.Atan2(x, y)
                     + global::System.Math.Sinh(x) + global::System.Math.Cosh(y) + global::System.Math.Tanh(x * y) * global::System.Math.PI;
 
-            [Differentiable(Tangent = true, HessianVector = true)]
+            [Differentiable(Tangent = true, HessianVector = true, Split = true)]
             public static double Piecewise(double x, double y)
             {
                 double smooth = global::System.Math.Abs(x) + global::System.Math.Min(x, y) + global::System.Math.Max(x, y)
@@ -53,18 +53,18 @@ internal static class ConsumerCorpus
                 return smooth + steps * x;
             }
 
-            [Differentiable(Tangent = true, HessianVector = true)]
+            [Differentiable(Tangent = true, HessianVector = true, Split = true)]
             public static float SingleExponentials(float x, float y) =>
                 global::System.MathF.Exp(x) + global::System.MathF.Log(y) + global::System.MathF.Log(y, 3) + global::System.MathF.Log2(y)
                     + global::System.MathF.Log10(y) + global::System.MathF.Sqrt(y) + global::System.MathF.Cbrt(x) + global::System.MathF.Pow(y, x);
 
-            [Differentiable(Tangent = true, HessianVector = true)]
+            [Differentiable(Tangent = true, HessianVector = true, Split = true)]
             public static float SingleTrigonometry(float x, float y) =>
                 global::System.MathF.Sin(x) * global::System.MathF.Cos(y) + global::System.MathF.Tan(x) + global::System.MathF.Asin(x / 2)
                     + global::System.MathF.Acos(y / 2) + global::System.MathF.Atan(x) + global::System.MathF.Atan2(x, y)
                     + global::System.MathF.Sinh(x) + global::System.MathF.Cosh(y) + global::System.MathF.Tanh(x * y);
 
-            [Differentiable(Tangent = true, HessianVector = true)]
+            [Differentiable(Tangent = true, HessianVector = true, Split = true)]
             public static float SinglePiecewise(float x, float y)
             {
                 // MathF has no Clamp: Math.Clamp has a float overload.
@@ -75,7 +75,7 @@ internal static class ConsumerCorpus
                 return smooth + steps * x;
             }
 
-            [Differentiable(Tangent = true, HessianVector = true)]
+            [Differentiable(Tangent = true, HessianVector = true, Split = true)]
             public static float Casts(float x, double y)
             {
                 double wide = x;
@@ -98,7 +98,7 @@ internal static class ConsumerCorpus
             {
                 private static readonly double s_damping = 0.5;
 
-                [Differentiable(Tangent = true, HessianVector = true)]
+                [Differentiable(Tangent = true, HessianVector = true, Split = true)]
                 public static double Branches(double x, double y)
                 {
                     double r;
@@ -122,7 +122,7 @@ internal static class ConsumerCorpus
                     return s + (x < 1 ? x * x : x);
                 }
 
-                [Differentiable(Tangent = true, HessianVector = true)]
+                [Differentiable(Tangent = true, HessianVector = true, Split = true)]
                 public static double Loops(double x, int n)
                 {
                     double total = 0;
@@ -163,7 +163,7 @@ internal static class ConsumerCorpus
                     return total;
                 }
 
-                [Differentiable(Tangent = true, HessianVector = true)]
+                [Differentiable(Tangent = true, HessianVector = true, Split = true)]
                 public static double EarlyReturn(ReadOnlySpan<double> v, double threshold)
                 {
                     double sum = 0;
@@ -180,7 +180,7 @@ internal static class ConsumerCorpus
                     return sum;
                 }
 
-                [Differentiable(Tangent = true, HessianVector = true)]
+                [Differentiable(Tangent = true, HessianVector = true, Split = true)]
                 public static double NestedLoops(ReadOnlySpan<double> a, int rows, int cols)
                 {
                     double total = 0;
@@ -207,7 +207,7 @@ internal static class ConsumerCorpus
         /// <summary>Span and array reads and writes, in-place updates of parameters, local buffers, slices.</summary>
         public static partial class Buffers
         {
-            [Differentiable(Tangent = true)]
+            [Differentiable(Tangent = true, Split = true)]
             public static void Mix(ReadOnlySpan<double> x, global::System.Span<double> y)
             {
                 int n = y.Length;
@@ -218,7 +218,7 @@ internal static class ConsumerCorpus
             }
 
             // In-place writes to a span parameter: the gradient keeps a copy of the final contents.
-            [Differentiable(Tangent = true, HessianVector = true)]
+            [Differentiable(Tangent = true, HessianVector = true, Split = true)]
             public static double ScaleSpan(global::System.Span<double> v, double scale)
             {
                 double total = 0;
@@ -232,7 +232,7 @@ internal static class ConsumerCorpus
             }
 
             // ... and to array parameters, which the copy reads through a span.
-            [Differentiable(Tangent = true)]
+            [Differentiable(Tangent = true, Split = true)]
             public static void ScaleArray(double[] v, double scale)
             {
                 for (int i = 0; i < v.Length; i++)
@@ -241,7 +241,7 @@ internal static class ConsumerCorpus
                 }
             }
 
-            [Differentiable(Tangent = true, HessianVector = true)]
+            [Differentiable(Tangent = true, HessianVector = true, Split = true)]
             public static float SingleScaleArray(float[] v, float scale)
             {
                 float total = 0;
@@ -254,7 +254,7 @@ internal static class ConsumerCorpus
                 return total;
             }
 
-            [Differentiable(Tangent = true, HessianVector = true)]
+            [Differentiable(Tangent = true, HessianVector = true, Split = true)]
             public static double LocalBuffers(ReadOnlySpan<double> w, int n)
             {
                 global::System.Span<double> h = stackalloc double[n];
@@ -274,7 +274,7 @@ internal static class ConsumerCorpus
                 return sum;
             }
 
-            [Differentiable(Tangent = true, HessianVector = true)]
+            [Differentiable(Tangent = true, HessianVector = true, Split = true)]
             public static float SingleLocalBuffers(ReadOnlySpan<float> w)
             {
                 global::System.Span<float> squares = stackalloc float[w.Length];
@@ -290,7 +290,7 @@ internal static class ConsumerCorpus
                 return total;
             }
 
-            [Differentiable(Tangent = true)]
+            [Differentiable(Tangent = true, Split = true)]
             public static void Smooth(ReadOnlySpan<double> x, global::System.Span<double> y)
             {
                 for (int i = 0; i < y.Length; i++)
@@ -300,7 +300,7 @@ internal static class ConsumerCorpus
             }
 
             // Array and span slices passed to a callee that writes them.
-            [Differentiable(Tangent = true)]
+            [Differentiable(Tangent = true, Split = true)]
             public static double Slices(double[] signal, global::System.Span<double> state, double gain)
             {
                 double[] first = new double[3];
@@ -347,14 +347,14 @@ internal static class ConsumerCorpus
                 return x * y;
             }
 
-            [Differentiable(Tangent = true)]
+            [Differentiable(Tangent = true, Split = true)]
             public static double UseRule(double a, double b)
             {
                 double p = Multiply(a + 1, b);
                 return Multiply(p, a) + Intrinsics.Trigonometry(a, b);
             }
 
-            [Differentiable(Tangent = true)]
+            [Differentiable(Tangent = true, Split = true)]
             public static float Network(
                 ReadOnlySpan<float> w, ReadOnlySpan<float> b, [NoGrad] ReadOnlySpan<float> x, [NoGrad] ReadOnlySpan<float> target,
                 [NoGrad] float decay)
@@ -380,7 +380,7 @@ internal static class ConsumerCorpus
                 /// <summary>The class inside.</summary>
                 public static partial class Inner
                 {
-                    [Differentiable(Tangent = true, HessianVector = true)]
+                    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
                     public static double Nested(double x, [NoGrad] double y) => x * x * y;
                 }
             }
@@ -390,14 +390,14 @@ internal static class ConsumerCorpus
             public static partial class Generic<T>
                 where T : struct
             {
-                [Differentiable(Tangent = true, HessianVector = true)]
+                [Differentiable(Tangent = true, HessianVector = true, Split = true)]
                 public static double InGeneric(double x, double y) => global::System.Math.Exp(x * y) / (1 + y * y);
             }
 
             /// <summary>A struct, with an internal method that takes a parameter of another type.</summary>
             public partial struct Ray
             {
-                [Differentiable(Tangent = true, HessianVector = true)]
+                [Differentiable(Tangent = true, HessianVector = true, Split = true)]
                 internal static double Along(double origin, double direction, double t, string label) => origin + direction * t;
             }
         }

@@ -6,7 +6,7 @@ namespace SourceGrad.Tests.Catalogue;
 /// </summary>
 public static partial class BufferCatalogue
 {
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double SumOfSquares(ReadOnlySpan<double> x)
     {
         double sum = 0;
@@ -14,7 +14,7 @@ public static partial class BufferCatalogue
         return sum;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         double sum = 0;
@@ -27,7 +27,7 @@ public static partial class BufferCatalogue
     }
 
     /// <summary>p *= x[i]: every factor's adjoint needs the product of all the others.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double Product(ReadOnlySpan<double> x)
     {
         double p = 1;
@@ -36,7 +36,7 @@ public static partial class BufferCatalogue
     }
 
     /// <summary>Array parameters, read back to front.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double ReversedArrayDot(double[] a, double[] b)
     {
         double sum = 0;
@@ -45,7 +45,7 @@ public static partial class BufferCatalogue
         return sum;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static float DotF(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         float sum = 0;
@@ -54,7 +54,7 @@ public static partial class BufferCatalogue
     }
 
     /// <summary>The max shift is not differentiable but cancels exactly: the gradient is the softmax.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double LogSumExp(ReadOnlySpan<double> x)
     {
         double max = x[0];
@@ -64,7 +64,7 @@ public static partial class BufferCatalogue
         return max + Math.Log(sum);
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double Variance(ReadOnlySpan<double> x)
     {
         double mean = 0;
@@ -81,7 +81,7 @@ public static partial class BufferCatalogue
     }
 
     /// <summary>Horner's rule: a scalar overwritten in a loop that runs backwards.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double Horner(ReadOnlySpan<double> coefficients, double x)
     {
         double result = 0;
@@ -90,7 +90,7 @@ public static partial class BufferCatalogue
     }
 
     /// <summary>Nested loops with run-time bounds and a computed row-major index.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double NestedLoops(ReadOnlySpan<double> a, int rows, int cols)
     {
         double sum = 0;
@@ -107,7 +107,7 @@ public static partial class BufferCatalogue
     }
 
     /// <summary>The inner bound depends on the outer index.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double TriangularLoops(ReadOnlySpan<double> a)
     {
         double sum = 0;
@@ -119,7 +119,7 @@ public static partial class BufferCatalogue
         return sum;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double BranchesInLoop(ReadOnlySpan<double> x)
     {
         double s = 0;
@@ -136,7 +136,7 @@ public static partial class BufferCatalogue
         return s;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double BreakAndContinue(ReadOnlySpan<double> x, double limit)
     {
         double s = 0;
@@ -150,7 +150,7 @@ public static partial class BufferCatalogue
         return s;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double EarlyReturnInLoop(ReadOnlySpan<double> x, double threshold)
     {
         double s = 0;
@@ -164,7 +164,7 @@ public static partial class BufferCatalogue
     }
 
     /// <summary>Two weighted inputs as an array and a span, and a [NoGrad] target.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double WeightedSquaredError(double[] weights, ReadOnlySpan<double> x, [NoGrad] ReadOnlySpan<double> target)
     {
         double sum = 0;
@@ -177,7 +177,7 @@ public static partial class BufferCatalogue
         return 0.5 * sum;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double CastsInLoop(ReadOnlySpan<float> x)
     {
         double sum = 0;
@@ -193,7 +193,7 @@ public static partial class BufferCatalogue
 
     // ---- outputs (void methods writing spans) ----
 
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static void Softmax(ReadOnlySpan<double> x, Span<double> y)
     {
         double max = x[0];
@@ -208,7 +208,7 @@ public static partial class BufferCatalogue
         for (int i = 0; i < y.Length; i++) y[i] /= sum;
     }
 
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static void MatVec(ReadOnlySpan<double> m, ReadOnlySpan<double> v, Span<double> y, int rows, int cols)
     {
         for (int r = 0; r < rows; r++)
@@ -220,7 +220,7 @@ public static partial class BufferCatalogue
     }
 
     /// <summary>A 3-point stencil, clamped at the edges with integer Math.Max/Math.Min (inactive).</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static void Smooth(ReadOnlySpan<double> x, Span<double> y)
     {
         int last = x.Length - 1;
@@ -230,14 +230,14 @@ public static partial class BufferCatalogue
         }
     }
 
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static void ReverseWeighted(ReadOnlySpan<double> x, Span<double> y)
     {
         int n = x.Length;
         for (int i = 0; i < n; i++) y[n - 1 - i] = x[i] * (i + 1) + x[i] * x[i];
     }
 
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static void Convolve(ReadOnlySpan<double> signal, ReadOnlySpan<double> kernel, Span<double> output)
     {
         for (int i = 0; i < output.Length; i++)
@@ -249,14 +249,14 @@ public static partial class BufferCatalogue
     }
 
     /// <summary>Reads output elements it wrote on earlier iterations.</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static void CumulativeProduct(ReadOnlySpan<double> x, Span<double> y)
     {
         y[0] = x[0];
         for (int i = 1; i < x.Length; i++) y[i] = y[i - 1] * x[i];
     }
 
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static void Normalize(ReadOnlySpan<double> x, Span<double> y)
     {
         double norm = Math.Sqrt(SumOfSquares(x));
@@ -266,7 +266,7 @@ public static partial class BufferCatalogue
     /// <summary>
     /// Stops early: the elements it never writes keep their initial contents, so their gradient passes through.
     /// </summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static void ExpUntil(ReadOnlySpan<double> x, Span<double> y, [NoGrad] double limit)
     {
         for (int i = 0; i < x.Length; i++)
@@ -276,7 +276,7 @@ public static partial class BufferCatalogue
         }
     }
 
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static void ScaleIntoF(ReadOnlySpan<float> x, float scale, Span<float> y)
     {
         for (int i = 0; i < x.Length; i++) y[i] = MathF.Tanh(x[i] * scale);
@@ -284,14 +284,14 @@ public static partial class BufferCatalogue
 
     // ---- in-out buffers ----
 
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static void ScaleInPlace(Span<double> a, double scale)
     {
         for (int i = 0; i < a.Length; i++) a[i] = a[i] * scale + Math.Sin(a[i]);
     }
 
     /// <summary>a[i] = a[i]*a[i]: each element's old value is needed and gone.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double SquareInPlace(Span<double> a)
     {
         double sum = 0;
@@ -305,7 +305,7 @@ public static partial class BufferCatalogue
     }
 
     /// <summary>The same elements overwritten again on every sweep.</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static void RepeatedInPlace(Span<double> a, int sweeps)
     {
         for (int s = 0; s < sweeps; s++)
@@ -315,26 +315,26 @@ public static partial class BufferCatalogue
     }
 
     /// <summary>Reads the element written on the previous iteration.</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static void RunningSineInPlace(Span<double> a)
     {
         for (int i = 1; i < a.Length; i++) a[i] += Math.Sin(a[i - 1]);
     }
 
     /// <summary>Accumulates into a buffer at computed indices: the buffer's initial contents pass through.</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static void AccumulateInto(ReadOnlySpan<double> x, Span<double> y)
     {
         for (int i = 0; i < x.Length; i++) y[i % y.Length] += x[i] * x[i];
     }
 
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static void ArrayInPlace(double[] a)
     {
         for (int i = 0; i < a.Length; i++) a[i] = Math.Exp(a[i]) - a[i] * a[i];
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static float InPlaceF(Span<float> a, float s)
     {
         float total = 0;
@@ -350,7 +350,7 @@ public static partial class BufferCatalogue
 
     // ---- local buffers ----
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double StackallocBuffer(ReadOnlySpan<double> x)
     {
         int n = x.Length;
@@ -361,7 +361,7 @@ public static partial class BufferCatalogue
         return sum;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double NewArrayBuffer(ReadOnlySpan<double> x)
     {
         double[] squares = new double[x.Length];
@@ -372,7 +372,7 @@ public static partial class BufferCatalogue
     }
 
     /// <summary>A float local buffer overwritten in place on every sweep.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static float StackallocOverwrittenF(ReadOnlySpan<float> x, float gain)
     {
         Span<float> h = stackalloc float[x.Length];
@@ -387,7 +387,7 @@ public static partial class BufferCatalogue
         return sum;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static float NewArrayBufferF(ReadOnlySpan<float> x)
     {
         float[] shifted = new float[x.Length + 1];

@@ -6,29 +6,29 @@ namespace SourceGrad.Tests.Catalogue;
 /// </summary>
 public static partial class CallCatalogue
 {
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double Square(double x) => x * x;
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double Logistic(double x) => 1 / (1 + Math.Exp(-x));
 
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static double ComposedScalars(double x, double y) => Square(Logistic(x) * y) + Logistic(y);
 
     /// <summary>A call whose argument is itself a call, and which calls further [Differentiable] methods.</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static double ChainOfCalls(double x) => ComposedScalars(x, Square(x)) * Logistic(-x);
 
     /// <summary>A span argument, to a method of another type.</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static double Norm(ReadOnlySpan<double> x) => Math.Sqrt(BufferCatalogue.SumOfSquares(x));
 
     /// <summary>An array passed where the callee takes a ReadOnlySpan (implicit conversion).</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static double NormOfArray(double[] a) => Math.Sqrt(BufferCatalogue.SumOfSquares(a) + 1);
 
     /// <summary>Methods called on every iteration, with an argument that depends on the running sum.</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static double CallsInLoop(ReadOnlySpan<double> x)
     {
         double s = 0;
@@ -37,7 +37,7 @@ public static partial class CallCatalogue
     }
 
     /// <summary>A void callee writing a local buffer.</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static double ExpectedValueUnderSoftmax(ReadOnlySpan<double> x, ReadOnlySpan<double> values)
     {
         Span<double> p = stackalloc double[x.Length];
@@ -48,27 +48,27 @@ public static partial class CallCatalogue
     }
 
     /// <summary>An in-place callee called repeatedly on the same buffer: each call's input is the previous call's output.</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static void InPlaceCallsInLoop(Span<double> a, double scale, int rounds)
     {
         for (int r = 0; r < rounds; r++) BufferCatalogue.ScaleInPlace(a, scale);
     }
 
     /// <summary>Callees with int and [NoGrad] parameters.</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static double InactiveArguments(double x, int n) =>
         ControlFlowCatalogue.PowerByLoop(x, n) + ScalarCatalogue.ConstantScale(x, 0.5 * n);
 
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static float FloatCalls(float x, float y) =>
         ScalarCatalogue.SqrtCbrtPowF(x, y) * LectureCatalogue.Multiply(x, y) + ScalarCatalogue.NarrowingResult(x);
 
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static double CallsIntoNestedAndStruct(double x) => Nested.Inner(x) * CatalogueStruct.Cube(x);
 
     public static partial class Nested
     {
-        [Differentiable(Tangent = true, HessianVector = true)]
+        [Differentiable(Tangent = true, HessianVector = true, Split = true)]
         public static double Inner(double x) => Math.Sin(x) * x;
     }
 
@@ -102,7 +102,7 @@ public static partial class CallCatalogue
         }
     }
 
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static double SoftPlusEnergy(ReadOnlySpan<double> x)
     {
         Span<double> t = stackalloc double[x.Length];
@@ -126,11 +126,11 @@ public static partial class CallCatalogue
     }
 
     /// <summary>d/dx = q + x with the straight-through rule (q = round(4x)/4); finite differences would give q.</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static double QuantizedTimesInput(double x) => StraightThroughRound(4 * x) / 4 * x;
 
     /// <summary>A rule-backed call in a loop: each call's arguments must be those it had in the forward sweep.</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static float MultiplyInLoop(ReadOnlySpan<float> x)
     {
         float p = 1;
@@ -142,6 +142,6 @@ public static partial class CallCatalogue
 /// <summary>A [Differentiable] method in a partial struct.</summary>
 public partial struct CatalogueStruct
 {
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double Cube(double x) => x * x * x;
 }

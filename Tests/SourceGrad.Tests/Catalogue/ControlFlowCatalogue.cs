@@ -6,7 +6,7 @@ namespace SourceGrad.Tests.Catalogue;
 /// </summary>
 public static partial class ControlFlowCatalogue
 {
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double Branch(double x, double y)
     {
         double result;
@@ -22,7 +22,7 @@ public static partial class ControlFlowCatalogue
         return result;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double ElseIfChain(double x)
     {
         double y = 0;
@@ -35,20 +35,20 @@ public static partial class ControlFlowCatalogue
         return y + x;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double Conditional(double x, double y) => x > 0 ? x * y : y - x * x;
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double NestedConditional(double x) => x < -1 ? -x : (x < 1 ? x * x * x : Math.Sqrt(x));
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static float ConditionalInsideF(float x, float y)
     {
         float z = (x > y ? x : y) * MathF.Exp(x < 0 ? -x : x);
         return z;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double EarlyReturn(double x, double y)
     {
         if (x < 0) return y * y;
@@ -58,7 +58,7 @@ public static partial class ControlFlowCatalogue
     }
 
     /// <summary>A non-linear accumulator over a run-time number of iterations.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double PowerByLoop(double x, int n)
     {
         double p = 1;
@@ -66,7 +66,7 @@ public static partial class ControlFlowCatalogue
         return p;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double WhileLoop(double x)
     {
         double sum = 0;
@@ -81,7 +81,7 @@ public static partial class ControlFlowCatalogue
     }
 
     /// <summary>The trip count depends on an active value: unknown when the loop is entered.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double GrowUntil(double x)
     {
         double v = x;
@@ -95,7 +95,7 @@ public static partial class ControlFlowCatalogue
         return v;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double DoLoop(double x, int n)
     {
         double y = x;
@@ -109,7 +109,7 @@ public static partial class ControlFlowCatalogue
         return y;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double DoLoopWithBreak(double x)
     {
         double y = x;
@@ -125,14 +125,14 @@ public static partial class ControlFlowCatalogue
     }
 
     /// <summary>x = x*x + c, overwriting the parameter on every iteration.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double IteratedMap(double x, double c, int n)
     {
         for (int i = 0; i < n; i++) x = x * x + c;
         return x;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double LogisticMap(double r, double x0, int steps)
     {
         double x = x0;
@@ -145,7 +145,7 @@ public static partial class ControlFlowCatalogue
     }
 
     /// <summary>Newton's iteration for sqrt(a): the derivative of the converged value is 1/(2 sqrt(a)).</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double NewtonSqrt(double a, int iterations)
     {
         double x = a;
@@ -153,7 +153,7 @@ public static partial class ControlFlowCatalogue
         return x;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static float IteratedMapF(float x, float c, int n)
     {
         for (int i = 0; i < n; i++)
@@ -164,7 +164,7 @@ public static partial class ControlFlowCatalogue
         return x;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double NestedScalarLoops(double x, int outer, int inner)
     {
         double s = 0;
@@ -182,7 +182,7 @@ public static partial class ControlFlowCatalogue
     }
 
     /// <summary>continue and break in a while loop.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double WhileContinueBreak(double x, int limit)
     {
         double s = 0;
@@ -199,7 +199,7 @@ public static partial class ControlFlowCatalogue
     }
 
     /// <summary>An early return from inside nested loops.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double ReturnFromNestedLoop(double x, double threshold)
     {
         double s = x;

@@ -8,7 +8,7 @@ namespace SourceGrad.Tests.Catalogue;
 public static partial class EdgeCatalogue
 {
     /// <summary>A local named like the adjoint of x (the contract fixes the parameter's name, not the user's).</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double LocalNamedLikeAdjoint(double x)
     {
         double dX = x * 0.5;
@@ -16,7 +16,7 @@ public static partial class EdgeCatalogue
     }
 
     /// <summary>Locals named like the generated code's temporaries.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double LocalsNamedLikeTemporaries(double x, ReadOnlySpan<double> a)
     {
         double _v1 = x * 0.5;
@@ -28,18 +28,18 @@ public static partial class EdgeCatalogue
     }
 
     /// <summary>A bool parameter choosing the branch.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double BoolParameter(double x, bool square) => square ? x * x : 3 * x;
 
     /// <summary>Math.PI and Math.E, a float literal in double arithmetic, an explicit int-to-double cast.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double ConstantsAndFields(double x, double mu, double sigma)
     {
         double z = (x - mu) / sigma;
         return -0.5 * z * z - Math.Log(sigma * Math.Sqrt(2 * Math.PI)) + x * 0.25f + (double)3 / 4 * Math.E;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double LocalConstant(double x)
     {
         const double Half = 0.5;
@@ -47,7 +47,7 @@ public static partial class EdgeCatalogue
     }
 
     /// <summary>An inactive (int) output span written beside an active result.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double MaxWithIndex(ReadOnlySpan<double> x, Span<int> index)
     {
         int best = 0;
@@ -61,7 +61,7 @@ public static partial class EdgeCatalogue
     }
 
     /// <summary>A stride of 2, a loop variable declared outside its loop, and a break out of an inner loop only.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double UnusualLoops(ReadOnlySpan<double> x)
     {
         double s = 0;
@@ -81,7 +81,7 @@ public static partial class EdgeCatalogue
     }
 
     /// <summary>An early return from inside a do loop and from inside a while loop.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double ReturnsFromDoAndWhile(double x, int limit)
     {
         double y = x;
@@ -102,11 +102,11 @@ public static partial class EdgeCatalogue
     }
 
     /// <summary>Expression-bodied void method: an assignment as the body.</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static void WriteSquare(double v, Span<double> y) => y[0] = v * v;
 
     /// <summary>A ?: on elements inside a loop, writing two outputs.</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static void SplitPositiveNegative(ReadOnlySpan<double> x, Span<double> positive, Span<double> negative)
     {
         for (int i = 0; i < x.Length; i++)
@@ -117,7 +117,7 @@ public static partial class EdgeCatalogue
     }
 
     /// <summary>A callee writing a local buffer on every iteration, the buffer read and rewritten in between.</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static double RepeatedSoftmax(ReadOnlySpan<double> x, int rounds)
     {
         Span<double> t = stackalloc double[x.Length];
@@ -133,7 +133,7 @@ public static partial class EdgeCatalogue
     }
 
     /// <summary>Float accumulation of narrowed double terms.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static float NarrowedAccumulation(ReadOnlySpan<double> x)
     {
         float sum = 0;
@@ -142,7 +142,7 @@ public static partial class EdgeCatalogue
     }
 
     /// <summary>Thousands of iterations: the saved values outgrow the save stack's first buffer several times.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double ContractionMap(double x, double c, int n)
     {
         for (int i = 0; i < n; i++) x = 0.5 * Math.Sin(x) + c * Math.Cos(i * 0.001);
@@ -150,7 +150,7 @@ public static partial class EdgeCatalogue
     }
 
     /// <summary>A loop condition that reads span elements, and continue inside a do loop.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double ConditionReadsElements(ReadOnlySpan<double> x)
     {
         double s = 0;
@@ -173,7 +173,7 @@ public static partial class EdgeCatalogue
     }
 
     /// <summary>Like ExpUntil (a void method returning from inside a loop), but with a statement after the loop.</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static void ExpUntilThenDouble(ReadOnlySpan<double> x, Span<double> y, [NoGrad] double limit)
     {
         for (int i = 0; i < x.Length; i++)
@@ -186,11 +186,11 @@ public static partial class EdgeCatalogue
     }
 
     /// <summary>Named arguments, out of order.</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static double NamedArguments(double a, double b) => CallCatalogue.ComposedScalars(y: a, x: b) + ScalarCatalogue.Quotient(y: b, x: a);
 
     /// <summary>An array local passed to a callee that writes it, then read.</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static double ArrayLocalThroughCallee(ReadOnlySpan<double> x)
     {
         double[] y = new double[x.Length];

@@ -7,7 +7,7 @@ namespace SourceGrad.Tests.Catalogue;
 /// </summary>
 public static partial class ExtremumCatalogue
 {
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double ScaledMax(ReadOnlySpan<double> x, double w)
     {
         double m = double.NegativeInfinity;
@@ -20,7 +20,7 @@ public static partial class ExtremumCatalogue
     }
 
     /// <summary>Max(x[i], m): a tie goes to the candidate, so the last of equal maxima wins.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double LastMax(ReadOnlySpan<double> x)
     {
         double m = double.NegativeInfinity;
@@ -33,7 +33,7 @@ public static partial class ExtremumCatalogue
     }
 
     /// <summary>Max(m, x[i]): a tie keeps m, so the first of equal maxima wins.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double FirstMax(ReadOnlySpan<double> x)
     {
         double m = double.NegativeInfinity;
@@ -45,7 +45,7 @@ public static partial class ExtremumCatalogue
         return m;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static float MinOfLocalF(ReadOnlySpan<float> x, float start)
     {
         float m = start;
@@ -59,7 +59,7 @@ public static partial class ExtremumCatalogue
     }
 
     /// <summary>Each row's maximum, summed: the winning column is kept per row for the reverse sweep.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double SumOfRowMaxima(ReadOnlySpan<double> a, int columns)
     {
         double total = 0;
@@ -78,7 +78,7 @@ public static partial class ExtremumCatalogue
     }
 
     /// <summary>m's value before the loop is read by the adjoint of y: the updates are still undone.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double MaxAfterUse(ReadOnlySpan<double> x)
     {
         double m = x[0];

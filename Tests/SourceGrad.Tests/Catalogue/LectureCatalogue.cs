@@ -7,19 +7,19 @@ namespace SourceGrad.Tests.Catalogue;
 public static partial class LectureCatalogue
 {
     /// <summary>L = 0.5 (w2 relu(w1 x) - y)^2 with relu as Math.Max(0, ·).</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double Loss([NoGrad] double x, double w1, double w2, [NoGrad] double y)
     {
         double residual = w2 * Math.Max(0, w1 * x) - y;
         return 0.5 * residual * residual;
     }
 
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static float LossF([NoGrad] float x, float w1, float w2, [NoGrad] float y) =>
         0.5f * MathF.Pow(w2 * MathF.Max(0, w1 * x) - y, 2);
 
     /// <summary>f = 1 / (1 + exp(-(w0 + w1 x1 + w2 x2))).</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double Neuron(double w0, double w1, double w2, double x1, double x2) =>
         1 / (1 + Math.Exp(-(w0 + w1 * x1 + w2 * x2)));
 
@@ -40,14 +40,14 @@ public static partial class LectureCatalogue
         return a * b;
     }
 
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static float MultiplyChain(float a, float b, float c) => Multiply(Multiply(a, b), c) + MathF.Sin(Multiply(b, b));
 
     /// <summary>
     /// Mean softmax cross-entropy of a two-layer ReLU MLP over a batch: W1 is hidden×inputs, W2 classes×hidden,
     /// row-major. The hidden and logit buffers are reused (overwritten) for every sample.
     /// </summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static float Mlp(
         ReadOnlySpan<float> w1,
         ReadOnlySpan<float> b1,
@@ -90,7 +90,7 @@ public static partial class LectureCatalogue
     }
 
     /// <summary>0.5 Σ_b ||y_b - W2 max(0, W1 x_b)||², W1 hidden×inputs, W2 outputs×hidden.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double Inpainting(
         ReadOnlySpan<double> w1,
         ReadOnlySpan<double> w2,

@@ -9,7 +9,7 @@ namespace SourceGrad.Tests.Catalogue;
 public static partial class VectorCatalogue
 {
     /// <summary>A dot product: a reduction in the forward sweep, two accumulations in the reverse.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static float DotF(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         float sum = 0;
@@ -22,7 +22,7 @@ public static partial class VectorCatalogue
     }
 
     /// <summary>Rosenbrock: locals overwritten each iteration, and each gradient element accumulated from two iterations.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double Rosenbrock(ReadOnlySpan<double> x)
     {
         double sum = 0;
@@ -37,7 +37,7 @@ public static partial class VectorCatalogue
     }
 
     /// <summary>y = a·x + y in place, with a subtraction reduction beside it; an invariant element read (x[0]).</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double AxpyInPlace(double a, ReadOnlySpan<double> x, Span<double> y)
     {
         double debt = 0;
@@ -51,7 +51,7 @@ public static partial class VectorCatalogue
     }
 
     /// <summary>A matrix-vector product written with rows: the inner loop is vectorised, offset by the row.</summary>
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, Split = true)]
     public static void MatVecF(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y, int columns)
     {
         for (int r = 0; r < y.Length; r++)
@@ -67,7 +67,7 @@ public static partial class VectorCatalogue
     }
 
     /// <summary>A loop that starts past zero and runs to an inclusive bound.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double ShiftedWindow(ReadOnlySpan<double> x, int from)
     {
         double sum = 0;
@@ -81,7 +81,7 @@ public static partial class VectorCatalogue
     }
 
     /// <summary>A discrete Laplacian's energy: each gradient element gathers from three neighbouring terms (offsets −1, 0, +1).</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static float LaplacianEnergyF(ReadOnlySpan<float> u)
     {
         float energy = 0;
@@ -95,7 +95,7 @@ public static partial class VectorCatalogue
     }
 
     /// <summary>Squared error written out: a store of a difference into a local buffer, then a reduction over it.</summary>
-    [Differentiable(Tangent = true, HessianVector = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static float SquaredErrorF(ReadOnlySpan<float> prediction, ReadOnlySpan<float> target)
     {
         Span<float> difference = stackalloc float[prediction.Length];

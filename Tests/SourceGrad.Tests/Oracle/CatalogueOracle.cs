@@ -28,6 +28,8 @@ internal sealed class CatalogueOracle
 
     private readonly Dictionary<string, (TapeHarness.Call Tape, TapeHarness.Call Generated, IMethodSymbol Method)> _methods = [];
 
+    private readonly Dictionary<string, TapeHarness.Call> _splits = [];
+
     public static CatalogueOracle Instance => s_instance.Value;
 
     /// <summary>"Type.Method" of every catalogue method compared.</summary>
@@ -71,6 +73,7 @@ internal sealed class CatalogueOracle
         {
             harness.Append(TapeHarness.OnTape(method, Identifier(method) + "_Tape", TapeOutput.Standalone));
             harness.Append(TapeHarness.Generated(method, Identifier(method) + "_Generated"));
+            harness.Append(TapeHarness.Generated(method, Identifier(method) + "_Split", split: true));
         }
 
         harness.Append("}\n}\n");
@@ -96,8 +99,12 @@ internal sealed class CatalogueOracle
                 calls.GetMethod(Identifier(method) + "_Tape")!.CreateDelegate<TapeHarness.Call>(),
                 calls.GetMethod(Identifier(method) + "_Generated")!.CreateDelegate<TapeHarness.Call>(),
                 method);
+            _splits[Name(method)] = calls.GetMethod(Identifier(method) + "_Split")!.CreateDelegate<TapeHarness.Call>();
         }
     }
+
+    /// <summary>The harness that runs a method's split mode (<c>MForward</c> then <c>MBackward</c>) through the same arguments.</summary>
+    public TapeHarness.Call Split(string name) => _splits[name];
 
     /// <summary>Translates the [Differentiable] methods of one source file (for tests of the translator itself).</summary>
     public static string TranslateSource(string source)

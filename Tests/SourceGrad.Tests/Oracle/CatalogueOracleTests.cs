@@ -31,8 +31,7 @@ public class CatalogueOracleTests
     public void Tape_gradient_equals_the_generated_gradient(string name)
     {
         (TapeHarness.Call tape, TapeHarness.Call generated, IMethodSymbol method) = CatalogueOracle.Instance[name];
-        bool isFloat = method.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_Single || TapeTranslator.RealElement(p.Type)?.SpecialType == SpecialType.System_Single)
-            || method.ReturnType.SpecialType == SpecialType.System_Single;
+        bool isFloat = IsFloat(method);
         double tolerance = isFloat ? FloatTolerance : DoubleTolerance;
         Random rng = Sample.For("oracle." + name);
         for (int point = 0; point < Points; point++)
@@ -73,7 +72,7 @@ public class CatalogueOracleTests
         Assert.Contains("cannot translate a SimpleLambdaExpression to the tape: `v => v * v`", exception.Message, StringComparison.Ordinal);
     }
 
-    private static double[][] Draw(IMethodSymbol method, string name, Random rng, bool isFloat)
+    internal static double[][] Draw(IMethodSymbol method, string name, Random rng, bool isFloat)
     {
         CatalogueDomains.Overrides.TryGetValue(name, out var overrides);
         return method.Parameters.Select(p =>
@@ -87,12 +86,17 @@ public class CatalogueOracleTests
         }).ToArray();
     }
 
+    /// <summary>Whether the method computes in float (a float parameter, buffer or result).</summary>
+    internal static bool IsFloat(IMethodSymbol method) =>
+        method.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_Single || TapeTranslator.RealElement(p.Type)?.SpecialType == SpecialType.System_Single)
+        || method.ReturnType.SpecialType == SpecialType.System_Single;
+
     private static bool IsIntLike(IParameterSymbol p) => !TapeTranslator.IsReal(p.Type) && TapeTranslator.RealElement(p.Type) is null;
 
     /// <summary>Float methods get values a float represents exactly, so both sides start from the same inputs.</summary>
-    private static double[] Quantize(double[] values, bool isFloat) => isFloat ? values.Select(v => (double)(float)v).ToArray() : values;
+    internal static double[] Quantize(double[] values, bool isFloat) => isFloat ? values.Select(v => (double)(float)v).ToArray() : values;
 
-    private static double[][] Copy(double[][] arrays) => arrays.Select(a => (double[])a?.Clone()!).ToArray();
+    internal static double[][] Copy(double[][] arrays) => arrays.Select(a => (double[])a?.Clone()!).ToArray();
 
     private static void Compare(StringBuilder report, string what, double[] tape, double[] generated, double tolerance)
     {
