@@ -36,12 +36,20 @@ public static class Suites
     /// <summary>The generated tangent (forward mode) along a seeded direction: the value and one directional derivative.</summary>
     public const string Tangent = "Tangent";
 
+    /// <summary>The generated Hessian-vector product (forward over reverse) along the same direction, with the gradient.</summary>
+    public const string HessianVector = "HessianVector";
+
+    /// <summary>What a user without it writes: two generated gradients at x ± εv and their central difference.</summary>
+    public const string NaiveHessianVector = "NaiveHessianVector";
+
     /// <summary>Suite 1 contenders, by benchmark method name.</summary>
     public static readonly (string Method, string Label)[] ScalarContenders =
     [
         (Generated, "generated"),
         (Primal, "primal (no gradient)"),
         (Tangent, "generated tangent (forward mode, one direction)"),
+        (HessianVector, "generated Hessian-vector product (with the gradient)"),
+        (NaiveHessianVector, "two gradients and a central difference (naive H·v)"),
         (HandWritten, "hand-written adjoint"),
         (HandWrittenVectorized, "hand-written adjoint, vectorised by hand"),
         (ScalarTape, "scalar tape"),

@@ -47,6 +47,11 @@ public static class Targets
         verdicts.Add(AtMost("tangent", "Forward mode: a generated tangent costs at most 2× the primal on every scalar and loop problem",
             TangentOverPrimal(m), TangentLimit, "tangent ÷ primal"));
 
+        verdicts.Add(AtMost("hessian-vector",
+            "Hessian-vector products: a generated `MHessianVector` costs at most 3× the gradient on the scalar and loop problems "
+            + "(beside each, in brackets, what the naive two gradients and a central difference cost)",
+            HessianVectorOverGradient(m), HessianVectorLimit, "HVP ÷ gradient"));
+
         verdicts.Add(ZeroAllocations(results));
 
         var tape = m.ScalarRatios(Suites.ScalarTape).Where(pair => pair.Item2 is not null)
@@ -81,6 +86,17 @@ public static class Targets
 
     /// <summary>At most this much: a tangent costs at most 2× the primal.</summary>
     public const double TangentLimit = 2;
+
+    /// <summary>At most this much: a Hessian-vector product costs at most 3× the gradient.</summary>
+    public const double HessianVectorLimit = 3;
+
+    /// <summary>The product's time over the gradient's (the suite's baseline), each row naming the naive alternative's.</summary>
+    private static List<(string Where, double Value)> HessianVectorOverGradient(Measurements m) =>
+        Suites.ScalarProblems
+            .Select(problem => (problem.Title, Product: m.ScalarRatio(problem, Suites.HessianVector), Naive: m.ScalarRatio(problem, Suites.NaiveHessianVector)))
+            .Where(row => row.Product is not null)
+            .Select(row => (row.Naive is double naive ? $"{row.Title} [naive {naive:F2}×]" : row.Title, row.Product!.Value))
+            .ToList();
 
     /// <summary>The tangent's time over the primal's, for each suite-1 problem that ran both.</summary>
     private static List<(string Where, double Value)> TangentOverPrimal(Measurements m) =>

@@ -35,7 +35,7 @@ public static partial class TanhRnn
     /// <summary>The target state of every step, in [−0.5, 0.5].</summary>
     public static double[] Targets() => SeededPoint.Uniform(Steps * Hidden, seed: 23, low: -0.5, high: 0.5);
 
-    [Differentiable(Tangent = true, Split = true)]
+    [Differentiable(Tangent = true, Split = true, HessianVector = true)]
     public static double Loss(
         ReadOnlySpan<double> w, ReadOnlySpan<double> u, ReadOnlySpan<double> b,
         [NoGrad] ReadOnlySpan<double> x, [NoGrad] ReadOnlySpan<double> targets, int steps, int hidden, int inputs)

@@ -18,6 +18,9 @@ public class TanhRnnBenchmarks() : ScalarBenchmark(TanhRnn.Parameters())
     private readonly double[] _x = TanhRnn.Sequence();
     private readonly double[] _targets = TanhRnn.Targets();
     private readonly double[] _dParameters = new double[TanhRnn.ParameterCount];
+    private readonly double[] _hvParameters = new double[TanhRnn.ParameterCount];
+    private readonly double[] _plus = new double[TanhRnn.ParameterCount], _minus = new double[TanhRnn.ParameterCount];
+    private readonly double[] _gradientPlus = new double[TanhRnn.ParameterCount], _gradientMinus = new double[TanhRnn.ParameterCount];
     private readonly Var[] _state = new Var[TanhRnn.Hidden];
     private readonly Var[] _preActivation = new Var[TanhRnn.Hidden];
 
@@ -40,7 +43,35 @@ public class TanhRnnBenchmarks() : ScalarBenchmark(TanhRnn.Parameters())
         GradientAgreement.CheckTangent("tanh RNN", tangent, generated, Direction);
         AllocationCheck.Run($"{nameof(TanhRnnBenchmarks)}.{nameof(Generated)}", () => Generated());
         AllocationCheck.Run($"{nameof(TanhRnnBenchmarks)}.{nameof(Tangent)}", () => Tangent());
+        Array.Clear(_dParameters);
+        HessianVector();
+        double[] product = Copy(_hvParameters), gradientAdded = Copy(_dParameters);
+        NaiveHessianVector();
+        Scalar.NaiveHessianVector.Check("tanh RNN", product, _hvParameters, gradientAdded, generated);
+        AllocationCheck.Run($"{nameof(TanhRnnBenchmarks)}.{nameof(HessianVector)}", () => HessianVector());
     }
+
+    [Benchmark]
+    public double HessianVector() =>
+        TanhRnn.LossHessianVector(W, U, B, _x, _targets, TanhRnn.Steps, TanhRnn.Hidden, TanhRnn.Inputs, TW, TU, TB, DW, DU, DB,
+            _hvParameters.AsSpan(0, WLength), _hvParameters.AsSpan(WLength, ULength), _hvParameters.AsSpan(WLength + ULength));
+
+    [Benchmark]
+    public double NaiveHessianVector()
+    {
+        Scalar.NaiveHessianVector.Shift<double>(Point, Direction, _plus, _minus);
+        Array.Clear(_gradientPlus);
+        Array.Clear(_gradientMinus);
+        double value = GradientAt(_plus, _gradientPlus) + GradientAt(_minus, _gradientMinus);
+        Scalar.NaiveHessianVector.Difference<double>(_gradientPlus, _gradientMinus, _hvParameters);
+        return value;
+    }
+
+    /// <summary>The generated gradient at a flat parameter vector, into a flat gradient.</summary>
+    private double GradientAt(double[] parameters, double[] gradient) =>
+        TanhRnn.LossGradient(parameters.AsSpan(0, WLength), parameters.AsSpan(WLength, ULength), parameters.AsSpan(WLength + ULength),
+            _x, _targets, TanhRnn.Steps, TanhRnn.Hidden, TanhRnn.Inputs,
+            gradient.AsSpan(0, WLength), gradient.AsSpan(WLength, ULength), gradient.AsSpan(WLength + ULength));
 
     private ReadOnlySpan<double> W => Point.AsSpan(0, WLength);
 

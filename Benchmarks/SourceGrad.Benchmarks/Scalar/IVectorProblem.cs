@@ -21,6 +21,9 @@ public interface IVectorProblem : IObjective
     /// <summary>Generated from <see cref="F"/>: forward mode, the derivative along <paramref name="tX"/>.</summary>
     static abstract double FTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> tX, out double tangent);
 
+    /// <summary>Generated from <see cref="F"/>: the gradient into <paramref name="dX"/> and the Hessian times <paramref name="vX"/> into <paramref name="hvX"/>.</summary>
+    static abstract double FHessianVector(ReadOnlySpan<double> x, ReadOnlySpan<double> vX, Span<double> dX, Span<double> hvX);
+
     static abstract double HandWrittenGradient(ReadOnlySpan<double> x, Span<double> dX);
 
     /// <summary>The hand-written adjoint vectorised by hand (explicit SIMD or TensorPrimitives).</summary>

@@ -20,7 +20,7 @@ public readonly partial struct LogSumExp : IVectorProblem
     /// <summary>A seeded point in [−3, 3]ⁿ.</summary>
     public static double[] Point() => SeededPoint.Uniform(InputCount, seed: 13, low: -3, high: 3);
 
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, HessianVector = true)]
     public static double F(ReadOnlySpan<double> x)
     {
         double max = double.NegativeInfinity;

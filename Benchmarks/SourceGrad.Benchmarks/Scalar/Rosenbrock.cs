@@ -16,7 +16,7 @@ public readonly partial struct Rosenbrock : IVectorProblem
     /// <summary>A seeded point in [−1.5, 1.5]ⁿ.</summary>
     public static double[] Point() => SeededPoint.Uniform(InputCount, seed: 11, low: -1.5, high: 1.5);
 
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, HessianVector = true)]
     public static double F(ReadOnlySpan<double> x)
     {
         double sum = 0;

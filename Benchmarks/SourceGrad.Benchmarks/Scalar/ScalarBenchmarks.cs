@@ -41,6 +41,9 @@ public class SigmoidBenchmarks() : ScalarBenchmark(SigmoidNeuron.Point())
 {
     private double _w0, _w1, _w2, _x1, _x2;
     private double _dW0, _dW1, _dW2, _dX1, _dX2;
+    private readonly double[] _hv = new double[SigmoidNeuron.InputCount];
+    private readonly double[] _plus = new double[SigmoidNeuron.InputCount], _minus = new double[SigmoidNeuron.InputCount];
+    private readonly double[] _gradientPlus = new double[SigmoidNeuron.InputCount], _gradientMinus = new double[SigmoidNeuron.InputCount];
 
     [GlobalSetup]
     public void Setup()
@@ -58,6 +61,30 @@ public class SigmoidBenchmarks() : ScalarBenchmark(SigmoidNeuron.Point())
         GradientAgreement.CheckTangent("sigmoid", TangentValue(), generated, Direction);
         AllocationCheck.Run($"{nameof(SigmoidBenchmarks)}.{nameof(Generated)}", () => Generated());
         AllocationCheck.Run($"{nameof(SigmoidBenchmarks)}.{nameof(Tangent)}", () => Tangent());
+        (_dW0, _dW1, _dW2, _dX1, _dX2) = (0, 0, 0, 0, 0);
+        HessianVector();
+        double[] product = Copy(_hv), gradientAdded = [_dW0, _dW1, _dW2, _dX1, _dX2];
+        NaiveHessianVector();
+        Scalar.NaiveHessianVector.Check("sigmoid", product, _hv, gradientAdded, generated);
+        AllocationCheck.Run($"{nameof(SigmoidBenchmarks)}.{nameof(HessianVector)}", () => HessianVector());
+    }
+
+    [Benchmark]
+    public double HessianVector() =>
+        SigmoidNeuron.FHessianVector(_w0, _w1, _w2, _x1, _x2, Direction[0], Direction[1], Direction[2], Direction[3], Direction[4],
+            ref _dW0, ref _dW1, ref _dW2, ref _dX1, ref _dX2, ref _hv[0], ref _hv[1], ref _hv[2], ref _hv[3], ref _hv[4]);
+
+    [Benchmark]
+    public double NaiveHessianVector()
+    {
+        Scalar.NaiveHessianVector.Shift<double>(Point, Direction, _plus, _minus);
+        Array.Clear(_gradientPlus);
+        Array.Clear(_gradientMinus);
+        double[] p = _plus, m = _minus, gp = _gradientPlus, gm = _gradientMinus;
+        double value = SigmoidNeuron.FGradient(p[0], p[1], p[2], p[3], p[4], ref gp[0], ref gp[1], ref gp[2], ref gp[3], ref gp[4]);
+        value += SigmoidNeuron.FGradient(m[0], m[1], m[2], m[3], m[4], ref gm[0], ref gm[1], ref gm[2], ref gm[3], ref gm[4]);
+        Scalar.NaiveHessianVector.Difference<double>(gp, gm, _hv);
+        return value;
     }
 
     private double TangentValue()
@@ -97,6 +124,9 @@ public class VectorProblemBenchmarks<TProblem>() : ScalarBenchmark(TProblem.Poin
     where TProblem : struct, IVectorProblem
 {
     private readonly double[] _dX = new double[TProblem.Point().Length];
+    private readonly double[] _hvX = new double[TProblem.Point().Length];
+    private readonly double[] _plus = new double[TProblem.Point().Length], _minus = new double[TProblem.Point().Length];
+    private readonly double[] _gradientPlus = new double[TProblem.Point().Length], _gradientMinus = new double[TProblem.Point().Length];
 
     [GlobalSetup]
     public void Setup()
@@ -117,6 +147,27 @@ public class VectorProblemBenchmarks<TProblem>() : ScalarBenchmark(TProblem.Poin
         GradientAgreement.CheckTangent(TProblem.Name, tangent, generated, Direction);
         AllocationCheck.Run($"VectorProblemBenchmarks<{typeof(TProblem).Name}>.{nameof(Generated)}", () => Generated());
         AllocationCheck.Run($"VectorProblemBenchmarks<{typeof(TProblem).Name}>.{nameof(Tangent)}", () => Tangent());
+        Array.Clear(_dX);
+        HessianVector();
+        double[] product = Copy(_hvX), gradientAdded = Copy(_dX);
+        NaiveHessianVector();
+        Scalar.NaiveHessianVector.Check(TProblem.Name, product, _hvX, gradientAdded, generated);
+        AllocationCheck.Run($"VectorProblemBenchmarks<{typeof(TProblem).Name}>.{nameof(HessianVector)}", () => HessianVector());
+    }
+
+    [Benchmark]
+    public double HessianVector() => TProblem.FHessianVector(Point, Direction, _dX, _hvX);
+
+    [Benchmark]
+    public double NaiveHessianVector()
+    {
+        Scalar.NaiveHessianVector.Shift<double>(Point, Direction, _plus, _minus);
+        Array.Clear(_gradientPlus);
+        Array.Clear(_gradientMinus);
+        double value = TProblem.FGradient(_plus, _gradientPlus, 1);
+        value += TProblem.FGradient(_minus, _gradientMinus, 1);
+        Scalar.NaiveHessianVector.Difference<double>(_gradientPlus, _gradientMinus, _hvX);
+        return value;
     }
 
     [Benchmark(Baseline = true)]
@@ -150,7 +201,11 @@ public class VectorProblemBenchmarks<TProblem>() : ScalarBenchmark(TProblem.Poin
 public class TanhRecurrenceBenchmarks() : ScalarBenchmark(TanhRecurrence.Point())
 {
     private readonly double[] _dX = new double[TanhRecurrence.Steps];
-    private double _w, _u, _b, _dW, _dU, _dB;
+    private readonly double[] _hvX = new double[TanhRecurrence.Steps];
+    private readonly double[] _naive = new double[TanhRecurrence.InputCount];
+    private readonly double[] _plus = new double[TanhRecurrence.InputCount], _minus = new double[TanhRecurrence.InputCount];
+    private readonly double[] _gradientPlus = new double[TanhRecurrence.Steps], _gradientMinus = new double[TanhRecurrence.Steps];
+    private double _w, _u, _b, _dW, _dU, _dB, _hvW, _hvU, _hvB;
     private double[] _x = [];
 
     [GlobalSetup]
@@ -171,6 +226,33 @@ public class TanhRecurrenceBenchmarks() : ScalarBenchmark(TanhRecurrence.Point()
         GradientAgreement.CheckTangent("tanh recurrence", tangent, generated, Direction);
         AllocationCheck.Run($"{nameof(TanhRecurrenceBenchmarks)}.{nameof(Generated)}", () => Generated());
         AllocationCheck.Run($"{nameof(TanhRecurrenceBenchmarks)}.{nameof(Tangent)}", () => Tangent());
+        (_dW, _dU, _dB) = (0, 0, 0);
+        Array.Clear(_dX);
+        HessianVector();
+        double[] product = [_hvW, _hvU, _hvB, .. _hvX], gradientAdded = [_dW, _dU, _dB, .. _dX];
+        NaiveHessianVector();
+        Scalar.NaiveHessianVector.Check("tanh recurrence", product, _naive, gradientAdded, generated);
+        AllocationCheck.Run($"{nameof(TanhRecurrenceBenchmarks)}.{nameof(HessianVector)}", () => HessianVector());
+    }
+
+    [Benchmark]
+    public double HessianVector() => TanhRecurrence.FHessianVector(_w, _u, _b, _x, Direction[0], Direction[1], Direction[2], Direction.AsSpan(3),
+        ref _dW, ref _dU, ref _dB, _dX, ref _hvW, ref _hvU, ref _hvB, _hvX);
+
+    [Benchmark]
+    public double NaiveHessianVector()
+    {
+        // The two gradients go into the naive product's first three entries (w, u, b) and the rest (x).
+        Scalar.NaiveHessianVector.Shift<double>(Point, Direction, _plus, _minus);
+        Array.Clear(_gradientPlus);
+        Array.Clear(_gradientMinus);
+        double wPlus = 0, uPlus = 0, bPlus = 0, wMinus = 0, uMinus = 0, bMinus = 0;
+        double value = TanhRecurrence.FGradient(_plus[0], _plus[1], _plus[2], _plus.AsSpan(3), ref wPlus, ref uPlus, ref bPlus, _gradientPlus);
+        value += TanhRecurrence.FGradient(_minus[0], _minus[1], _minus[2], _minus.AsSpan(3), ref wMinus, ref uMinus, ref bMinus, _gradientMinus);
+        double twice = 2 * Scalar.NaiveHessianVector.Step<double>();
+        (_naive[0], _naive[1], _naive[2]) = ((wPlus - wMinus) / twice, (uPlus - uMinus) / twice, (bPlus - bMinus) / twice);
+        Scalar.NaiveHessianVector.Difference<double>(_gradientPlus, _gradientMinus, _naive.AsSpan(3));
+        return value;
     }
 
     [Benchmark(Baseline = true)]

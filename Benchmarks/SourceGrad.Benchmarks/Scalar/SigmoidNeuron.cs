@@ -10,7 +10,7 @@ public static partial class SigmoidNeuron
     /// <summary>The point the benchmark differentiates at: w0, w1, w2, x1, x2.</summary>
     public static double[] Point() => [0.3, -0.7, 1.1, 0.9, -0.4];
 
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, HessianVector = true)]
     public static double F(double w0, double w1, double w2, double x1, double x2)
         => 1 / (1 + Math.Exp(-(w0 + w1 * x1 + w2 * x2)));
 

@@ -15,7 +15,7 @@ public static partial class TanhRecurrence
     /// <summary>w, u, b, then the sequence (seeded, in [−1, 1]).</summary>
     public static double[] Point() => [0.5, 0.8, 0.1, .. SeededPoint.Uniform(Steps, seed: 12, low: -1, high: 1)];
 
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, HessianVector = true)]
     public static double F(double w, double u, double b, ReadOnlySpan<double> x)
     {
         double h = 0;
