@@ -83,7 +83,7 @@ public abstract class AdamOptimizer : Optimizer
 
     private protected override void ReleaseState() => _mean = _variance = [];
 
-    private protected override void Update(Parameter parameter, double learningRate, long step)
+    private protected override void Update(Parameter parameter, int start, int count, double learningRate, long step)
     {
         // PyTorch's arrangement: lr / (1 − β1ᵗ) as one step size, and √v / √(1 − β2ᵗ) + ε as the denominator.
         double biasCorrection1 = 1 - Math.Pow(Beta1, step);
@@ -99,10 +99,10 @@ public abstract class AdamOptimizer : Optimizer
             InverseSqrtBiasCorrection2: (float)(1 / Math.Sqrt(biasCorrection2)),
             Epsilon: (float)Epsilon);
 
-        Span<float> value = parameter.Value;
-        ReadOnlySpan<float> gradient = parameter.Gradient;
-        Span<float> mean = _mean.AsSpan(parameter.Offset, parameter.Length);
-        Span<float> variance = _variance.AsSpan(parameter.Offset, parameter.Length);
+        Span<float> value = parameter.Value.AsSpan(start, count);
+        ReadOnlySpan<float> gradient = parameter.Gradient.AsSpan(start, count);
+        Span<float> mean = _mean.AsSpan(parameter.Offset + start, count);
+        Span<float> variance = _variance.AsSpan(parameter.Offset + start, count);
 
         Span<Vector<float>> values = MemoryMarshal.Cast<float, Vector<float>>(value);
         ReadOnlySpan<Vector<float>> gradients = MemoryMarshal.Cast<float, Vector<float>>(gradient);

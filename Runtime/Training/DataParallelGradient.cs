@@ -138,7 +138,25 @@ public sealed class DataParallelGradient
     /// overwrites). Returns the batch's loss, Σ seed · shard loss in shard order. On one thread it is one call of
     /// <paramref name="model"/> on the whole batch, with seed 1, into the parameters' gradients (zeroed first).
     /// </summary>
-    public float Compute(IShardGradient model, int batch)
+    public float Compute(IShardGradient model, int batch) => Run(model, batch, optimizer: null);
+
+    /// <summary>
+    /// One training step: the gradient <see cref="Compute"/> gives, then one step of <paramref name="optimizer"/>, with
+    /// the bits of <see cref="Compute"/> followed by <c>optimizer.Step(parameters)</c>. On several threads each thread
+    /// adds up the shards over its own range of the parameters (whole cache lines, the elements the reduction of
+    /// <see cref="Compute"/> gives it) and updates those same weights straight away, block by block while the block is
+    /// in its cache: no thread reads back a gradient another core has just summed, and each core writes only its part
+    /// of the weights. Every <see cref="Parameter.Gradient"/> holds the batch's gradient afterwards. Returns the
+    /// batch's loss, as <see cref="Compute"/> does.
+    /// </summary>
+    public float Step(IShardGradient model, int batch, Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        return Run(model, batch, optimizer);
+    }
+
+    /// <summary><see cref="Compute"/>, then, when <paramref name="optimizer"/> is given, its step (see <see cref="Step"/>).</summary>
+    private float Run(IShardGradient model, int batch, Optimizer? optimizer)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (batch < 1)
@@ -161,7 +179,9 @@ public sealed class DataParallelGradient
         {
             if (Threads == 1)
             {
-                return ComputeFirstShard(model, _parameters, 1, batch);
+                float batchLoss = ComputeFirstShard(model, _parameters, 1, batch);
+                optimizer?.Step(_parameters);
+                return batchLoss;
             }
 
             _shardWork.Begin(model, batch);
@@ -174,7 +194,18 @@ public sealed class DataParallelGradient
                 _shardWork.End();
             }
 
-            RunParts(_reductionWork, Threads);
+            // Begun here, once, on the calling thread: the learning rate, the step count and the optimizer's state
+            // (allocated on its first step) are settled before any thread updates its range.
+            _reductionWork.Begin(optimizer?.BeginStep(_parameters));
+            try
+            {
+                RunParts(_reductionWork, Threads);
+            }
+            finally
+            {
+                _reductionWork.End();
+            }
+
             double loss = 0;
             for (int shard = 0; shard < Threads; shard++)
             {
@@ -338,15 +369,43 @@ public sealed class DataParallelGradient
         }
     }
 
-    /// <summary>Part i adds shards 1, 2, … into a slice of the parameters' gradients (whole cache lines), in shard order.</summary>
+    /// <summary>
+    /// Part i adds shards 1, 2, … into a slice of the parameters' gradients (whole cache lines), in shard order, and,
+    /// during a <see cref="Step"/>, updates the same slice with the optimizer block by block, each block right after its sum.
+    /// </summary>
     private sealed class ReductionWork(DataParallelGradient owner) : ParallelWork
     {
+        /// <summary>
+        /// Elements summed then updated at a time: 1,024 elements of the gradient, the other shard's buffer, the values
+        /// and up to two state arrays (Adam's moments) are 20 KB at two threads, which stays in a 32 KB L1 data cache
+        /// between the sum and the update.
+        /// </summary>
+        private const int BlockFloats = 1024;
+
+        private OptimizerStep? _step;
+
+        public void Begin(OptimizerStep? step) => _step = step;
+
+        public void End() => _step = null;
+
         public override void RunPart(int part, int parts)
         {
             int lines = (owner.TotalLength + LineFloats - 1) / LineFloats;
             int from = (int)((long)part * lines / parts) * LineFloats;
             int to = Math.Min(owner.TotalLength, (int)((long)(part + 1) * lines / parts) * LineFloats);
-            SumRange(owner._parameters, owner._shardGradients.AsSpan(1), from, to, assignFirst: false);
+            ReadOnlySpan<float[]> otherShards = owner._shardGradients.AsSpan(1);
+            if (_step is not OptimizerStep step)
+            {
+                SumRange(owner._parameters, otherShards, from, to, assignFirst: false);
+                return;
+            }
+
+            for (int blockStart = from; blockStart < to; blockStart += BlockFloats)
+            {
+                int blockEnd = Math.Min(to, blockStart + BlockFloats);
+                SumRange(owner._parameters, otherShards, blockStart, blockEnd, assignFirst: false);
+                step.Optimizer!.UpdateRangeUnchecked(step, blockStart, blockEnd - blockStart);
+            }
         }
     }
 }

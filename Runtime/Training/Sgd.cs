@@ -44,12 +44,12 @@ public sealed class Sgd : Optimizer
 
     private protected override void ReleaseState() => _velocity = [];
 
-    private protected override void Update(Parameter parameter, double learningRate, long step)
+    private protected override void Update(Parameter parameter, int start, int count, double learningRate, long step)
     {
         var c = new Coefficients((float)learningRate, (float)Momentum, (float)WeightDecay, Momentum > 0, Nesterov);
-        Span<float> value = parameter.Value;
-        ReadOnlySpan<float> gradient = parameter.Gradient;
-        Span<float> velocity = c.HasMomentum ? _velocity.AsSpan(parameter.Offset, parameter.Length) : default;
+        Span<float> value = parameter.Value.AsSpan(start, count);
+        ReadOnlySpan<float> gradient = parameter.Gradient.AsSpan(start, count);
+        Span<float> velocity = c.HasMomentum ? _velocity.AsSpan(parameter.Offset + start, count) : default;
 
         Span<Vector<float>> values = MemoryMarshal.Cast<float, Vector<float>>(value);
         ReadOnlySpan<Vector<float>> gradients = MemoryMarshal.Cast<float, Vector<float>>(gradient);

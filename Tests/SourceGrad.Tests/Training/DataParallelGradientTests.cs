@@ -15,6 +15,9 @@ public class DataParallelGradientTests
     /// <summary>docs/scale.md: |g(threads) − g(1)| ≤ this × the largest |g(1)| of the parameter, element by element.</summary>
     private const float RelativeTolerance = 1e-5f;
 
+    /// <summary>docs/scale.md: after 8 steps, |w(threads) − w(1)| ≤ this × the largest |w(1)| of the parameter.</summary>
+    private const float WeightTolerance = 1e-5f;
+
     private const int Batch = 37, Inputs = 48, Classes = 10;
 
     public static TheoryData<string> Models => ["loop", "kernel"];
@@ -96,6 +99,76 @@ public class DataParallelGradientTests
         }
     }
 
+    [Theory]
+    [InlineData("loop", 1, "momentum")]
+    [InlineData("loop", 3, "sgd")]
+    [InlineData("kernel", 2, "momentum")]
+    [InlineData("kernel", 2, "adam")]
+    [InlineData("kernel", 5, "adamw")]
+    public void A_step_gives_the_bits_of_the_gradient_then_the_whole_optimizer_step(string kind, int threads, string optimizerName)
+    {
+        // Large enough that every thread's range holds several of the reduction's blocks.
+        const int StepInputs = 784;
+        Problem fused = new(kind, StepInputs), apart = new(kind, StepInputs);
+        Optimizer fusedOptimizer = NewOptimizer(optimizerName), apartOptimizer = NewOptimizer(optimizerName);
+        var fusedParallel = new DataParallelGradient(fused.Parameters, threads);
+        var apartParallel = new DataParallelGradient(apart.Parameters, threads);
+        for (int step = 0; step < 4; step++)
+        {
+            float fusedLoss = fusedParallel.Step(fused, Batch, fusedOptimizer);
+            float apartLoss = apartParallel.Compute(apart, Batch);
+            apartOptimizer.Step(apart.Parameters);
+
+            Assert.Equal(BitConverter.SingleToInt32Bits(apartLoss), BitConverter.SingleToInt32Bits(fusedLoss));
+            Assert.Equal(Bits(apart.Gradients()), Bits(fused.Gradients()));
+            Assert.Equal(Bits(apart.Values()), Bits(fused.Values()));
+        }
+
+        // With the workers held by another caller, the threads' ranges are updated one after the other: the same bits.
+        Assert.True(GemmWorkers.TryTakeForTest());
+        try
+        {
+            fusedParallel.Step(fused, Batch, fusedOptimizer);
+        }
+        finally
+        {
+            GemmWorkers.GiveBackForTest();
+        }
+
+        apartParallel.Compute(apart, Batch);
+        apartOptimizer.Step(apart.Parameters);
+        Assert.Equal(Bits(apart.Values()), Bits(fused.Values()));
+        Assert.Equal(apartOptimizer.StepCount, fusedOptimizer.StepCount);
+    }
+
+    [Fact]
+    public void A_step_on_two_threads_stays_within_the_documented_tolerance_of_one_thread()
+    {
+        Problem oneThread = new("kernel"), twoThreads = new("kernel");
+        Optimizer oneOptimizer = NewOptimizer("momentum"), twoOptimizer = NewOptimizer("momentum");
+        var one = new DataParallelGradient(oneThread.Parameters, 1);
+        var two = new DataParallelGradient(twoThreads.Parameters, 2);
+        for (int step = 0; step < 8; step++)
+        {
+            one.Step(oneThread, Batch, oneOptimizer);
+            two.Step(twoThreads, Batch, twoOptimizer);
+        }
+
+        float[] serial = oneThread.Values(), parallel = twoThreads.Values();
+        Assert.NotEqual(Bits(serial), Bits(new Problem("kernel").Values())); // the steps moved the weights
+        foreach (Parameter parameter in oneThread.Parameters)
+        {
+            float largest = 0, worst = 0;
+            for (int i = parameter.Offset; i < parameter.Offset + parameter.Length; i++)
+            {
+                largest = Math.Max(largest, Math.Abs(serial[i]));
+                worst = Math.Max(worst, Math.Abs(parallel[i] - serial[i]));
+            }
+
+            Assert.True(worst <= WeightTolerance * largest, $"{parameter}: two threads moved an element by {worst} (largest |w| {largest}).");
+        }
+    }
+
     [Fact]
     public void The_shards_are_consecutive_runs_that_cover_the_batch_and_more_threads_than_examples_work()
     {
@@ -109,14 +182,19 @@ public class DataParallelGradientTests
         Assert.InRange(loss, serialLoss * (1 - RelativeTolerance), serialLoss * (1 + RelativeTolerance));
     }
 
-    [Fact]
-    public void A_steady_state_call_allocates_nothing_on_the_caller_or_the_workers()
+    [Theory]
+    [InlineData("compute")]
+    [InlineData("sgd")]
+    [InlineData("adam")]
+    public void A_steady_state_call_allocates_nothing_on_the_caller_or_the_workers(string call)
     {
         var problem = new Problem("kernel");
         var parallel = new DataParallelGradient(problem.Parameters, 2);
+        Optimizer? optimizer = call == "compute" ? null : NewOptimizer(call);
+        Func<float> compute = optimizer is null ? () => parallel.Compute(problem, Batch) : () => parallel.Step(problem, Batch, optimizer);
         for (int i = 0; i < 5; i++)
         {
-            parallel.Compute(problem, Batch);
+            compute();
         }
 
         // One clean round suffices (the runtime may allocate once on a thread); a call that allocates fails every round.
@@ -127,7 +205,7 @@ public class DataParallelGradientTests
             (long workers, long partsBefore) = GemmWorkers.WorkerTotals();
             for (int i = 0; i < 50; i++)
             {
-                parallel.Compute(problem, Batch);
+                compute();
             }
 
             (long workersAfter, long partsAfter) = GemmWorkers.WorkerTotals();
@@ -193,21 +271,32 @@ public class DataParallelGradientTests
         Assert.Equal(threaded, Bits(problem.Gradients()));
     }
 
+    private static Optimizer NewOptimizer(string name) => name switch
+    {
+        "sgd" => new Sgd(0.05),
+        "momentum" => new Sgd(0.05, momentum: 0.9),
+        "adam" => new Adam(1e-2),
+        _ => new AdamW(1e-2),
+    };
+
     private static int[] Bits(float[] values) => [.. values.Select(BitConverter.SingleToInt32Bits)];
 
     /// <summary>A batch and the parameters of one of the two models, which computes its gradient on any shard.</summary>
     private sealed class Problem : IShardGradient
     {
         private readonly bool _kernel;
+        private readonly int _inputs;
         private readonly Parameter _w, _b;
-        private readonly float[] _x = new float[Batch * Inputs];
+        private readonly float[] _x;
         private readonly int[] _labels = new int[Batch];
 
-        public Problem(string kind)
+        public Problem(string kind, int inputs = Inputs)
         {
             _kernel = kind == "kernel";
+            _inputs = inputs;
+            _x = new float[Batch * inputs];
             // The kernel model stores W as inputs × classes, the loop model as classes × inputs: the same length.
-            _w = Parameters.Add("w", Inputs, Classes);
+            _w = Parameters.Add("w", inputs, Classes);
             _b = Parameters.Add("b", Classes);
             var random = new SeededRandom(19);
             random.Fill(_w.Value);
@@ -230,11 +319,11 @@ public class DataParallelGradientTests
                 throw new InvalidOperationException($"shard {shard.Index} failed");
             }
 
-            ReadOnlySpan<float> x = _x.AsSpan(shard.Start * Inputs, shard.Count * Inputs);
+            ReadOnlySpan<float> x = _x.AsSpan(shard.Start * _inputs, shard.Count * _inputs);
             ReadOnlySpan<int> labels = _labels.AsSpan(shard.Start, shard.Count);
             return _kernel
-                ? KernelModel.LossGradient(_w.Value, _b.Value, x, labels, shard.Count, Inputs, Classes, shard.Gradient(_w), shard.Gradient(_b), shard.Seed)
-                : SoftmaxRegression.LossGradient(_w.Value, _b.Value, x, labels, shard.Count, Inputs, Classes, shard.Gradient(_w), shard.Gradient(_b), shard.Seed);
+                ? KernelModel.LossGradient(_w.Value, _b.Value, x, labels, shard.Count, _inputs, Classes, shard.Gradient(_w), shard.Gradient(_b), shard.Seed)
+                : SoftmaxRegression.LossGradient(_w.Value, _b.Value, x, labels, shard.Count, _inputs, Classes, shard.Gradient(_w), shard.Gradient(_b), shard.Seed);
         }
 
         /// <summary>The loss and flat gradient of the whole batch from one plain call of the generated gradient.</summary>
@@ -242,19 +331,26 @@ public class DataParallelGradientTests
         {
             Parameters.ZeroGradients();
             float loss = _kernel
-                ? KernelModel.LossGradient(_w.Value, _b.Value, _x, _labels, Batch, Inputs, Classes, _w.Gradient, _b.Gradient)
-                : SoftmaxRegression.LossGradient(_w.Value, _b.Value, _x, _labels, Batch, Inputs, Classes, _w.Gradient, _b.Gradient);
+                ? KernelModel.LossGradient(_w.Value, _b.Value, _x, _labels, Batch, _inputs, Classes, _w.Gradient, _b.Gradient)
+                : SoftmaxRegression.LossGradient(_w.Value, _b.Value, _x, _labels, Batch, _inputs, Classes, _w.Gradient, _b.Gradient);
             return (loss, Gradients());
         }
 
         /// <summary>The loss of the first <paramref name="count"/> examples.</summary>
         public float SerialLoss(int count) =>
-            KernelModel.Loss(_w.Value, _b.Value, _x.AsSpan(0, count * Inputs), _labels.AsSpan(0, count), count, Inputs, Classes);
+            KernelModel.Loss(_w.Value, _b.Value, _x.AsSpan(0, count * _inputs), _labels.AsSpan(0, count), count, _inputs, Classes);
 
         public float[] Gradients()
         {
             var flat = new float[Parameters.TotalLength];
             Parameters.CopyGradientsTo(flat);
+            return flat;
+        }
+
+        public float[] Values()
+        {
+            var flat = new float[Parameters.TotalLength];
+            Parameters.CopyValuesTo(flat);
             return flat;
         }
     }

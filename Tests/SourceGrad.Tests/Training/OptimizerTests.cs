@@ -99,14 +99,7 @@ public class OptimizerTests
     [MemberData(nameof(OptimizerNames))]
     public void Step_allocates_nothing_after_the_first(string name)
     {
-        IOptimizer optimizer = name switch
-        {
-            "sgd" => new Sgd(0.1, weightDecay: 0.01),
-            "momentum" => new Sgd(0.1, momentum: 0.9),
-            "nesterov" => new Sgd(0.1, momentum: 0.9, nesterov: true),
-            "adam" => new Adam(),
-            _ => new AdamW(),
-        };
+        IOptimizer optimizer = NewOptimizer(name);
         var set = new ParameterSet();
         set.Add("w", 100, 13).Gradient.AsSpan().Fill(0.5f);
         set.Add("b", 13).Gradient.AsSpan().Fill(-0.25f);
@@ -120,6 +113,59 @@ public class OptimizerTests
 
         Assert.Equal(0, allocated);
         Assert.Equal(53, optimizer.StepCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(OptimizerNames))]
+    public void Updating_range_by_range_gives_the_bits_of_a_whole_step(string name)
+    {
+        Optimizer whole = NewOptimizer(name), inRanges = NewOptimizer(name);
+        ParameterSet wholeSet = RangeTestSet(), rangeSet = RangeTestSet();
+        // Ranges that start and end inside parameters and inside vectors, cross parameter boundaries, are empty, and
+        // come out of order: every element exactly once.
+        (int Start, int Length)[] ranges = [(40, 23), (0, 1), (1, 0), (1, 39), (63, 1300), (1363, 0), (1363, 3)];
+        Assert.Equal(wholeSet.TotalLength, ranges.Sum(range => range.Length));
+        var random = new SeededRandom(5);
+        for (int step = 1; step <= 4; step++)
+        {
+            foreach (Parameter parameter in wholeSet)
+            {
+                random.Fill(parameter.Gradient);
+                parameter.Gradient.CopyTo(rangeSet[parameter.Name].Gradient, 0);
+            }
+
+            whole.Step(wholeSet);
+            OptimizerStep begun = inRanges.BeginStep(rangeSet);
+            foreach ((int start, int length) in ranges)
+                inRanges.UpdateRange(begun, start, length);
+
+            foreach (Parameter parameter in wholeSet)
+                Assert.Equal(Bits(parameter.Value), Bits(rangeSet[parameter.Name].Value));
+        }
+        Assert.Equal(whole.StepCount, inRanges.StepCount);
+    }
+
+    [Fact]
+    public void UpdateRange_takes_only_the_step_begun_last_within_the_set()
+    {
+        var set = new ParameterSet();
+        set.Add("w", 10);
+        var adam = new Adam();
+        var sgd = new Sgd(0.1);
+        OptimizerStep first = adam.BeginStep(set);
+        adam.UpdateRange(first, 0, 10);
+
+        var outside = Assert.Throws<ArgumentOutOfRangeException>(() => adam.UpdateRange(first, 4, 7));
+        Assert.Contains("from 4 must lie within the set's 10 elements", outside.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => adam.UpdateRange(first, -1, 1));
+        Assert.Equal("step", Assert.Throws<ArgumentException>(() => sgd.UpdateRange(first, 0, 10)).ParamName);
+        Assert.Equal("step", Assert.Throws<ArgumentException>(() => sgd.UpdateRange(default, 0, 10)).ParamName);
+
+        adam.BeginStep(set);
+        var stale = Assert.Throws<ArgumentException>(() => adam.UpdateRange(first, 0, 10));
+        Assert.Contains("is step 1, but this optimizer's current step is 2", stale.Message);
+        adam.Reset();
+        Assert.Throws<ArgumentException>(() => adam.UpdateRange(first, 0, 10));
     }
 
     [Fact]
@@ -173,6 +219,30 @@ public class OptimizerTests
         Assert.Equal("epsilon", epsilon.ParamName);
         Assert.Contains("was 0", epsilon.Message);
     }
+
+    private static Optimizer NewOptimizer(string name) => name switch
+    {
+        "sgd" => new Sgd(0.1, weightDecay: 0.01),
+        "momentum" => new Sgd(0.1, momentum: 0.9),
+        "nesterov" => new Sgd(0.1, momentum: 0.9, nesterov: true),
+        "adam" => new Adam(),
+        _ => new AdamW(),
+    };
+
+    /// <summary>Parameters of 37, 1,326 (a 102 × 13 matrix) and 3 elements with the same seeded values each time.</summary>
+    private static ParameterSet RangeTestSet()
+    {
+        var set = new ParameterSet();
+        set.Add("a", 37);
+        set.Add("w", 102, 13);
+        set.Add("b", 3);
+        var random = new SeededRandom(3);
+        foreach (Parameter parameter in set)
+            random.Fill(parameter.Value);
+        return set;
+    }
+
+    private static int[] Bits(float[] values) => Array.ConvertAll(values, BitConverter.SingleToInt32Bits);
 
     private delegate void ReferenceUpdate(int step, double[] theta, double[] gradient, double[][] state);
 
