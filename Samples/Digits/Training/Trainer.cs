@@ -34,7 +34,7 @@ internal static class Trainer
         var images = new float[settings.BatchSize * MnistDataSet.PixelsPerImage];
         var labels = new int[settings.BatchSize];
         ShiftAugmentation? shifts = settings.MaxShift > 0 ? new ShiftAugmentation(settings.MaxShift, new SeededRandom(settings.ShiftSeed)) : null;
-        Func<int, float> computeGradient = GradientOf(model, settings, images, labels);
+        Func<int, float> trainOn = StepOf(model, optimizer, settings, images, labels);
         for (int epoch = 1; epoch <= settings.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
@@ -45,10 +45,9 @@ internal static class Trainer
                 while (batches.NextBatch(images, labels, out int count))
                 {
                     shifts?.Apply(images, count);
-                    float loss = computeGradient(count);
+                    float loss = trainOn(count);
                     if (!float.IsFinite(loss))
                         throw new TrainingDivergedException($"The training loss became {loss} in epoch {epoch}; try a smaller --learning-rate.");
-                    optimizer.Step(model.Parameters);
                     lossSum += (double)loss * count;
                     seen += count;
                     step($"loss {Format.Number(loss, 3)}");
@@ -58,16 +57,36 @@ internal static class Trainer
         }
     }
 
-    /// <summary>The gradient of the first count digits of the minibatch arrays: the model's own call, or split over threads.</summary>
-    private static Func<int, float> GradientOf(ITrainable model, TrainingSettings settings, float[] images, int[] labels)
+    /// <summary>
+    /// One training step on the first count digits of the minibatch arrays, returning their loss: the model's own
+    /// gradient then the optimizer's step, or split over threads. There an <see cref="Optimizer"/> updates each thread's
+    /// range of the weights on that thread (<see cref="DataParallelGradient.Step"/>, the same bits as the gradient then a
+    /// whole step); any other <see cref="IOptimizer"/> steps after the threads' gradient.
+    /// </summary>
+    private static Func<int, float> StepOf(ITrainable model, IOptimizer optimizer, TrainingSettings settings, float[] images, int[] labels)
     {
         if (settings.DataParallelThreads is not int threads)
-            return count => model.ComputeGradient(images, labels, count);
+        {
+            return count =>
+            {
+                float loss = model.ComputeGradient(images, labels, count);
+                optimizer.Step(model.Parameters);
+                return loss;
+            };
+        }
+
         if (model is not IShardedTrainable sharded)
             throw new ArgumentException($"The {model.Kind} model cannot be trained data-parallel (--threads); it computes its gradient only whole.", nameof(model));
         sharded.UseBatch(images, labels);
         var parallel = new DataParallelGradient(model.Parameters, threads);
-        return count => parallel.Compute(sharded, count);
+        if (optimizer is Optimizer byRange)
+            return count => parallel.Step(sharded, count, byRange);
+        return count =>
+        {
+            float loss = parallel.Compute(sharded, count);
+            optimizer.Step(model.Parameters);
+            return loss;
+        };
     }
 }
 

@@ -9,14 +9,48 @@ public class TrainingTests
 {
     internal static readonly Lazy<MnistDataSet> Shipped = new(() => MnistDataSet.LoadDefault());
 
-    private static Mlp TrainMlp(MnistDataSet data, long seed, int epochs, List<EpochSummary>? epochsSeen = null, int? threads = null)
+    private static Mlp TrainMlp(MnistDataSet data, long seed, int epochs, List<EpochSummary>? epochsSeen = null, int? threads = null,
+        Func<IOptimizer, IOptimizer>? wrap = null)
     {
         var model = new Mlp(hidden: 16);
         model.Initialize(Seeds.Initialization(seed));
         var settings = new TrainingSettings(epochs, BatchSize: 32, Seeds.Shuffling(seed), MaxShift: 2, Seeds.Shifting(seed), threads);
         var optimizer = new Sgd(new CosineSchedule(0.05, Trainer.TotalSteps(settings, data.Count)), momentum: 0.9);
-        Trainer.Run(model, data, optimizer, settings, Report.Plain(TextWriter.Null), epoch => epochsSeen?.Add(epoch));
+        Trainer.Run(model, data, wrap is null ? optimizer : wrap(optimizer), settings, Report.Plain(TextWriter.Null), epoch => epochsSeen?.Add(epoch));
         return model;
+    }
+
+    /// <summary>An optimizer the trainer cannot update range by range: it counts its whole steps.</summary>
+    private sealed class WholeSteps(IOptimizer inner) : IOptimizer
+    {
+        public int Steps { get; private set; }
+
+        public long StepCount => inner.StepCount;
+
+        public double LearningRate => inner.LearningRate;
+
+        public void Step(ParameterSet parameters)
+        {
+            Steps++;
+            inner.Step(parameters);
+        }
+    }
+
+    [Fact]
+    public void Data_parallel_training_updates_each_threads_range_with_the_bits_of_a_whole_step()
+    {
+        MnistDataSet data = Shipped.Value.Slice(0, 256);
+        WholeSteps? whole = null;
+
+        Mlp byRange = TrainMlp(data, seed: 7, epochs: 2, threads: 2);
+        Mlp byWholeSteps = TrainMlp(data, seed: 7, epochs: 2, threads: 2, wrap: inner => whole = new WholeSteps(inner));
+
+        // 256 digits in batches of 32 for two epochs: the wrapped optimizer took every step whole.
+        Assert.Equal(16, whole!.Steps);
+        foreach (Parameter parameter in byRange.Parameters)
+        {
+            Assert.Equal(byWholeSteps.Parameters[parameter.Name].Value, parameter.Value);
+        }
     }
 
     [Fact]
