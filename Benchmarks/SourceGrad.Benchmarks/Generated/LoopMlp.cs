@@ -10,7 +10,7 @@ namespace SourceGrad.Benchmarks.Generated;
 /// </summary>
 public static partial class LoopMlp
 {
-    [Differentiable(Tangent = true)]
+    [Differentiable(Tangent = true, HessianVector = true)]
     public static float Loss(
         ReadOnlySpan<float> w1, ReadOnlySpan<float> b1, ReadOnlySpan<float> w2, ReadOnlySpan<float> b2,
         [NoGrad] ReadOnlySpan<float> x, ReadOnlySpan<int> labels, int batch, int inputs, int hidden, int classes)
