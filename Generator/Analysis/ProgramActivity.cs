@@ -109,7 +109,8 @@ internal sealed class ProgramActivity
         }
     }
 
-    private static int Written(Expr target) => target switch
+    /// <summary>The local an assignment's target writes (a variable, or an element's buffer), or −1.</summary>
+    public static int Written(Expr target) => target switch
     {
         VariableRef variable => variable.Variable,
         ElementRef element => element.Buffer,

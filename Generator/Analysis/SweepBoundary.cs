@@ -157,47 +157,22 @@ internal sealed class SweepBoundary
         var found = new HashSet<int>();
         CodeWalker.Visit(code, c =>
         {
-            switch (c)
+            int local = c switch
             {
-                case Declare d:
-                    found.Add(d.Local);
-                    break;
-                case DeclareBuffer b:
-                    found.Add(b.Local);
-                    break;
-                case Dispose d:
-                    found.Add(d.Local);
-                    break;
-                case Push p:
-                    found.Add(p.Stack);
-                    break;
-                case StackRange r:
-                    found.Add(r.Stack);
-                    break;
-                case LoopCode { Counter: >= 0 } loop:
-                    found.Add(loop.Counter);
-                    break;
+                Declare d => d.Local,
+                DeclareBuffer b => b.Local,
+                _ => CodeWalker.LocalOf(c),
+            };
+            if (local >= 0)
+            {
+                found.Add(local);
             }
         });
         CodeWalker.VisitExpressions(code, e =>
         {
-            switch (e)
+            if (ExprWalker.LocalOf(e) is int local and >= 0)
             {
-                case VariableRef v:
-                    found.Add(v.Variable);
-                    break;
-                case ElementRef element:
-                    found.Add(element.Buffer);
-                    break;
-                case LengthOf length:
-                    found.Add(length.Buffer);
-                    break;
-                case SpanOf span:
-                    found.Add(span.Buffer);
-                    break;
-                case Popped popped:
-                    found.Add(popped.Stack);
-                    break;
+                found.Add(local);
             }
         });
         return found;

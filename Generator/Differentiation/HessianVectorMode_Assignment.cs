@@ -40,7 +40,7 @@ internal sealed partial class HessianVectorMode
     private void TransformAssign(Assign assign, List<Code> code)
     {
         Expr target = assign.Target;
-        int written = Written(target);
+        int written = Analysis.ProgramActivity.Written(target);
         if (!HasTangent(written))
         {
             code.Add(assign);
@@ -87,7 +87,7 @@ internal sealed partial class HessianVectorMode
     private void TransformAccumulate(Accumulate accumulate, List<Code> code)
     {
         Expr target = accumulate.Target;
-        if (!HasTangent(Written(target)))
+        if (!HasTangent(Analysis.ProgramActivity.Written(target)))
         {
             code.Add(accumulate);
             return;
@@ -116,13 +116,6 @@ internal sealed partial class HessianVectorMode
         (Expr primal, Expr? tangent) = Linearize(value, code);
         return (primal, Linearizer.OrZero(tangent, type));
     }
-
-    private static int Written(Expr target) => target switch
-    {
-        VariableRef variable => variable.Variable,
-        ElementRef element => element.Buffer,
-        _ => -1,
-    };
 
     private Expr TangentTarget(Expr target) => target switch
     {

@@ -106,24 +106,7 @@ internal static class GradientEmitter
         }
 
         writeSignature(writer, method, new Names(method, program.Mode), adjointParameters);
-        writer.Line("{");
-        writer.Indent();
-        string[] lines = body.ToString().TrimEnd('\n').Split('\n');
-        foreach (string line in lines)
-        {
-            if (line.Length == 0)
-            {
-                writer.BlankLine();
-            }
-            else
-            {
-                // The body was written at one indentation level; re-indent it for its place in the file.
-                writer.Line(line.StartsWith("    ", System.StringComparison.Ordinal) ? line.Substring(4) : line.TrimStart());
-            }
-        }
-
-        writer.Unindent();
-        writer.Line("}");
+        writer.Body(body);
 
         foreach (ContainingType _ in method.ContainingTypes)
         {

@@ -37,5 +37,29 @@ internal sealed class SourceWriter
         Line("}");
     }
 
+    /// <summary>
+    /// A method body in braces: <paramref name="body"/> was written one level in (the printer's own indentation), and
+    /// its lines are put at this writer's level inside the braces.
+    /// </summary>
+    public void Body(SourceWriter body)
+    {
+        Line("{");
+        Indent();
+        foreach (string line in body.ToString().TrimEnd('\n').Split('\n'))
+        {
+            if (line.Length == 0)
+            {
+                BlankLine();
+            }
+            else
+            {
+                Line(line.StartsWith("    ", System.StringComparison.Ordinal) ? line.Substring(4) : line.TrimStart());
+            }
+        }
+
+        Unindent();
+        Line("}");
+    }
+
     public override string ToString() => _builder.ToString();
 }

@@ -187,22 +187,6 @@ internal static class SplitEmitter
         writer.Line("/// </summary>");
         writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"SourceGrad\", \"1.0\")]");
         writer.Line(declaration);
-        writer.Line("{");
-        writer.Indent();
-        foreach (string line in body.ToString().TrimEnd('\n').Split('\n'))
-        {
-            if (line.Length == 0)
-            {
-                writer.BlankLine();
-            }
-            else
-            {
-                // The body was written one level in; put it at the method's level in the file.
-                writer.Line(line.StartsWith("    ", System.StringComparison.Ordinal) ? line.Substring(4) : line.TrimStart());
-            }
-        }
-
-        writer.Unindent();
-        writer.Line("}");
+        writer.Body(body);
     }
 }

@@ -104,20 +104,9 @@ internal static class DeadCode
                     }
                 }
 
-                switch (code)
+                if (CodeWalker.LocalOf(code) is int local and >= 0)
                 {
-                    case Dispose dispose:
-                        uses._used.Add(dispose.Local);
-                        break;
-                    case StackRange range:
-                        uses._used.Add(range.Stack);
-                        break;
-                    case Push push:
-                        uses._used.Add(push.Stack);
-                        break;
-                    case LoopCode { Counter: >= 0 } loop:
-                        uses._used.Add(loop.Counter);
-                        break;
+                    uses._used.Add(local);
                 }
             });
             return uses;
@@ -125,26 +114,13 @@ internal static class DeadCode
 
         private void Add(Expr expr) => ExprWalker.Visit(expr, e =>
         {
-            switch (e)
+            if (ExprWalker.LocalOf(e) is int local and >= 0)
             {
-                case VariableRef variable:
-                    _used.Add(variable.Variable);
-                    break;
-                case ElementRef element:
-                    _used.Add(element.Buffer);
-                    break;
-                case LengthOf length:
-                    _used.Add(length.Buffer);
-                    break;
-                case SpanOf span:
-                    _used.Add(span.Buffer);
-                    break;
-                case Popped popped:
-                    _used.Add(popped.Stack);
-                    break;
-                case Saved saved:
-                    _readSlots.Add(saved.Slot);
-                    break;
+                _used.Add(local);
+            }
+            else if (e is Saved saved)
+            {
+                _readSlots.Add(saved.Slot);
             }
         });
     }

@@ -103,6 +103,19 @@ internal static class CodeWalker
         }
     }
 
+    /// <summary>
+    /// The local a statement names beside its expressions, other than by declaring it: the buffer or stack it disposes,
+    /// the stack it pushes to, a loop's counter; or −1.
+    /// </summary>
+    public static int LocalOf(Code code) => code switch
+    {
+        Dispose dispose => dispose.Local,
+        StackRange range => range.Stack,
+        Push push => push.Stack,
+        LoopCode { Counter: >= 0 } loop => loop.Counter,
+        _ => -1,
+    };
+
     /// <summary>Calls <paramref name="visit"/> on the statement and every statement nested in it, parents first.</summary>
     public static void Visit(Code code, Action<Code> visit)
     {

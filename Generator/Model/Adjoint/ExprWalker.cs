@@ -16,6 +16,17 @@ internal static class ExprWalker
         }
     }
 
+    /// <summary>The local an expression node names itself (a variable, an element's or a length's buffer, a span's, a stack popped), or −1.</summary>
+    public static int LocalOf(Expr expr) => expr switch
+    {
+        VariableRef variable => variable.Variable,
+        ElementRef element => element.Buffer,
+        LengthOf length => length.Buffer,
+        SpanOf span => span.Buffer,
+        Popped popped => popped.Stack,
+        _ => -1,
+    };
+
     /// <summary>Whether some expression in the tree satisfies <paramref name="predicate"/>.</summary>
     public static bool Any(Expr expr, Func<Expr, bool> predicate)
     {
