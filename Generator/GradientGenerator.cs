@@ -40,6 +40,8 @@ public sealed class GradientGenerator : IIncrementalGenerator
             .Select(static (method, _) => PassPipeline.Optimize(method))
             .WithTrackingName(StepNames.Optimization);
         IncrementalValuesProvider<GeneratedGradient?> gradients = optimized
+            .Select(static (method, _) => LoopCheckpointing.Apply(method))
+            .WithTrackingName(StepNames.Checkpointing)
             .Select(static (method, _) => GradientEmitter.Emit(method))
             .WithTrackingName(StepNames.Emission);
 
@@ -131,6 +133,7 @@ public static class StepNames
     public const string Recognition = nameof(Recognition);
     public const string Differentiation = nameof(Differentiation);
     public const string Optimization = nameof(Optimization);
+    public const string Checkpointing = nameof(Checkpointing);
     public const string Emission = nameof(Emission);
     public const string Diagnostics = nameof(Diagnostics);
     public const string RuleCheck = nameof(RuleCheck);

@@ -17,6 +17,11 @@ internal static class GradientDifferentiation
 
     private static DifferentiatedMethod Build(MethodModel method)
     {
+        if (CheckpointedLoop.Find(method, out DiagnosticInfo? checkpointError) is null && checkpointError is not null)
+        {
+            return new DifferentiatedMethod(method, null, EquatableArray<int>.Empty, new[] { checkpointError }.ToEquatableArray());
+        }
+
         AdjointProgram program = ReverseMode.Differentiate(method, out ActivityAnalysis activity);
         return new DifferentiatedMethod(method, program, activity.AdjointParameters.ToEquatableArray(), Warnings(method, activity).ToEquatableArray());
     }

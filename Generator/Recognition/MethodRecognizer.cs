@@ -175,7 +175,10 @@ internal sealed partial class MethodRecognizer
             HessianVector: AttributeFlag("HessianVector", unset: false),
             HessianVectorNameTaken: TakenName("HessianVector"),
             Split: AttributeFlag("Split", unset: false),
-            SplitNameTaken: TakenName("Forward") ?? TakenName("Backward"));
+            SplitNameTaken: TakenName("Forward") ?? TakenName("Backward"),
+            Checkpoint: (CheckpointKind)(AttributeValue("Checkpoint") is int mode && mode is >= 0 and <= 2 ? mode : 0),
+            Snapshots: CheckedSnapshots(),
+            CheckpointLoop: AttributeValue("CheckpointLoop") as string);
     }
 
     private static string StatementSource(SyntaxNode syntax)

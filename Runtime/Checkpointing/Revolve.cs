@@ -81,17 +81,7 @@ public struct Revolve : IDisposable
         }
         else
         {
-            _segment = steps == 0 ? 1 : (int)Math.Ceiling(Math.Sqrt(steps));
-            while ((long)(_segment - 1) * (_segment - 1) >= steps && _segment > 1)
-            {
-                _segment--;
-            }
-
-            while ((long)_segment * _segment < steps)
-            {
-                _segment++;
-            }
-
+            _segment = SegmentLength(steps);
             _segments = steps == 0 ? 0 : (steps + _segment - 1) / _segment;
             SnapshotCount = Math.Max(0, _segments - 1);
         }
@@ -175,6 +165,31 @@ public struct Revolve : IDisposable
             ArrayPool<int>.Shared.Return(_positions);
             _positions = null;
         }
+    }
+
+    /// <summary>
+    /// The length of the segments of a √N schedule of <paramref name="steps"/> iterations: ⌈√steps⌉ (1 for none). A
+    /// checkpointed gradient sizes the saves of one recorded segment with it.
+    /// </summary>
+    public static int SegmentLength(int steps)
+    {
+        if (steps <= 1)
+        {
+            return 1;
+        }
+
+        int segment = (int)Math.Ceiling(Math.Sqrt(steps));
+        while (segment > 1 && (long)(segment - 1) * (segment - 1) >= steps)
+        {
+            segment--;
+        }
+
+        while ((long)segment * segment < steps)
+        {
+            segment++;
+        }
+
+        return segment;
     }
 
     /// <summary>
