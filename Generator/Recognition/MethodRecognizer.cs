@@ -154,6 +154,7 @@ internal sealed partial class MethodRecognizer
             Report(DiagnosticDescriptors.MethodHasNoBody, location, _method.Name);
         }
 
+        int snapshots = CheckedSnapshots();
         return new MethodModel(
             HintName(),
             _method.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
@@ -177,7 +178,7 @@ internal sealed partial class MethodRecognizer
             Split: AttributeFlag("Split", unset: false),
             SplitNameTaken: TakenName("Forward") ?? TakenName("Backward"),
             Checkpoint: (CheckpointKind)(AttributeValue("Checkpoint") is int mode && mode is >= 0 and <= 2 ? mode : 0),
-            Snapshots: CheckedSnapshots(),
+            Snapshots: snapshots,
             CheckpointLoop: AttributeValue("CheckpointLoop") as string);
     }
 
