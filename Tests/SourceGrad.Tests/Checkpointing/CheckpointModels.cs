@@ -78,6 +78,21 @@ public static partial class CheckpointModels
         return loss + h;
     }
 
+    /// <summary>Checkpointed, with split mode and a Hessian-vector product too: those two are generated from the store-all program.</summary>
+    [Differentiable(Checkpoint = CheckpointMode.Binomial, Snapshots = 3, Split = true, HessianVector = true)]
+    public static double RecurrenceAllModes(double w, double u, ReadOnlySpan<double> x, int steps)
+    {
+        double h = 0;
+        double loss = 0;
+        for (int t = 0; t < steps; t++)
+        {
+            h = Math.Tanh(w * h + u * x[t]);
+            loss += (h - 0.5) * (h - 0.5);
+        }
+
+        return loss + h;
+    }
+
     // ---- An RNN with span state: a stackalloc'd hidden vector, a scratch vector, nested loops, a branch ------------
 
     [Differentiable]

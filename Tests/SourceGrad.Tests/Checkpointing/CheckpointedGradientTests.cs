@@ -48,6 +48,42 @@ public class CheckpointedGradientTests
         Assert.Equal(CheckpointModels.Recurrence(0.9, 0.7, x, steps), expected.Value);
     }
 
+    [Theory]
+    [MemberData(nameof(Steps))]
+    public void Split_mode_and_the_Hessian_vector_product_of_a_checkpointed_method_keep_every_save_and_agree(int steps)
+    {
+        double[] x = Inputs(Math.Max(steps, 1), steps + 100);
+        double dW = 0, dU = 0;
+        double[] dX = new double[x.Length];
+        double expected = CheckpointModels.RecurrenceGradient(0.9, 0.7, x, steps, ref dW, ref dU, dX);
+
+        double checkpointed = CheckpointModels.RecurrenceAllModesGradient(0.9, 0.7, x, steps, ref dW, ref dU, dX, -1);
+        Assert.Equal(expected, checkpointed);
+        Assert.Equal(0, dW);
+        Assert.Equal(0, dU);
+        Assert.All(dX, v => Assert.Equal(0, v));
+
+        double sW = 0, sU = 0;
+        double[] sX = new double[x.Length];
+        double forward = CheckpointModels.RecurrenceAllModesForward(0.9, 0.7, x, steps, out CheckpointModels.RecurrenceAllModesSaved saved);
+        CheckpointModels.RecurrenceAllModesBackward(0.9, 0.7, x, steps, ref saved, ref sW, ref sU, sX);
+        Assert.Equal(expected, forward);
+
+        double gW = 0, gU = 0, hvW = 0, hvU = 0;
+        double[] gX = new double[x.Length], hvX = new double[x.Length];
+        double product = CheckpointModels.RecurrenceAllModesHessianVector(0.9, 0.7, x, steps, 1, 0, new double[x.Length], ref gW, ref gU, gX, ref hvW, ref hvU, hvX);
+        Assert.Equal(expected, product);
+
+        double rW = 0, rU = 0;
+        double[] rX = new double[x.Length];
+        CheckpointModels.RecurrenceGradient(0.9, 0.7, x, steps, ref rW, ref rU, rX);
+        Assert.Equal(rW, sW);
+        Assert.Equal(rU, sU);
+        Assert.Equal(rX, sX);
+        Assert.Equal(rW, gW, 12);
+        Assert.Equal(rU, gU, 12);
+    }
+
     private delegate float RnnGradient(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> inputs, int n, int steps,
         Span<float> dWeights, Span<float> dBias, Span<float> dInputs, float seed);
 
