@@ -96,39 +96,25 @@ internal static class CheckpointedLoop
         return null;
     }
 
-    private static void Assigned(Statement statement, HashSet<int> into)
+    /// <summary>The variables the statements under <paramref name="root"/> assign (declarations and call results included).</summary>
+    private static void Assigned(Statement root, HashSet<int> into)
     {
-        switch (statement)
+        var statements = new List<Statement>();
+        SavePlan.Flatten(root, statements);
+        foreach (Statement statement in statements)
         {
-            case Block block:
-                foreach (Statement child in block.Statements)
-                {
-                    Assigned(child, into);
-                }
-
-                break;
-            case Assignment { Target: VariableRef target }:
-                into.Add(target.Variable);
-                break;
-            case Declaration declaration:
-                into.Add(declaration.Variable);
-                break;
-            case CallStatement call:
-                into.Add(call.ResultVariable);
-                break;
-            case IfStatement conditional:
-                Assigned(conditional.Then, into);
-                if (conditional.Else is not null)
-                {
-                    Assigned(conditional.Else, into);
-                }
-
-                break;
-            case Loop inner:
-                Assigned(inner.Initializer, into);
-                Assigned(inner.Body, into);
-                Assigned(inner.Increment, into);
-                break;
+            switch (statement)
+            {
+                case Assignment { Target: VariableRef target }:
+                    into.Add(target.Variable);
+                    break;
+                case Declaration declaration:
+                    into.Add(declaration.Variable);
+                    break;
+                case CallStatement call:
+                    into.Add(call.ResultVariable);
+                    break;
+            }
         }
     }
 
