@@ -40,6 +40,8 @@ public sealed class GradientGenerator : IIncrementalGenerator
             .Select(static (method, _) => PassPipeline.Optimize(method))
             .WithTrackingName(StepNames.Optimization);
         IncrementalValuesProvider<GeneratedGradient?> gradients = optimized
+            .Select(static (method, _) => LoopCheckpointing.Apply(method))
+            .WithTrackingName(StepNames.Checkpointing)
             .Select(static (method, _) => GradientEmitter.Emit(method))
             .WithTrackingName(StepNames.Emission);
 
@@ -70,12 +72,21 @@ public sealed class GradientGenerator : IIncrementalGenerator
             .WithTrackingName(StepNames.HessianVectorEmission);
 
         // Split mode: the optimised gradient program cut between its sweeps into MForward and MBackward.
+        // A checkpointed method's split is cut from its store-all program, differentiated on its own.
         IncrementalValuesProvider<GeneratedGradient?> splits = optimized
-            .Where(static method => method is { Method.Split: true })
+            .Where(static method => method is { Method.Split: true, Method.Checkpoint: CheckpointKind.None })
             .Select(static (method, _) => SplitMode.Split(method))
             .WithTrackingName(StepNames.Split)
             .Select(static (method, _) => SplitEmitter.Emit(method))
             .WithTrackingName(StepNames.SplitEmission);
+        IncrementalValuesProvider<GeneratedGradient?> storeAllSplits = methods
+            .Where(static method => method.Split && method.Checkpoint != CheckpointKind.None)
+            .Select(static (method, _) => PassPipeline.Optimize(GradientDifferentiation.Differentiate(GradientDifferentiation.StoreAll(method))))
+            .WithTrackingName(StepNames.StoreAllOptimization)
+            .Select(static (method, _) => SplitMode.Split(method))
+            .WithTrackingName(StepNames.StoreAllSplit)
+            .Select(static (method, _) => SplitEmitter.Emit(method))
+            .WithTrackingName(StepNames.StoreAllSplitEmission);
 
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> ruleDiagnostics =
             CheckedRules(context, Types.DerivativeOfAttribute, RuleChecker.Check, StepNames.RuleCheck);
@@ -89,6 +100,7 @@ public sealed class GradientGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(tangents, AddOutput);
         context.RegisterSourceOutput(hessianVectors, AddOutput);
         context.RegisterSourceOutput(splits, AddOutput);
+        context.RegisterSourceOutput(storeAllSplits, AddOutput);
     }
 
     /// <summary>The diagnostics of every method carrying the rule attribute <paramref name="attribute"/>, checked where it is declared.</summary>
@@ -131,6 +143,7 @@ public static class StepNames
     public const string Recognition = nameof(Recognition);
     public const string Differentiation = nameof(Differentiation);
     public const string Optimization = nameof(Optimization);
+    public const string Checkpointing = nameof(Checkpointing);
     public const string Emission = nameof(Emission);
     public const string Diagnostics = nameof(Diagnostics);
     public const string RuleCheck = nameof(RuleCheck);
@@ -144,4 +157,7 @@ public static class StepNames
     public const string HessianVectorEmission = nameof(HessianVectorEmission);
     public const string Split = nameof(Split);
     public const string SplitEmission = nameof(SplitEmission);
+    public const string StoreAllOptimization = nameof(StoreAllOptimization);
+    public const string StoreAllSplit = nameof(StoreAllSplit);
+    public const string StoreAllSplitEmission = nameof(StoreAllSplitEmission);
 }

@@ -39,7 +39,7 @@ internal static class HessianVectorDifferentiation
             diagnostics.Add(GradientDifferentiation.NameTaken(method, taken, "HessianVector", "Hessian-vector product"));
         }
 
-        AdjointProgram gradient = ReverseMode.Differentiate(method, out ActivityAnalysis activity);
+        AdjointProgram gradient = ReverseMode.Differentiate(GradientDifferentiation.StoreAll(method), out ActivityAnalysis activity);
         CheckNames(method, activity, diagnostics);
         AdjointProgram? program = diagnostics.Count == 0 ? HessianVectorMode.Differentiate(method, gradient, activity.AdjointParameters) : null;
         return new DifferentiatedMethod(method, program, activity.AdjointParameters.ToEquatableArray(), diagnostics.ToEquatableArray());

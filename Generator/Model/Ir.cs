@@ -168,6 +168,14 @@ internal sealed record Argument(Expr? Scalar, int Buffer, Expr? SliceStart, Expr
     public bool IsBuffer => Scalar is null;
 }
 
+/// <summary>How <c>MGradient</c> checkpoints the method's outer loop ([Differentiable(Checkpoint = …)], the runtime's <c>CheckpointMode</c>).</summary>
+internal enum CheckpointKind
+{
+    None = 0,
+    Binomial = 1,
+    SqrtN = 2,
+}
+
 internal sealed record ContainingType(string Keyword, string Name);
 
 /// <summary>
@@ -197,7 +205,10 @@ internal sealed record MethodModel(
     bool HessianVector = false,
     LocationInfo? HessianVectorNameTaken = null,
     bool Split = false,
-    LocationInfo? SplitNameTaken = null)
+    LocationInfo? SplitNameTaken = null,
+    CheckpointKind Checkpoint = CheckpointKind.None,
+    int Snapshots = 32,
+    string? CheckpointLoop = null)
 {
     public bool HasErrors
     {

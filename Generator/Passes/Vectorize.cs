@@ -33,7 +33,7 @@ internal static class Vectorize
     {
         var locals = program.Locals.ToList();
         Sequence Rewrite(Sequence part) => CodeWalker.RewriteSequence(part, code =>
-            code is LoopCode loop && Plan.Make(loop, locals) is Plan plan ? plan.Emit(locals) : code);
+            code is LoopCode loop && !loop.IsCheckpointed(program) && Plan.Make(loop, locals) is Plan plan ? plan.Emit(locals) : code);
         AdjointProgram rewritten = program with { Forward = Rewrite(program.Forward), Reverse = Rewrite(program.Reverse) };
         return rewritten with { Locals = locals.ToEquatableArray() };
     }

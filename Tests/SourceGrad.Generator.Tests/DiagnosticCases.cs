@@ -300,5 +300,79 @@ public static class DiagnosticCases
                 public static double Loss(double x) => [|Square(x)|] + x;
             }
             """, "'Square'", "'Loss'", "not supported yet"),
+
+        ["SG0033"] = new("""
+            public static partial class Model
+            {
+                [Differentiable(Checkpoint = CheckpointMode.Binomial)]
+                public static double [|Settle|](double x, int steps)
+                {
+                    double y = x;
+                    int k = 0;
+                    while (k < steps)
+                    {
+                        y = Math.Tanh(y) * x;
+                        k++;
+                    }
+
+                    return y;
+                }
+            }
+            """, "'Settle'", "no top-level 'for' loop"),
+
+        ["SG0034"] = new("""
+            public static partial class Model
+            {
+                [Differentiable(Checkpoint = CheckpointMode.Binomial, [|Snapshots = 0|])]
+                public static double Settle(double x, int steps)
+                {
+                    double y = x;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        y = Math.Tanh(y) * x;
+                    }
+
+                    return y;
+                }
+            }
+            """, "Snapshots = 0", "'Settle'", "at least 1"),
+
+        ["SG0035"] = new("""
+            public static partial class Model
+            {
+                [Differentiable(Checkpoint = CheckpointMode.SqrtN)]
+                public static double Settle(double x, int steps)
+                {
+                    double y = x;
+                    [|for|] (int t = 0; t < steps; t += 2)
+                    {
+                        y = Math.Tanh(y) * x;
+                    }
+
+                    return y;
+                }
+            }
+            """, "for (int t = 0; t < steps; t += 2)", "does not count up by 1"),
+
+        ["SG0036"] = new("""
+            public static partial class Model
+            {
+                [Differentiable(Checkpoint = CheckpointMode.Binomial, Snapshots = 8)]
+                public static double Settle(double x, int steps)
+                {
+                    double y = x;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        y = Math.Tanh(y) * x;
+                        if (y < 0.01)
+                        {
+                            [|break;|]
+                        }
+                    }
+
+                    return y;
+                }
+            }
+            """, "'break;'", "for (int t = 0; t < steps; t++)"),
     };
 }

@@ -227,6 +227,27 @@ public static class SnapshotCases
         }
         """;
 
+    public const string CheckpointedRecurrence = """
+        public static partial class LongHorizon
+        {
+            // Binomial checkpointing of a tanh recurrence: the forward sweep runs the loop without saves, keeping
+            // snapshots of h and loss; the reverse sweep runs each iteration again from one, then reverses it.
+            [Differentiable(Checkpoint = CheckpointMode.Binomial, Snapshots = 32)]
+            public static double Recurrence(double w, double u, ReadOnlySpan<double> x, int steps)
+            {
+                double h = 0;
+                double loss = 0;
+                for (int t = 0; t < steps; t++)
+                {
+                    h = Math.Tanh(w * h + u * x[t]);
+                    loss += (h - 0.5) * (h - 0.5);
+                }
+
+                return loss + h;
+            }
+        }
+        """;
+
     /// <summary>Every case by name; the name is only for test output (the snapshot files are named by hint name).</summary>
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>
     {
@@ -241,5 +262,6 @@ public static class SnapshotCases
         [nameof(TangentOfResidual)] = TangentOfResidual,
         [nameof(HessianVectorOfResidual)] = HessianVectorOfResidual,
         [nameof(SplitHiddenLayer)] = SplitHiddenLayer,
+        [nameof(CheckpointedRecurrence)] = CheckpointedRecurrence,
     };
 }
