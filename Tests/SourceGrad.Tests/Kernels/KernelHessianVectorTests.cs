@@ -5,42 +5,10 @@ namespace SourceGrad.Tests.Kernels;
 /// <summary>
 /// Hessian-vector products through the runtime kernels: each call runs the kernel's [TangentOf] rule where the gradient
 /// runs the kernel, and the [TangentOf] rule of its [DerivativeOf] rule (its second-order rule) where the gradient runs
-/// the rule.
+/// the rule. The activations, products and reductions are <see cref="KernelCalls"/>'s.
 /// </summary>
 public static partial class KernelHessianVectors
 {
-    [Differentiable(Tangent = true, HessianVector = true)]
-    public static double Activations_(ReadOnlySpan<double> x, double slope)
-    {
-        Span<double> relu = stackalloc double[x.Length];
-        Span<double> leaky = stackalloc double[x.Length];
-        Span<double> sigmoid = stackalloc double[x.Length];
-        Span<double> tanh = stackalloc double[x.Length];
-        Activations.Relu(x, relu);
-        Activations.LeakyRelu(x, leaky, 0.1);
-        Activations.Sigmoid(x, sigmoid);
-        Activations.Tanh(leaky, tanh);
-        double total = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            total += sigmoid[i] * tanh[i] * (i + 1) + slope * relu[i] * relu[i];
-        }
-
-        return total;
-    }
-
-    [Differentiable(Tangent = true, HessianVector = true)]
-    public static double ProductsAndReductions(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> bias, [NoGrad] ReadOnlySpan<double> target, int m, int k, int n)
-    {
-        Span<double> c = stackalloc double[m * n];
-        Span<double> d = stackalloc double[m * m];
-        Linalg.MatMul(a, b, c, m, k, n);
-        Linalg.AddBias(c, bias, m, n);
-        Linalg.MatMul(c, c, d, m, n, m, transposeA: false, transposeB: true);
-        Linalg.MatMulAdd(a, a, d, m, k, m, transposeA: false, transposeB: true);
-        return Reductions.Sum(d) * 0.01 + Reductions.Mean(c) + Losses.MeanSquaredError(c, target);
-    }
-
     [Differentiable(Tangent = true, HessianVector = true)]
     public static double CrossEntropy(ReadOnlySpan<double> w, [NoGrad] ReadOnlySpan<double> x, ReadOnlySpan<int> labels, int batch, int inputs, int classes)
     {
@@ -83,11 +51,11 @@ public class KernelHessianVectorTests : CatalogueTest
         Arg<double> x = Arg.Of("x", rng.DoublesAwayFromZero(6, -2, 2, 0.1));
         Arg<double> slope = Arg.Scalar("slope", rng.Uniform(0.5, 1.5));
         FiniteDifference.Check([x, slope],
-            () => KernelHessianVectors.Activations_(x.Value, slope.Value[0]),
-            seed => KernelHessianVectors.Activations_Gradient(x.Value, slope.Value[0], x.Grad, ref slope.Grad[0], seed),
-            () => (KernelHessianVectors.Activations_Tangent(x.Value, slope.Value[0], x.Tangent, slope.Tangent[0], out var tangent), tangent),
+            () => KernelCalls.Activations_(x.Value, slope.Value[0]),
+            seed => KernelCalls.Activations_Gradient(x.Value, slope.Value[0], x.Grad, ref slope.Grad[0], seed),
+            () => (KernelCalls.Activations_Tangent(x.Value, slope.Value[0], x.Tangent, slope.Tangent[0], out var tangent), tangent),
             Precision.Double,
-            hessianVector: () => KernelHessianVectors.Activations_HessianVector(x.Value, slope.Value[0], x.Tangent, slope.Tangent[0],
+            hessianVector: () => KernelCalls.Activations_HessianVector(x.Value, slope.Value[0], x.Tangent, slope.Tangent[0],
                 x.Grad, ref slope.Grad[0], x.Hv, ref slope.Hv[0]));
     });
 
@@ -100,11 +68,11 @@ public class KernelHessianVectorTests : CatalogueTest
         Arg<double> bias = Arg.Of("bias", rng.Doubles(n, -1, 1));
         double[] target = rng.Doubles(m * n, -1, 1);
         FiniteDifference.Check([a, b, bias],
-            () => KernelHessianVectors.ProductsAndReductions(a.Value, b.Value, bias.Value, target, m, k, n),
-            seed => KernelHessianVectors.ProductsAndReductionsGradient(a.Value, b.Value, bias.Value, target, m, k, n, a.Grad, b.Grad, bias.Grad, seed),
-            () => (KernelHessianVectors.ProductsAndReductionsTangent(a.Value, b.Value, bias.Value, target, m, k, n, a.Tangent, b.Tangent, bias.Tangent, out var tangent), tangent),
+            () => KernelCalls.ProductsAndReductions(a.Value, b.Value, bias.Value, target, m, k, n),
+            seed => KernelCalls.ProductsAndReductionsGradient(a.Value, b.Value, bias.Value, target, m, k, n, a.Grad, b.Grad, bias.Grad, seed),
+            () => (KernelCalls.ProductsAndReductionsTangent(a.Value, b.Value, bias.Value, target, m, k, n, a.Tangent, b.Tangent, bias.Tangent, out var tangent), tangent),
             Precision.Double,
-            hessianVector: () => KernelHessianVectors.ProductsAndReductionsHessianVector(a.Value, b.Value, bias.Value, target, m, k, n,
+            hessianVector: () => KernelCalls.ProductsAndReductionsHessianVector(a.Value, b.Value, bias.Value, target, m, k, n,
                 a.Tangent, b.Tangent, bias.Tangent, a.Grad, b.Grad, bias.Grad, a.Hv, b.Hv, bias.Hv));
     });
 
