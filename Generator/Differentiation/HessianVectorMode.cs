@@ -51,6 +51,18 @@ internal sealed partial class HessianVectorMode : ITangentSpace
             _tangents[_seed] = AddLocal(new Local("seedTangent", _locals[_seed].Type, LocalShape.Scalar, LocalRole.Tangent, Numbered: false));
         }
 
+        if (seeded)
+        {
+            // Its adjoints come in with tangents too (the caller's Hv adjoints): a written span's adjoint is read.
+            for (int local = 0; local < _locals.Count; local++)
+            {
+                if (_locals[local].Role == LocalRole.Adjoint && !_locals[local].Numbered)
+                {
+                    given.Add(local);
+                }
+            }
+        }
+
         _activity = ProgramActivity.Run(gradient, given, Writes);
         _index = new StatementIndex(method);
         _slots = gradient.Slots.ToList();
