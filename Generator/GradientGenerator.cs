@@ -45,10 +45,12 @@ public sealed class GradientGenerator : IIncrementalGenerator
             .Select(static (method, _) => GradientEmitter.Emit(method))
             .WithTrackingName(StepNames.Emission);
 
-        // Forward mode for the methods that ask for it and every [Differentiable] method of this compilation they call.
-        IncrementalValueProvider<EquatableArray<string>> tangentKeys = methods
+        // Forward mode for the methods that ask for it and every [Differentiable] method of this compilation they call
+        // (or a Hessian-vector product calls).
+        IncrementalValueProvider<System.Collections.Immutable.ImmutableArray<TangentClosure.Node>> closureNodes = methods
             .Select(static (method, _) => TangentClosure.Node.Of(method))
-            .Collect()
+            .Collect();
+        IncrementalValueProvider<EquatableArray<string>> tangentKeys = closureNodes
             .Select(static (nodes, _) => TangentClosure.Keys(nodes))
             .WithTrackingName(StepNames.TangentSelection);
         IncrementalValuesProvider<GeneratedGradient?> tangents = methods
@@ -70,6 +72,20 @@ public sealed class GradientGenerator : IIncrementalGenerator
             .WithTrackingName(StepNames.HessianVectorOptimization)
             .Select(static (method, _) => GradientEmitter.EmitHessianVector(method))
             .WithTrackingName(StepNames.HessianVectorEmission);
+
+        // The seeded Hessian-vector products (the tangents of the gradients) of every method a Hessian-vector product calls.
+        IncrementalValueProvider<EquatableArray<string>> seededKeys = closureNodes
+            .Select(static (nodes, _) => TangentClosure.HessianVectorKeys(nodes))
+            .WithTrackingName(StepNames.HessianVectorSelection);
+        IncrementalValuesProvider<GeneratedGradient?> seededHessianVectors = methods
+            .Combine(seededKeys)
+            .Where(static pair => pair.Right.Contains(pair.Left.Key))
+            .Select(static (pair, _) => HessianVectorDifferentiation.DifferentiateSeeded(pair.Left))
+            .WithTrackingName(StepNames.SeededHessianVectorDifferentiation)
+            .Select(static (method, _) => PassPipeline.Optimize(method))
+            .WithTrackingName(StepNames.SeededHessianVectorOptimization)
+            .Select(static (method, _) => GradientEmitter.EmitSeededHessianVector(method))
+            .WithTrackingName(StepNames.SeededHessianVectorEmission);
 
         // Split mode: the optimised gradient program cut between its sweeps into MForward and MBackward.
         // A checkpointed method's split is cut from its store-all program, differentiated on its own.
@@ -99,6 +115,7 @@ public sealed class GradientGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(gradients, AddOutput);
         context.RegisterSourceOutput(tangents, AddOutput);
         context.RegisterSourceOutput(hessianVectors, AddOutput);
+        context.RegisterSourceOutput(seededHessianVectors, AddOutput);
         context.RegisterSourceOutput(splits, AddOutput);
         context.RegisterSourceOutput(storeAllSplits, AddOutput);
     }
@@ -155,6 +172,10 @@ public static class StepNames
     public const string HessianVectorDifferentiation = nameof(HessianVectorDifferentiation);
     public const string HessianVectorOptimization = nameof(HessianVectorOptimization);
     public const string HessianVectorEmission = nameof(HessianVectorEmission);
+    public const string HessianVectorSelection = nameof(HessianVectorSelection);
+    public const string SeededHessianVectorDifferentiation = nameof(SeededHessianVectorDifferentiation);
+    public const string SeededHessianVectorOptimization = nameof(SeededHessianVectorOptimization);
+    public const string SeededHessianVectorEmission = nameof(SeededHessianVectorEmission);
     public const string Split = nameof(Split);
     public const string SplitEmission = nameof(SplitEmission);
     public const string StoreAllOptimization = nameof(StoreAllOptimization);

@@ -155,8 +155,13 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor CallHasNoHessianVector = Error(
         "SG0029",
-        "Hessian-vector products do not cover calls yet",
-        "'{1}' gets no Hessian-vector product because it calls '{0}', and second derivatives through calls are not supported yet: write the computation of '{0}' into '{1}' (or drop HessianVector = true)");
+        "Called method has no Hessian-vector product",
+        "'{1}' gets no Hessian-vector product because '{0}' comes from another assembly, which emitted no seeded '{0}HessianVector' for it: mark '{0}' [Differentiable(HessianVector = true)] there (or call a method with a [DerivativeOf] rule and [TangentOf] rules instead)");
+
+    public static readonly DiagnosticDescriptor RuleHasNoSecondOrder = Error(
+        "SG0030",
+        "A rule-backed call needs a tangent rule for the Hessian-vector product",
+        "'{1}' gets no Hessian-vector product because the call to '{0}' needs {2}: add {3} (docs/custom-rules.md)");
 
     public static readonly DiagnosticDescriptor CheckpointNeedsLoop = Error(
         "SG0033",
@@ -185,7 +190,7 @@ internal static class DiagnosticDescriptors
         LocalBufferPlacement, CallInCondition, RuleTargetNotFound, ResultDoesNotDependOnInputs,
         InputDoesNotAffectResult, MethodHasNoBody, UnsupportedVariableType, InternalError, FileLocalType, CalleeHasErrors, ActiveValueIntoNoGradBuffer, NotAMethod,
         TangentNameCollision, CallHasNoTangent, TangentRuleMismatch, GeneratedNameTaken,
-        HessianVectorNameCollision, HessianVectorNeedsScalarResult, CallHasNoHessianVector,
+        HessianVectorNameCollision, HessianVectorNeedsScalarResult, CallHasNoHessianVector, RuleHasNoSecondOrder,
         CheckpointNeedsLoop, SnapshotsOutOfRange, CheckpointLoopShape, CheckpointLoopExit,
     }.ToDictionary(d => d.Id);
 

@@ -29,12 +29,19 @@ internal static class SaveStorage
         var prologue = program.Prologue.Items.ToList();
         var epilogue = program.Epilogue.Items.ToList();
         var loops = program.Loops.ToDictionary(l => l.Id);
+        // Saved values go on the first stack of their type; every stack (a Hessian-vector product keeps the tangents of
+        // saved buffers on stacks of their own) is declared and returned.
         var stacks = new Dictionary<ScalarType, int>();
+        var declared = new List<int>();
         for (int i = 0; i < locals.Count; i++)
         {
             if (locals[i].Shape == LocalShape.SaveStack)
             {
-                stacks[locals[i].Type] = i;
+                declared.Add(i);
+                if (!stacks.ContainsKey(locals[i].Type))
+                {
+                    stacks[locals[i].Type] = i;
+                }
             }
         }
 
@@ -50,6 +57,7 @@ internal static class SaveStorage
             {
                 stack = Add(new Local(Differentiation.ReverseMode.StackStem(type), type, LocalShape.SaveStack, LocalRole.Temporary, Numbered: false));
                 stacks[type] = stack;
+                declared.Add(stack);
             }
 
             return stack;
@@ -118,7 +126,7 @@ internal static class SaveStorage
             };
         });
 
-        foreach (int stack in stacks.Values.OrderBy(s => s))
+        foreach (int stack in declared.OrderBy(s => s))
         {
             prologue.Add(new Declare(stack, null));
             epilogue.Add(new Dispose(stack));
