@@ -121,12 +121,12 @@ public class OracleTests
     {
         Program = s_scalar with { IsFloat = true },
         Reference = Scalar,
-        // The float gradient's differences are not what the product is checked against: a gradient off by 1e-4
-        // relative leaves a right product passing and a wrong one failing.
+        // A float gradient's rounding as a smooth ripple: 1e-4 in the gradient (within its tolerance), but 1e-2 in its
+        // derivative along x0, so differences of this gradient would fail the right product; its double reference's do not.
         Gradient = (s, a, n, m, dS, dA, seed) =>
         {
             double value = RightGradient(s, a, n, m, dS, dA, seed);
-            dS[0] *= 1 + 1e-4 * Math.Sin(1e4 * s[0]);
+            dS[0] += 1e-4 * Math.Sin(100 * s[0]);
             return value;
         },
     };
