@@ -119,19 +119,12 @@ internal sealed class LoopCarriedState
             scalars.Where(IsState).Where(s => outside.Contains(s) || Liveness.IsReadBeforeWritten(s, primal)).OrderBy(s => s).ToList(),
             buffers.Where(IsState).OrderBy(b => b).ToList());
 
+        // A variable is a scalar of the state; an element or a span written names its buffer.
         void Written(Expr target)
         {
-            switch (target)
+            if (ExprWalker.LocalOf(target) is int local and >= 0)
             {
-                case VariableRef variable:
-                    scalars.Add(variable.Variable);
-                    break;
-                case ElementRef element:
-                    buffers.Add(element.Buffer);
-                    break;
-                case SpanOf span:
-                    buffers.Add(span.Buffer);
-                    break;
+                (target is VariableRef ? scalars : buffers).Add(local);
             }
         }
     }

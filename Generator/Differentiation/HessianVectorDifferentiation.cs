@@ -13,7 +13,9 @@ namespace SourceGrad.Generator.Differentiation;
 /// method a Hessian-vector product calls into its seeded one (the tangent of <c>MGradient</c>, seed and all). Its
 /// diagnostics (a result that is not a scalar, a parameter named like a direction or an Hv adjoint, a call without a
 /// second-order mode, a hand-written method with the generated name) block only the product, never the gradient or the
-/// tangent. The generator never throws.
+/// tangent. The generator never throws. A method with both gets two programs rather than its product calling the seeded
+/// one with seed 1 and seed tangent 0: known at generation, the seed tangent's terms drop out of the product's code
+/// instead of being multiplied by zero at run time.
 /// </summary>
 internal static class HessianVectorDifferentiation
 {

@@ -304,7 +304,7 @@ internal static class FuzzLibrary
             {
                 double s = 1 / (1 + Math.Exp(-x));
                 tDX += tDReturn * s + dReturn * s * (1 - s) * tX;
-                dX += dReturn * s;
+                SoftplusPullback(x, ref dX, dReturn);
             }
 
             [TangentOf(nameof(Softplus))]
@@ -343,10 +343,9 @@ internal static class FuzzLibrary
                     tDX[i] += tDY[i] * t + dY[i] * tT;
                     tDT += tDY[i] * x[i] + dY[i] * tX[i];
                     tDY[i] *= 0.5;
-                    dX[i] += dY[i] * t;
-                    dT += dY[i] * x[i];
-                    dY[i] *= 0.5;
                 }
+
+                BlendPullback(y, x, t, dY, dX, ref dT);
             }
 
             [TangentOf(nameof(Blend))]
@@ -374,7 +373,7 @@ internal static class FuzzLibrary
             {
                 float s = 1 / (1 + MathF.Exp(-x));
                 tDX += tDReturn * s + dReturn * s * (1 - s) * tX;
-                dX += dReturn * s;
+                SoftplusFPullback(x, ref dX, dReturn);
             }
 
             [TangentOf(nameof(SoftplusF))]
@@ -412,10 +411,9 @@ internal static class FuzzLibrary
                     tDX[i] += tDY[i] * t + dY[i] * tT;
                     tDT += tDY[i] * x[i] + dY[i] * tX[i];
                     tDY[i] *= 0.5f;
-                    dX[i] += dY[i] * t;
-                    dT += dY[i] * x[i];
-                    dY[i] *= 0.5f;
                 }
+
+                BlendFPullback(y, x, t, dY, dX, ref dT);
             }
 
             [TangentOf(nameof(BlendF))]
