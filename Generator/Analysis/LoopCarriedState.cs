@@ -112,7 +112,7 @@ internal sealed class LoopCarriedState
 
         bool IsState(int local) => !declared.Contains(local)
             && program[local].Role is LocalRole.Primal or LocalRole.Temporary
-            && program[local].Shape != LocalShape.CheckpointSchedule && !SaveStorage.HoldsSaves(program[local])
+            && program[local].Shape is not (LocalShape.CheckpointSchedule or LocalShape.SaveStack)
             && program[local].Type != ScalarType.Other;
 
         return new LoopCarriedState(

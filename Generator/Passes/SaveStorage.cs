@@ -16,12 +16,8 @@ namespace SourceGrad.Generator.Passes;
 /// </example>
 internal static class SaveStorage
 {
-    /// <summary>The stem of the spans of values saved by iteration (and of the pooled buffers behind them, with <c>Buffer</c>).</summary>
-    public const string SlotsStem = "_slots";
-
     /// <summary>Whether a local is where this pass put saved values: a stack, or a buffer of values saved by iteration.</summary>
-    public static bool HoldsSaves(Local local) =>
-        local.Shape == LocalShape.SaveStack || (local.Role == LocalRole.Temporary && local.Stem is SlotsStem or SlotsStem + "Buffer");
+    public static bool HoldsSaves(Local local) => local.Shape == LocalShape.SaveStack || local.Role == LocalRole.Saved;
 
     public static AdjointProgram Run(AdjointProgram program)
     {
@@ -79,8 +75,8 @@ internal static class SaveStorage
             else if (slot.Loops.All(id => loops[id].Indexed))
             {
                 LoopRecord innermost = loops[slot.Loops[slot.Loops.Count - 1]];
-                int buffer = Add(new Local(SlotsStem + "Buffer", slot.Type, LocalShape.PooledBuffer, LocalRole.Temporary));
-                int span = Add(new Local(SlotsStem, slot.Type, LocalShape.Span, LocalRole.Temporary));
+                int buffer = Add(new Local("_slotsBuffer", slot.Type, LocalShape.PooledBuffer, LocalRole.Saved));
+                int span = Add(new Local("_slots", slot.Type, LocalShape.Span, LocalRole.Saved));
                 prologue.Add(new Declare(buffer, null));
                 prologue.Add(new Declare(span, null));
                 Expr size = slot.Loops.Select(id => loops[id].TripCount!).Aggregate((total, trips) => new Binary(ScalarType.Int, "*", total, trips));

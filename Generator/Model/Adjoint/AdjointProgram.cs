@@ -26,6 +26,9 @@ internal enum LocalRole
 
     /// <summary>The tangent of an adjoint (Hessian-vector products): <see cref="Local.Stem"/> is the adjoint's primal variable's.</summary>
     AdjointTangent,
+
+    /// <summary>A buffer, or its span, of the values the storage pass saves by iteration (stacks are told by their shape).</summary>
+    Saved,
 }
 
 /// <summary>Which derivative a program computes.</summary>
