@@ -158,6 +158,11 @@ internal static class DiagnosticDescriptors
         "Hessian-vector products do not cover calls yet",
         "'{1}' gets no Hessian-vector product because it calls '{0}', and second derivatives through calls are not supported yet: write the computation of '{0}' into '{1}' (or drop HessianVector = true)");
 
+    public static readonly DiagnosticDescriptor GradientSavedBytes = Info(
+        "SG0037",
+        "What a gradient saves for its reverse sweep",
+        "The gradient of '{0}' saves {1} for its reverse sweep: {2}");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new[]
     {
         MethodMustBeStatic, TypeMustBePartial, UnsupportedReturnType, UnsupportedStatement, UnsupportedExpression,
@@ -166,6 +171,7 @@ internal static class DiagnosticDescriptors
         InputDoesNotAffectResult, MethodHasNoBody, UnsupportedVariableType, InternalError, FileLocalType, CalleeHasErrors, ActiveValueIntoNoGradBuffer, NotAMethod,
         TangentNameCollision, CallHasNoTangent, TangentRuleMismatch, GeneratedNameTaken,
         HessianVectorNameCollision, HessianVectorNeedsScalarResult, CallHasNoHessianVector,
+        GradientSavedBytes,
     }.ToDictionary(d => d.Id);
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
@@ -179,6 +185,9 @@ internal static class DiagnosticDescriptors
 
     private static DiagnosticDescriptor Warning(string id, string title, string message) =>
         Create(id, title, message, DiagnosticSeverity.Warning);
+
+    private static DiagnosticDescriptor Info(string id, string title, string message) =>
+        Create(id, title, message, DiagnosticSeverity.Info);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>
         new(id, title, message, Category, severity, isEnabledByDefault: true, description: title + ".",

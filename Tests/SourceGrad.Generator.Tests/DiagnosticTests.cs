@@ -59,6 +59,7 @@ public class DiagnosticTests
     [InlineData("SG0027")]
     [InlineData("SG0028")]
     [InlineData("SG0029")]
+    [InlineData("SG0037")]
     public void Diagnostic_is_reported_at_the_exact_location_with_its_severity_and_a_message_naming_the_construct(string id)
     {
         DiagnosticCase example = DiagnosticCases.ById[id];
