@@ -28,8 +28,9 @@ internal static class SavedState
 {
     public static IReadOnlyList<SavedItem> Of(SplitProgram split, MethodModel method)
     {
-        var loopSources = new Dictionary<int, string>();
-        LoopSources(method.Body, loopSources);
+        var statements = new List<Statement>();
+        SavePlan.Flatten(method.Body, statements);
+        var loopSources = statements.OfType<Loop>().ToDictionary(loop => loop.Id, loop => loop.Source);
         AdjointProgram program = split.Program;
         var forward = new Sequence(new Code[] { split.ForwardDeclarations, split.ForwardSweep }.ToEquatableArray());
         Dictionary<int, Expr> definitions = SizeDefinitions(forward, program);
@@ -199,33 +200,6 @@ internal static class SavedState
             }
 
             list.Add(push);
-        }
-    }
-
-    /// <summary>The source of each primal loop's header, by id.</summary>
-    private static void LoopSources(Statement statement, Dictionary<int, string> sources)
-    {
-        switch (statement)
-        {
-            case Block block:
-                foreach (Statement inner in block.Statements)
-                {
-                    LoopSources(inner, sources);
-                }
-
-                break;
-            case IfStatement branch:
-                LoopSources(branch.Then, sources);
-                if (branch.Else is not null)
-                {
-                    LoopSources(branch.Else, sources);
-                }
-
-                break;
-            case Loop loop:
-                sources[loop.Id] = loop.Source;
-                LoopSources(loop.Body, sources);
-                break;
         }
     }
 
