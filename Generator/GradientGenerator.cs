@@ -40,6 +40,8 @@ public sealed class GradientGenerator : IIncrementalGenerator
             .Select(static (method, _) => PassPipeline.Optimize(method))
             .WithTrackingName(StepNames.Optimization);
         IncrementalValuesProvider<GeneratedGradient?> gradients = optimized
+            .Select(static (method, _) => LoopCheckpointing.Apply(method))
+            .WithTrackingName(StepNames.Checkpointing)
             .Select(static (method, _) => GradientEmitter.Emit(method))
             .WithTrackingName(StepNames.Emission);
 
@@ -48,10 +50,12 @@ public sealed class GradientGenerator : IIncrementalGenerator
             .Select(static (method, _) => GradientEmitter.ReportSavedBytes(method))
             .WithTrackingName(StepNames.SavedBytes);
 
-        // Forward mode for the methods that ask for it and every [Differentiable] method of this compilation they call.
-        IncrementalValueProvider<EquatableArray<string>> tangentKeys = methods
+        // Forward mode for the methods that ask for it and every [Differentiable] method of this compilation they call
+        // (or a Hessian-vector product calls).
+        IncrementalValueProvider<System.Collections.Immutable.ImmutableArray<TangentClosure.Node>> closureNodes = methods
             .Select(static (method, _) => TangentClosure.Node.Of(method))
-            .Collect()
+            .Collect();
+        IncrementalValueProvider<EquatableArray<string>> tangentKeys = closureNodes
             .Select(static (nodes, _) => TangentClosure.Keys(nodes))
             .WithTrackingName(StepNames.TangentSelection);
         IncrementalValuesProvider<GeneratedGradient?> tangents = methods
@@ -74,13 +78,36 @@ public sealed class GradientGenerator : IIncrementalGenerator
             .Select(static (method, _) => GradientEmitter.EmitHessianVector(method))
             .WithTrackingName(StepNames.HessianVectorEmission);
 
+        // The seeded Hessian-vector products (the tangents of the gradients) of every method a Hessian-vector product calls.
+        IncrementalValueProvider<EquatableArray<string>> seededKeys = closureNodes
+            .Select(static (nodes, _) => TangentClosure.HessianVectorKeys(nodes))
+            .WithTrackingName(StepNames.HessianVectorSelection);
+        IncrementalValuesProvider<GeneratedGradient?> seededHessianVectors = methods
+            .Combine(seededKeys)
+            .Where(static pair => pair.Right.Contains(pair.Left.Key))
+            .Select(static (pair, _) => HessianVectorDifferentiation.DifferentiateSeeded(pair.Left))
+            .WithTrackingName(StepNames.SeededHessianVectorDifferentiation)
+            .Select(static (method, _) => PassPipeline.Optimize(method))
+            .WithTrackingName(StepNames.SeededHessianVectorOptimization)
+            .Select(static (method, _) => GradientEmitter.EmitSeededHessianVector(method))
+            .WithTrackingName(StepNames.SeededHessianVectorEmission);
+
         // Split mode: the optimised gradient program cut between its sweeps into MForward and MBackward.
+        // A checkpointed method's split is cut from its store-all program, differentiated on its own.
         IncrementalValuesProvider<GeneratedGradient?> splits = optimized
-            .Where(static method => method is { Method.Split: true })
+            .Where(static method => method is { Method.Split: true, Method.Checkpoint: CheckpointKind.None })
             .Select(static (method, _) => SplitMode.Split(method))
             .WithTrackingName(StepNames.Split)
             .Select(static (method, _) => SplitEmitter.Emit(method))
             .WithTrackingName(StepNames.SplitEmission);
+        IncrementalValuesProvider<GeneratedGradient?> storeAllSplits = methods
+            .Where(static method => method.Split && method.Checkpoint != CheckpointKind.None)
+            .Select(static (method, _) => PassPipeline.Optimize(GradientDifferentiation.Differentiate(GradientDifferentiation.StoreAll(method))))
+            .WithTrackingName(StepNames.StoreAllOptimization)
+            .Select(static (method, _) => SplitMode.Split(method))
+            .WithTrackingName(StepNames.StoreAllSplit)
+            .Select(static (method, _) => SplitEmitter.Emit(method))
+            .WithTrackingName(StepNames.StoreAllSplitEmission);
 
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> ruleDiagnostics =
             CheckedRules(context, Types.DerivativeOfAttribute, RuleChecker.Check, StepNames.RuleCheck);
@@ -94,7 +121,9 @@ public sealed class GradientGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(gradients, AddOutput);
         context.RegisterSourceOutput(tangents, AddOutput);
         context.RegisterSourceOutput(hessianVectors, AddOutput);
+        context.RegisterSourceOutput(seededHessianVectors, AddOutput);
         context.RegisterSourceOutput(splits, AddOutput);
+        context.RegisterSourceOutput(storeAllSplits, AddOutput);
     }
 
     /// <summary>The diagnostics of every method carrying the rule attribute <paramref name="attribute"/>, checked where it is declared.</summary>
@@ -137,6 +166,7 @@ public static class StepNames
     public const string Recognition = nameof(Recognition);
     public const string Differentiation = nameof(Differentiation);
     public const string Optimization = nameof(Optimization);
+    public const string Checkpointing = nameof(Checkpointing);
     public const string Emission = nameof(Emission);
     public const string SavedBytes = nameof(SavedBytes);
     public const string Diagnostics = nameof(Diagnostics);
@@ -149,6 +179,13 @@ public static class StepNames
     public const string HessianVectorDifferentiation = nameof(HessianVectorDifferentiation);
     public const string HessianVectorOptimization = nameof(HessianVectorOptimization);
     public const string HessianVectorEmission = nameof(HessianVectorEmission);
+    public const string HessianVectorSelection = nameof(HessianVectorSelection);
+    public const string SeededHessianVectorDifferentiation = nameof(SeededHessianVectorDifferentiation);
+    public const string SeededHessianVectorOptimization = nameof(SeededHessianVectorOptimization);
+    public const string SeededHessianVectorEmission = nameof(SeededHessianVectorEmission);
     public const string Split = nameof(Split);
     public const string SplitEmission = nameof(SplitEmission);
+    public const string StoreAllOptimization = nameof(StoreAllOptimization);
+    public const string StoreAllSplit = nameof(StoreAllSplit);
+    public const string StoreAllSplitEmission = nameof(StoreAllSplitEmission);
 }

@@ -14,6 +14,10 @@ public sealed class Measurements(ResultSet results)
 
     public double? ScalarRatio(Problem problem, string method) => RatioOf(Scalar(problem, method), Scalar(problem, Suites.Generated));
 
+    /// <summary>A checkpointed gradient's time ÷ the store-all one's (<see cref="Suites.CheckpointType"/>).</summary>
+    public double? CheckpointRatio(string method) =>
+        RatioOf(results.Find(Suites.CheckpointType, method), results.Find(Suites.CheckpointType, Suites.CheckpointStoreAll));
+
     public BenchmarkResult? Mlp(string method, int batch) => results.Find(Suites.MlpType, method, $"Batch={batch}");
 
     public double? MlpRatio(string method, int batch) => RatioOf(Mlp(method, batch), Mlp(Suites.Generated, batch));

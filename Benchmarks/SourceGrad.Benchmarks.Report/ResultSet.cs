@@ -41,6 +41,9 @@ public sealed partial class ResultSet
     /// <summary>Bytes each generated call allocated on its own thread (AllocationCheck), by benchmark key.</summary>
     public Dictionary<string, (long Bytes, int Calls)> ThreadAllocations { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The bytes a checkpointing benchmark's gradients hold for their reverse sweeps, by "Type.Method" (its setup logs them).</summary>
+    public Dictionary<string, long> SavedBytes { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The kernel family OpenBLAS chose, when the matrix-product suite ran.</summary>
     public string? OpenBlasCore { get; private set; }
 
@@ -139,6 +142,13 @@ public sealed partial class ResultSet
                 continue;
             }
 
+            Match saved = SavedBytesLine().Match(line);
+            if (saved.Success)
+            {
+                SavedBytes[saved.Groups["key"].Value] = long.Parse(saved.Groups["bytes"].Value, CultureInfo.InvariantCulture);
+                continue;
+            }
+
             Match core = OpenBlasLine().Match(line);
             if (core.Success)
             {
@@ -171,6 +181,9 @@ public sealed partial class ResultSet
 
     [GeneratedRegex(@"// allocation check: (?<key>\S+): (?<bytes>\d+) B in (?<calls>\d+) calls")]
     private static partial Regex AllocationLine();
+
+    [GeneratedRegex(@"// saved bytes: (?<key>\S+): (?<bytes>\d+) B")]
+    private static partial Regex SavedBytesLine();
 
     [GeneratedRegex(@"// OpenBLAS core: (?<core>[^;]+);")]
     private static partial Regex OpenBlasLine();

@@ -68,6 +68,12 @@ public static class Suites
     ];
 
     public const string MlpType = "MlpStepBenchmarks";
+
+    /// <summary>Loop checkpointing on the 100,000-step tanh recurrence: store-all (the baseline), binomial with 32 snapshots, √N.</summary>
+    public const string CheckpointType = "CheckpointBenchmarks";
+    public const string CheckpointStoreAll = "StoreAll";
+    public const string CheckpointBinomial = "Binomial";
+    public const string CheckpointSqrtN = "SqrtN";
     public const string TorchType = "MlpStepBenchmark";
     public static readonly int[] MlpBatches = [1, 64, 256];
 

@@ -53,6 +53,10 @@ public static class Targets
             HessianVectorOverGradient(m), HessianVectorLimit, "HVP ÷ gradient"));
 
         verdicts.Add(ZeroAllocations(results));
+        verdicts.Add(CheckpointMemory(results, m));
+        verdicts.Add(AtMost("checkpoint-time",
+            "Checkpointing, same recurrence: binomial (32 snapshots) at most 3× store-all's time, √N at most 2.2×",
+            CheckpointTimes(m), "÷ store-all"));
 
         var tape = m.ScalarRatios(Suites.ScalarTape).Where(pair => pair.Item2 is not null)
             .Select(pair => (pair.Item1, Speedup: pair.Item2!.Value)).ToList();
@@ -113,6 +117,36 @@ public static class Targets
             .Where(row => row.Ratio is not null)
             .Select(row => (row.Title, 1 / row.Ratio!.Value, row.Limit))
             .ToList();
+
+    /// <summary>Binomial (32 snapshots) holds at least 100× less saved memory than store-all on the 100,000-step recurrence.</summary>
+    private static TargetVerdict CheckpointMemory(ResultSet results, Measurements m)
+    {
+        const string target = "Checkpointing: a 100,000-step tanh recurrence with 32 snapshots holds ≥ 100× less than store-all (saved bytes)";
+        string Key(string method) => $"{Suites.CheckpointType}.{method}";
+        if (!results.SavedBytes.TryGetValue(Key(Suites.CheckpointStoreAll), out long storeAll)
+            || !results.SavedBytes.TryGetValue(Key(Suites.CheckpointBinomial), out long binomial) || binomial == 0)
+        {
+            return new TargetVerdict("checkpoint-memory", target, "not run", TargetStatus.NotMeasured, "the checkpointing suite did not run");
+        }
+
+        string sqrt = results.SavedBytes.TryGetValue(Key(Suites.CheckpointSqrtN), out long sqrtN) ? $", √N {sqrtN:N0} B" : "";
+        return AtLeast("checkpoint-memory", target, [("binomial", storeAll / (double)binomial)], 100,
+            $"store-all {storeAll:N0} B, binomial {binomial:N0} B{sqrt}; store-all ÷ binomial");
+    }
+
+    private static List<(string Where, double Value, double Limit)> CheckpointTimes(Measurements m)
+    {
+        var rows = new List<(string, double, double)>();
+        foreach ((string method, string label, double limit) in new[] { (Suites.CheckpointBinomial, "binomial", 3.0), (Suites.CheckpointSqrtN, "√N", 2.2) })
+        {
+            if (m.CheckpointRatio(method) is double ratio)
+            {
+                rows.Add((label, ratio, limit));
+            }
+        }
+
+        return rows;
+    }
 
     private static TargetVerdict AtMost(string id, string target, IReadOnlyList<(string Where, double Value)> values, double limit, string what) =>
         AtMost(id, target, values.Select(v => (v.Where, v.Value, limit)).ToList(), what);

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using SourceGrad.Generator.Model;
 
 namespace SourceGrad.Generator.Analysis;
@@ -13,14 +14,16 @@ namespace SourceGrad.Generator.Analysis;
 internal sealed class ProgramActivity
 {
     private readonly AdjointProgram _program;
+    private readonly System.Func<Invocation, int, bool> _writes;
     private readonly int[] _alias;
     private readonly HashSet<int> _active = new();
     private readonly HashSet<int> _activeSlots = new();
     private bool _changed;
 
-    private ProgramActivity(AdjointProgram program)
+    private ProgramActivity(AdjointProgram program, System.Func<Invocation, int, bool> writes)
     {
         _program = program;
+        _writes = writes;
         _alias = new int[program.Locals.Count];
         for (int i = 0; i < _alias.Length; i++)
         {
@@ -28,9 +31,15 @@ internal sealed class ProgramActivity
         }
     }
 
-    public static ProgramActivity Run(AdjointProgram program, IEnumerable<int> activeLocals)
+    /// <param name="program">The program.</param>
+    /// <param name="activeLocals">The locals whose tangents are given (the directions).</param>
+    /// <param name="writes">
+    /// Whether a call writes its argument at a position (a span a callee writes, an adjoint a gradient or rule adds
+    /// into): a call with an active argument makes every argument it writes active.
+    /// </param>
+    public static ProgramActivity Run(AdjointProgram program, IEnumerable<int> activeLocals, System.Func<Invocation, int, bool>? writes = null)
     {
-        var activity = new ProgramActivity(program);
+        var activity = new ProgramActivity(program, writes ?? ((_, _) => false));
         Sequence whole = program.Whole();
         CodeWalker.Visit(whole, activity.Unite);
         foreach (int local in activeLocals)
@@ -106,6 +115,29 @@ internal sealed class ProgramActivity
             case Save save when IsActive(save.Value) && _activeSlots.Add(save.Slot):
                 _changed = true;
                 break;
+        }
+
+        Expr? called = code is Evaluate evaluate ? evaluate.Expression : code is Assign assigned ? assigned.Value : null;
+        if (called is Invocation call)
+        {
+            PropagateCall(call);
+        }
+    }
+
+    /// <summary>A call with an active argument activates what it writes (a reference's target, a span's buffer).</summary>
+    private void PropagateCall(Invocation call)
+    {
+        if (!call.Arguments.Any(IsActive))
+        {
+            return;
+        }
+
+        for (int i = 0; i < call.Arguments.Count; i++)
+        {
+            if (_writes(call, i))
+            {
+                Activate(call.Arguments[i] is RefTo reference ? Written(reference.Target) : BufferOf(call.Arguments[i]));
+            }
         }
     }
 

@@ -155,8 +155,33 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor CallHasNoHessianVector = Error(
         "SG0029",
-        "Hessian-vector products do not cover calls yet",
-        "'{1}' gets no Hessian-vector product because it calls '{0}', and second derivatives through calls are not supported yet: write the computation of '{0}' into '{1}' (or drop HessianVector = true)");
+        "Called method has no Hessian-vector product",
+        "'{1}' gets no Hessian-vector product because '{0}' comes from another assembly, which emitted no seeded '{0}HessianVector' for it: mark '{0}' [Differentiable(HessianVector = true)] there (or call a method with a [DerivativeOf] rule and [TangentOf] rules instead)");
+
+    public static readonly DiagnosticDescriptor RuleHasNoSecondOrder = Error(
+        "SG0030",
+        "A rule-backed call needs a tangent rule for the Hessian-vector product",
+        "'{1}' gets no Hessian-vector product because the call to '{0}' needs {2}: add {3} (docs/custom-rules.md)");
+
+    public static readonly DiagnosticDescriptor CheckpointNeedsLoop = Error(
+        "SG0033",
+        "Loop checkpointing needs one top-level for loop to checkpoint",
+        "'{0}' asks for loop checkpointing, but {1}: checkpointing applies to a top-level 'for' loop of the method (name it with CheckpointLoop = \"counter\" when there are several), or drop Checkpoint");
+
+    public static readonly DiagnosticDescriptor SnapshotsOutOfRange = Error(
+        "SG0034",
+        "Snapshots must be at least 1",
+        "Snapshots = {0} on '{1}': binomial checkpointing needs at least 1 snapshot (more snapshots, fewer iterations run again)");
+
+    public static readonly DiagnosticDescriptor CheckpointLoopShape = Error(
+        "SG0035",
+        "The checkpointed loop must count up by 1 to a bound it does not change",
+        "The checkpointed loop '{0}' {1}: the schedule needs its number of iterations when it starts, so write it as 'for (int i = start; i < bound; i++)' with a bound and start the loop does not assign");
+
+    public static readonly DiagnosticDescriptor CheckpointLoopExit = Error(
+        "SG0036",
+        "A jump leaves the checkpointed loop early",
+        "'{0}' leaves the checkpointed loop '{1}' before its last iteration: the schedule needs the number of iterations when the loop starts; compute the exit as a bound before the loop, or guard the rest of the body with an 'if'");
 
     public static readonly DiagnosticDescriptor GradientSavedBytes = Info(
         "SG0037",
@@ -170,7 +195,8 @@ internal static class DiagnosticDescriptors
         LocalBufferPlacement, CallInCondition, RuleTargetNotFound, ResultDoesNotDependOnInputs,
         InputDoesNotAffectResult, MethodHasNoBody, UnsupportedVariableType, InternalError, FileLocalType, CalleeHasErrors, ActiveValueIntoNoGradBuffer, NotAMethod,
         TangentNameCollision, CallHasNoTangent, TangentRuleMismatch, GeneratedNameTaken,
-        HessianVectorNameCollision, HessianVectorNeedsScalarResult, CallHasNoHessianVector,
+        HessianVectorNameCollision, HessianVectorNeedsScalarResult, CallHasNoHessianVector, RuleHasNoSecondOrder,
+        CheckpointNeedsLoop, SnapshotsOutOfRange, CheckpointLoopShape, CheckpointLoopExit,
         GradientSavedBytes,
     }.ToDictionary(d => d.Id);
 

@@ -17,9 +17,21 @@ internal static class GradientDifferentiation
 
     private static DifferentiatedMethod Build(MethodModel method)
     {
+        if (CheckpointedLoop.Find(method, out DiagnosticInfo? checkpointError) is null && checkpointError is not null)
+        {
+            return new DifferentiatedMethod(method, null, EquatableArray<int>.Empty, new[] { checkpointError }.ToEquatableArray());
+        }
+
         AdjointProgram program = ReverseMode.Differentiate(method, out ActivityAnalysis activity);
         return new DifferentiatedMethod(method, program, activity.AdjointParameters.ToEquatableArray(), Warnings(method, activity).ToEquatableArray());
     }
+
+    /// <summary>
+    /// The method without loop checkpointing: what the modes other than <c>MGradient</c> differentiate (split mode hands
+    /// every save from <c>MForward</c> to <c>MBackward</c>; a Hessian-vector product keeps its saves' tangents beside them).
+    /// </summary>
+    public static MethodModel StoreAll(MethodModel method) =>
+        method.Checkpoint == CheckpointKind.None ? method : method with { Checkpoint = CheckpointKind.None };
 
     /// <summary>SG0026 at <paramref name="taken"/>: a hand-written method has the name of M + <paramref name="suffix"/>, the generated <paramref name="what"/>.</summary>
     public static DiagnosticInfo NameTaken(MethodModel method, LocationInfo taken, string suffix, string what) =>

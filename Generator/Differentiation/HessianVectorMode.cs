@@ -30,31 +30,59 @@ internal sealed partial class HessianVectorMode : ITangentSpace
     private readonly List<Code> _prologue = new();
     private readonly List<Code> _disposals = new();
     private readonly Linearizer _linearizer;
+    private readonly bool _seeded;
+    private readonly int _seed;
+    private readonly Dictionary<string, CallSite> _calls;
 
-    private HessianVectorMode(MethodModel method, AdjointProgram gradient, IEnumerable<int> activeParameters)
+    private HessianVectorMode(MethodModel method, AdjointProgram gradient, IEnumerable<int> activeParameters, bool seeded)
     {
         _method = method;
         _gradient = gradient;
-        _directions = new HashSet<int>(activeParameters);
-        _activity = ProgramActivity.Run(gradient, _directions);
-        _index = new StatementIndex(method);
+        _seeded = seeded;
         _locals = gradient.Locals.ToList();
+        _seed = _locals.FindIndex(l => l.Role == LocalRole.Temporary && !l.Numbered && l.Stem == "seed");
+        _directions = new HashSet<int>(activeParameters);
+        _calls = CallSites(method);
+        var given = new HashSet<int>(_directions);
+        if (seeded && _seed >= 0)
+        {
+            // The seeded product's seed is a parameter with a tangent of its own.
+            given.Add(_seed);
+            _tangents[_seed] = AddLocal(new Local("seedTangent", _locals[_seed].Type, LocalShape.Scalar, LocalRole.Tangent, Numbered: false));
+        }
+
+        if (seeded)
+        {
+            // Its adjoints come in with tangents too (the caller's Hv adjoints): a written span's adjoint is read.
+            for (int local = 0; local < _locals.Count; local++)
+            {
+                if (_locals[local].Role == LocalRole.Adjoint && !_locals[local].Numbered)
+                {
+                    given.Add(local);
+                }
+            }
+        }
+
+        _activity = ProgramActivity.Run(gradient, given, Writes);
+        _index = new StatementIndex(method);
         _slots = gradient.Slots.ToList();
         _linearizer = new Linearizer(this);
     }
 
-    /// <summary>The Hessian-vector program of the method whose gradient program (before the passes) is <paramref name="gradient"/>.</summary>
-    public static AdjointProgram Differentiate(MethodModel method, AdjointProgram gradient, IEnumerable<int> activeParameters) =>
-        new HessianVectorMode(method, gradient, activeParameters).Build();
+    /// <summary>
+    /// The Hessian-vector program of the method whose gradient program (before the passes) is <paramref name="gradient"/>;
+    /// <paramref name="seeded"/> keeps the seed a parameter, with its tangent <c>seedTangent</c> (the tangent of <c>MGradient</c>).
+    /// </summary>
+    public static AdjointProgram Differentiate(MethodModel method, AdjointProgram gradient, IEnumerable<int> activeParameters, bool seeded = false) =>
+        new HessianVectorMode(method, gradient, activeParameters, seeded).Build();
 
     private AdjointProgram Build()
     {
-        // The product is of the result itself: its adjoint starts at 1, a constant.
+        // The product is of the result itself: its adjoint starts at 1, a constant (the seeded product takes it).
         var prologue = new List<Code>();
-        int seed = _locals.FindIndex(l => l.Role == LocalRole.Temporary && !l.Numbered && l.Stem == "seed");
-        if (seed >= 0)
+        if (_seed >= 0 && !_seeded)
         {
-            prologue.Add(new Declare(seed, One(_locals[seed].Type)));
+            prologue.Add(new Declare(_seed, One(_locals[_seed].Type)));
         }
 
         prologue.AddRange(Transform(_gradient.Prologue).Items);
@@ -115,6 +143,12 @@ internal sealed partial class HessianVectorMode : ITangentSpace
             case Declare declare:
                 TransformDeclare(declare, code);
                 break;
+            case Evaluate { Expression: Invocation invocation } when SiteOf(invocation) is CallSite site:
+                TransformCall(site, invocation, null, code);
+                break;
+            case Assign { Operator: "", Value: Invocation invocation } assign when SiteOf(invocation) is CallSite site:
+                TransformCall(site, invocation, assign.Target, code);
+                break;
             case Assign assign:
                 TransformAssign(assign, code);
                 break;
@@ -137,8 +171,11 @@ internal sealed partial class HessianVectorMode : ITangentSpace
                 || invocation.Method == "global::SourceGrad.NonFiniteGradients.Check":
                 code.Add(evaluate);
                 break;
-            case Evaluate or StackRange or Push or StoreVector:
-                // Calls are refused before differentiation (SG0029); these come only from them and from the passes.
+            case StackRange range:
+                TransformStackRange(range, code);
+                break;
+            case Evaluate or Push or StoreVector:
+                // Every call of the gradient program is a call site; these come only from the passes.
                 throw new System.InvalidOperationException("no Hessian-vector product for " + statement.GetType().Name);
             default:
                 // Jumps, labels, comments, returns and storage markers: control and layout, the same for the tangents.
@@ -269,7 +306,7 @@ internal sealed partial class HessianVectorMode : ITangentSpace
     /// </summary>
     private (Expr Primal, Expr? Tangent) Linearize(Expr expr, List<Code> code)
     {
-        if (ExprWalker.Any(expr, e => (e is Saved or Invocation or Popped or SpanOf or LoadVector) && _activity.IsActive(e)))
+        if (ExprWalker.Any(expr, e => (e is Saved or Invocation or Popped or SpanOf or LoadVector or RefTo) && _activity.IsActive(e)))
         {
             throw new System.InvalidOperationException("no tangent for the active value " + expr);
         }

@@ -19,6 +19,9 @@ internal sealed partial class ReverseMode
     private readonly StatementIndex _index;
     private readonly ActivityAnalysis _activity;
     private readonly SavePlan _plan;
+
+    /// <summary>The id of the loop MGradient checkpoints (see <see cref="CheckpointedLoop"/>), or −1.</summary>
+    private readonly int _checkpointed;
     private readonly List<Local> _locals = new();
     private readonly List<SaveSlot> _slots = new();
     private readonly List<LoopRecord> _loops = new();
@@ -53,6 +56,7 @@ internal sealed partial class ReverseMode
         _index = index;
         _activity = activity;
         _plan = plan;
+        _checkpointed = CheckpointedLoop.Find(method, out _)?.Id ?? -1;
         foreach (Variable variable in method.Variables)
         {
             _locals.Add(new Local(variable.Name, variable.Type, ShapeOf(variable.Buffer), LocalRole.Primal, _locals.Count, Numbered: false));
@@ -133,7 +137,8 @@ internal sealed partial class ReverseMode
             ToSequence(_betweenSweeps),
             ToSequence(reverse),
             ToSequence(_epilogue),
-            _result >= 0 ? Ref(_result) : null);
+            _result >= 0 ? Ref(_result) : null,
+            CheckpointedLoop: _checkpointed);
     }
 
     /// <summary>

@@ -28,12 +28,15 @@ internal sealed partial class ReverseMode
         bool stableStart = counter is not null && (counter.Start is Literal || _plan.IsStable(counter.Start));
 
         // Loops whose trip counts are all known on entry keep their per-iteration values in buffers indexed by
-        // iteration, sized once before the outermost of them starts, rather than on the stack.
+        // iteration, sized once before the outermost of them starts, rather than on the stack. A checkpointed loop
+        // records one iteration (a √N segment) at a time and reverses it at once: its buffers hold that many iterations.
+        bool checkpointed = loop.Id == _checkpointed;
+        Expr? recordLength = checkpointed && tripFormula is not null ? RecordLength(tripFormula) : tripFormula;
         frame.Indexed = tripFormula is not null && (parent is null || parent.Indexed)
             && !ReadsLoopCounter(counter!.Start) && !ReadsLoopCounter(BoundOf(loop)!);
         if (frame.Indexed)
         {
-            frame.TripFormula = tripFormula;
+            frame.TripFormula = recordLength;
             frame.Root = parent?.Root ?? frame;
         }
 
@@ -58,7 +61,9 @@ internal sealed partial class ReverseMode
             frame.Label = NewLabel();
         }
 
-        List<RunningExtremum> extrema = FindRunningExtrema(loop, work, relevant.Length);
+        // A running extremum's winner is found over all iterations; a checkpointed loop reverses each right after
+        // recording it, before the later ones have run again, so it saves the extremum like any overwritten value.
+        List<RunningExtremum> extrema = loop.Id == _checkpointed ? new List<RunningExtremum>() : FindRunningExtrema(loop, work, relevant.Length);
 
         // Forward.
         List<Code> initializerReverse = BuildBlock(loop.Initializer, forward);
@@ -81,8 +86,10 @@ internal sealed partial class ReverseMode
 
         if (frame.Indexed)
         {
-            forward.Add(new Assign(Ref(frame.Trips), "", tripFormula!));
-            Expr iteration = stableStart && start is Literal { Code: "0" } && counter!.Step == 1
+            forward.Add(new Assign(Ref(frame.Trips), "", recordLength!));
+            Expr iteration = checkpointed
+                ? CheckpointedIteration(counter!, start, frame.Trips)
+                : stableStart && start is Literal { Code: "0" } && counter!.Step == 1
                 ? Ref(counter.Variable)
                 : new Binary(ScalarType.Int, "/", new Binary(ScalarType.Int, "-", Ref(counter!.Variable), start), Int(counter.Step));
             frame.Iteration = parent is { Indexed: true }
@@ -90,7 +97,7 @@ internal sealed partial class ReverseMode
                 : iteration;
         }
 
-        _loops.Add(new LoopRecord(loop.Id, frame.Indexed, frame.Iteration, frame.Indexed ? tripFormula : null, frame.Root?.Loop.Id ?? -1));
+        _loops.Add(new LoopRecord(loop.Id, frame.Indexed, frame.Iteration, frame.Indexed ? recordLength : null, frame.Root?.Loop.Id ?? -1));
 
         // A nested loop without a trip formula saves its start and trips after it ends (or before a return leaves it).
         if (work && nested && frame.CountsTrips)
@@ -155,7 +162,7 @@ internal sealed partial class ReverseMode
         ReverseRunningExtremaBefore(extrema, reverse);
         if (tripFormula is not null && (directHeader is null || frame.Indexed))
         {
-            reverse.Add(new Assign(Ref(frame.Trips), "", tripFormula));
+            reverse.Add(new Assign(Ref(frame.Trips), "", frame.Indexed ? recordLength! : tripFormula));
         }
         else if (tripFormula is null && nested)
         {
@@ -274,6 +281,26 @@ internal sealed partial class ReverseMode
         }
 
         return Counted(frame.ReverseCounter, Minus(trips, 1), ">=", Int(0), -1);
+    }
+
+    /// <summary>
+    /// How many iterations of the checkpointed loop are recorded before they are reversed: 1 for the binomial schedule,
+    /// a √N segment's length for the √N one (<c>Revolve.SegmentLength</c>, which the schedule uses).
+    /// </summary>
+    private Expr RecordLength(Expr tripFormula) => _method.Checkpoint == CheckpointKind.SqrtN
+        ? new Invocation(ScalarType.Int, "global::SourceGrad.Checkpointing.Revolve.SegmentLength", new[] { tripFormula }.ToEquatableArray())
+        : Int(1);
+
+    /// <summary>The position of an iteration of the checkpointed loop in its record: 0, or its place in its √N segment.</summary>
+    private Expr CheckpointedIteration(CanonicalCounter counter, Expr start, int recordLength)
+    {
+        if (_method.Checkpoint != CheckpointKind.SqrtN)
+        {
+            return Int(0);
+        }
+
+        Expr step = start is Literal { Code: "0" } ? Ref(counter.Variable) : new Binary(ScalarType.Int, "-", Ref(counter.Variable), start);
+        return new Binary(ScalarType.Int, "%", step, Ref(recordLength));
     }
 
     /// <summary>Saves a nested loop's start and trip count, which the reverse sweep reads before reversing it.</summary>

@@ -50,6 +50,7 @@ internal sealed class ExpressionPrinter
             LocalShape.SaveStack => $"global::SourceGrad.Internal.SaveStack<{element}>",
             LocalShape.Vector512 => $"{Vector512}<{element}>",
             LocalShape.Vector => $"{Vector}<{element}>",
+            LocalShape.CheckpointSchedule => "global::SourceGrad.Checkpointing.Revolve",
             _ => element,
         };
     }
@@ -146,6 +147,8 @@ internal sealed class ExpressionPrinter
                 return $"{TypeName(indices.Type, indices.Width)}.Indices";
             case Quoted quoted:
                 return Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(Print(quoted.Expression), quote: true);
+            case MemberOf member:
+                return _nameOf(member.Local) + "." + member.Member;
             case SavedField field:
                 return _nameOf(field.State) + "." + FieldName(_nameOf(field.Local));
             default:

@@ -47,6 +47,10 @@ internal static class GradientEmitter
     public static GeneratedGradient? EmitHessianVector(DifferentiatedMethod? differentiated) =>
         EmitDerivative(differentiated, "HessianVector", _ => WriteHessianVectorSignature);
 
+    /// <summary>The file of a method's seeded Hessian-vector product (the tangent of its gradient), or only its diagnostics.</summary>
+    public static GeneratedGradient? EmitSeededHessianVector(DifferentiatedMethod? differentiated) =>
+        EmitDerivative(differentiated, "SeededHessianVector", _ => WriteSeededHessianVectorSignature);
+
     /// <summary>The file of a derivative other than the gradient, named <c>M.</c><paramref name="kind"/><c>.g.cs</c>.</summary>
     private static GeneratedGradient? EmitDerivative(DifferentiatedMethod? differentiated, string kind,
         System.Func<AdjointProgram, System.Action<SourceWriter, MethodModel, Names, EquatableArray<int>>> signature)
@@ -215,7 +219,30 @@ internal static class GradientEmitter
     }
 
     /// <summary>The Hessian-vector product's declaration: the directions, the gradient's adjoints, then the Hv adjoints.</summary>
-    private static void WriteHessianVectorSignature(SourceWriter writer, MethodModel method, Names names, EquatableArray<int> adjointParameters)
+    private static void WriteHessianVectorSignature(SourceWriter writer, MethodModel method, Names names, EquatableArray<int> adjointParameters) =>
+        WriteDeclaration(writer, method, names, "HessianVector", HessianVectorParameterList(method, adjointParameters), null,
+            $"The Hessian-vector product of <c>{method.Name}</c> (forward over reverse): computes what it computes, adds its",
+            "gradient into the adjoints <c>dX</c> and the Hessian times the directions <c>vX</c> into the Hv adjoints <c>hvX</c>.");
+
+    /// <summary>
+    /// The seeded product's declaration: the product's parameters, then <c>seed</c> and its tangent <c>seedTangent</c> when
+    /// the method returns a value. It is the tangent of <c>MGradient</c>, which Hessian-vector products of callers call.
+    /// </summary>
+    private static void WriteSeededHessianVectorSignature(SourceWriter writer, MethodModel method, Names names, EquatableArray<int> adjointParameters)
+    {
+        List<string> parameters = HessianVectorParameterList(method, adjointParameters);
+        if (method.ReturnType is ScalarType r)
+        {
+            parameters.Add($"{Types.Keyword(r)} seed");
+            parameters.Add($"{Types.Keyword(r)} seedTangent");
+        }
+
+        WriteDeclaration(writer, method, names, "HessianVector", parameters, null,
+            $"The seeded Hessian-vector product of <c>{method.Name}</c>, the tangent of its gradient: adds <c>seed</c> times the",
+            "gradient into the adjoints <c>dX</c>, and <c>seed</c>·H·v + <c>seedTangent</c>·∇ into the Hv adjoints <c>hvX</c> (their tangents).");
+    }
+
+    private static List<string> HessianVectorParameterList(MethodModel method, EquatableArray<int> adjointParameters)
     {
         var directions = new List<string>();
         var adjoints = new List<string>();
@@ -233,9 +260,7 @@ internal static class GradientEmitter
 
         directions.AddRange(adjoints);
         directions.AddRange(products);
-        WriteDeclaration(writer, method, names, "HessianVector", directions, null,
-            $"The Hessian-vector product of <c>{method.Name}</c> (forward over reverse): computes what it computes, adds its",
-            "gradient into the adjoints <c>dX</c> and the Hessian times the directions <c>vX</c> into the Hv adjoints <c>hvX</c>.");
+        return directions;
     }
 
     /// <summary>The doc comment and declaration of <c>M</c> + <paramref name="suffix"/>: M's parameters, then the derivative's.</summary>

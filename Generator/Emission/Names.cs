@@ -57,6 +57,11 @@ internal sealed class Names
             }
         }
 
+        if (mode == ProgramMode.HessianVector)
+        {
+            contract.Add("seedTangent");
+        }
+
         _taken.UnionWith(contract);
         if (tangent)
         {

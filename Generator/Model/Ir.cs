@@ -149,6 +149,9 @@ internal sealed record CalleeParameter(string Name, ScalarType Type, bool IsBuff
 /// with a [DerivativeOf] rule (its reverse is the rule). <see cref="TangentName"/> is its forward mode (its generated
 /// <c>MTangent</c> or its [TangentOf] rule), or null when it has none; <see cref="TangentKey"/> is set when that
 /// tangent is a [Differentiable] method of this compilation, whose <c>MTangent</c> the generator must emit.
+/// <see cref="HessianVectorName"/> is the tangent of its reverse, which a Hessian-vector product calls where the gradient
+/// calls the reverse: the seeded <c>MHessianVector</c> overload of a [Differentiable] method, or the [TangentOf] rule
+/// of its [DerivativeOf] rule; null when it has none.
 /// </summary>
 internal sealed record Callee(
     string ContainingType,
@@ -160,12 +163,22 @@ internal sealed record Callee(
     bool AcceptsEmptyAdjoints,
     string? TangentName = null,
     string? TangentKey = null,
-    bool TangentAcceptsEmpty = false);
+    bool TangentAcceptsEmpty = false,
+    string? HessianVectorName = null,
+    bool HessianVectorAcceptsEmpty = false);
 
 /// <summary>An argument: a scalar expression, or a buffer (optionally sliced).</summary>
 internal sealed record Argument(Expr? Scalar, int Buffer, Expr? SliceStart, Expr? SliceLength)
 {
     public bool IsBuffer => Scalar is null;
+}
+
+/// <summary>How <c>MGradient</c> checkpoints the method's outer loop ([Differentiable(Checkpoint = …)], the runtime's <c>CheckpointMode</c>).</summary>
+internal enum CheckpointKind
+{
+    None = 0,
+    Binomial = 1,
+    SqrtN = 2,
 }
 
 internal sealed record ContainingType(string Keyword, string Name);
@@ -197,7 +210,10 @@ internal sealed record MethodModel(
     bool HessianVector = false,
     LocationInfo? HessianVectorNameTaken = null,
     bool Split = false,
-    LocationInfo? SplitNameTaken = null)
+    LocationInfo? SplitNameTaken = null,
+    CheckpointKind Checkpoint = CheckpointKind.None,
+    int Snapshots = 32,
+    string? CheckpointLoop = null)
 {
     public bool HasErrors
     {

@@ -13,6 +13,9 @@ namespace SourceGrad.Generator.Passes;
 /// <example>
 /// Before: <c>_trips1 = Math.Max(0, n); for (int i = n - 1; i >= 0; i--) { … }</c> with <c>_trips1</c> read nowhere.
 /// After: <c>for (int i = n - 1; i >= 0; i--) { … }</c>.
+/// Also removes the forward sweep's writes to a generated local the forward sweep never reads and the code after it
+/// overwrites before reading: a tangent the reverse loop recomputes in each iteration (Hessian-vector products)
+/// is not also computed, lane by lane, in the forward loop.
 /// </example>
 internal static class DeadCode
 {
@@ -22,6 +25,13 @@ internal static class DeadCode
         {
             Uses uses = Uses.Of(program);
             AdjointProgram next = program.MapParts(sequence => CodeWalker.RewriteSequence(sequence, code => Prune(code, program, uses)));
+            HashSet<int> overwritten = OverwrittenAfterForward(next);
+            if (overwritten.Count > 0)
+            {
+                next = next with { Forward = CodeWalker.RewriteSequence(next.Forward, code => code is Assign { Target: VariableRef target } assign
+                    && overwritten.Contains(target.Variable) && Pure(assign.Value) ? Sequence.Empty : code) };
+            }
+
             if (next.Equals(program))
             {
                 return next;
@@ -56,6 +66,34 @@ internal static class DeadCode
     {
         Local variable = program.Locals[local];
         return variable.Role != LocalRole.Primal && variable.Numbered && variable.Shape is LocalShape.Scalar or LocalShape.Vector or LocalShape.Vector512;
+    }
+
+    /// <summary>
+    /// The generated locals the forward sweep writes and never reads whose value the rest of the program (between the
+    /// sweeps, the reverse sweep, the epilogue) overwrites before any read, so no forward write of them is ever read.
+    /// </summary>
+    private static HashSet<int> OverwrittenAfterForward(AdjointProgram program)
+    {
+        var written = new HashSet<int>();
+        CodeWalker.Visit(program.Forward, code =>
+        {
+            if (code is Assign { Operator: "", Target: VariableRef target } && Removable(program, target.Variable)
+                && program.Locals[target.Variable].Shape == LocalShape.Scalar)
+            {
+                written.Add(target.Variable);
+            }
+        });
+        if (written.Count == 0)
+        {
+            return written;
+        }
+
+        var forwardOnly = program with { Prologue = Sequence.Empty, BetweenSweeps = Sequence.Empty, Reverse = Sequence.Empty, Epilogue = Sequence.Empty, Result = null };
+        Uses forwardUses = Uses.Of(forwardOnly);
+        written.RemoveWhere(local => forwardUses.IsUsed(local)
+            || (program.Result is not null && ExprWalker.Any(program.Result, e => e is VariableRef v && v.Variable == local))
+            || Liveness.IsReadBeforeWritten(local, program.BetweenSweeps, program.Reverse, program.Epilogue));
+        return written;
     }
 
     /// <summary>Whether evaluating the expression does nothing but compute its value (a load counts: its save goes too).</summary>

@@ -21,7 +21,7 @@ internal static class LoopDirection
     public static AdjointProgram Run(AdjointProgram program) => program with
     {
         Reverse = CodeWalker.RewriteSequence(program.Reverse, (original, code) =>
-            code is LoopCode loop && Descending(loop) is (Expr last, Expr first) && Independent(loop, (LoopCode)original, program)
+            code is LoopCode loop && !loop.IsCheckpointed(program) && Descending(loop) is (Expr last, Expr first) && Independent(loop, (LoopCode)original, program)
                 ? Ascending(loop, first, last)
                 : code),
     };

@@ -8,7 +8,8 @@ namespace SourceGrad.Generator.Passes;
 /// The adjoint of a value that lives within one iteration becomes a local of the reverse loop's body: declared zero at
 /// the top of each iteration instead of at the top of the gradient, and no longer zeroed again at the iteration's end.
 /// It applies where every use of the adjoint lies inside one reverse loop and the last thing each iteration does with
-/// it is to zero it (so it is zero whenever an iteration starts).
+/// it is to zero it (so it is zero whenever an iteration starts). The same holds for an adjoint's tangent (the
+/// Hessian-vector product's Hv adjoints), so both leave the gradient's loop with nothing carried between iterations.
 /// </summary>
 /// <example>
 /// Before: <c>float _dS = 0f;</c> at the top; in the loop <c>… _dS += dY[o]; … dB[o] += _dS; _dS = 0f;</c>
@@ -22,7 +23,7 @@ internal static class LoopScopedAdjoints
         foreach (Code code in program.Prologue.Items)
         {
             if (code is Declare { Value: Literal zero } declare && IsZero(zero)
-                && program.Locals[declare.Local] is { Role: LocalRole.Adjoint, Numbered: true, Shape: LocalShape.Scalar })
+                && program.Locals[declare.Local] is { Role: LocalRole.Adjoint or LocalRole.AdjointTangent, Numbered: true, Shape: LocalShape.Scalar })
             {
                 candidates[declare.Local] = declare;
             }

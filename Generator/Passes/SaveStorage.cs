@@ -16,18 +16,28 @@ namespace SourceGrad.Generator.Passes;
 /// </example>
 internal static class SaveStorage
 {
+    /// <summary>Whether a local is where this pass put saved values: a stack, or a buffer of values saved by iteration.</summary>
+    public static bool HoldsSaves(Local local) => local.Shape == LocalShape.SaveStack || local.Role == LocalRole.Saved;
+
     public static AdjointProgram Run(AdjointProgram program)
     {
         var locals = program.Locals.ToList();
         var prologue = program.Prologue.Items.ToList();
         var epilogue = program.Epilogue.Items.ToList();
         var loops = program.Loops.ToDictionary(l => l.Id);
+        // Saved values go on the first stack of their type; every stack (a Hessian-vector product keeps the tangents of
+        // saved buffers on stacks of their own) is declared and returned.
         var stacks = new Dictionary<ScalarType, int>();
+        var declared = new List<int>();
         for (int i = 0; i < locals.Count; i++)
         {
             if (locals[i].Shape == LocalShape.SaveStack)
             {
-                stacks[locals[i].Type] = i;
+                declared.Add(i);
+                if (!stacks.ContainsKey(locals[i].Type))
+                {
+                    stacks[locals[i].Type] = i;
+                }
             }
         }
 
@@ -43,6 +53,7 @@ internal static class SaveStorage
             {
                 stack = Add(new Local(Differentiation.ReverseMode.StackStem(type), type, LocalShape.SaveStack, LocalRole.Temporary, Numbered: false));
                 stacks[type] = stack;
+                declared.Add(stack);
             }
 
             return stack;
@@ -64,8 +75,8 @@ internal static class SaveStorage
             else if (slot.Loops.All(id => loops[id].Indexed))
             {
                 LoopRecord innermost = loops[slot.Loops[slot.Loops.Count - 1]];
-                int buffer = Add(new Local("_slotsBuffer", slot.Type, LocalShape.PooledBuffer, LocalRole.Temporary));
-                int span = Add(new Local("_slots", slot.Type, LocalShape.Span, LocalRole.Temporary));
+                int buffer = Add(new Local("_slotsBuffer", slot.Type, LocalShape.PooledBuffer, LocalRole.Saved));
+                int span = Add(new Local("_slots", slot.Type, LocalShape.Span, LocalRole.Saved));
                 prologue.Add(new Declare(buffer, null));
                 prologue.Add(new Declare(span, null));
                 Expr size = slot.Loops.Select(id => loops[id].TripCount!).Aggregate((total, trips) => new Binary(ScalarType.Int, "*", total, trips));
@@ -111,7 +122,7 @@ internal static class SaveStorage
             };
         });
 
-        foreach (int stack in stacks.Values.OrderBy(s => s))
+        foreach (int stack in declared.OrderBy(s => s))
         {
             prologue.Add(new Declare(stack, null));
             epilogue.Add(new Dispose(stack));

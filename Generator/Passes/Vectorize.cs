@@ -33,7 +33,7 @@ internal static class Vectorize
     {
         var locals = program.Locals.ToList();
         Sequence Rewrite(Sequence part) => CodeWalker.RewriteSequence(part, code =>
-            code is LoopCode loop && Plan.Make(loop, locals) is Plan plan ? plan.Emit(locals) : code);
+            code is LoopCode loop && !loop.IsCheckpointed(program) && Plan.Make(loop, locals) is Plan plan ? plan.Emit(locals) : code);
         AdjointProgram rewritten = program with { Forward = Rewrite(program.Forward), Reverse = Rewrite(program.Reverse) };
         return rewritten with { Locals = locals.ToEquatableArray() };
     }
@@ -412,7 +412,7 @@ internal static class Vectorize
                 if (!_vectors.TryGetValue(scalar, out int vector))
                 {
                     Local original = _locals[scalar];
-                    vector = Add(original.Role == LocalRole.Adjoint
+                    vector = Add(original.Role is LocalRole.Adjoint or LocalRole.Tangent or LocalRole.AdjointTangent
                         ? original with { Stem = original.Stem + "Lanes", Shape = _width, Numbered = true }
                         : new Local((original.Role == LocalRole.Primal ? "_" : "") + original.Stem.TrimStart('@') + "Lanes", Type, _width, LocalRole.Temporary));
                     _vectors[scalar] = vector;

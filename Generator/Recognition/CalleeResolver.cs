@@ -89,6 +89,7 @@ internal static class CalleeResolver
         }
 
         string? reverseName = null;
+        IMethodSymbol? rule = null;
         bool isRule = false;
         bool acceptsEmpty = false;
         if (Types.HasAttribute(method, Types.DifferentiableAttribute))
@@ -109,6 +110,7 @@ internal static class CalleeResolver
                     }
 
                     reverseName = candidate.Name;
+                    rule = candidate;
                     isRule = true;
                     acceptsEmpty = AcceptsEmptyAdjoints(candidate);
                     break;
@@ -130,6 +132,10 @@ internal static class CalleeResolver
         }).ToEquatableArray();
 
         string? tangentName = TangentRules.Find(method, out string? tangentKey, out bool tangentAcceptsEmpty);
+        bool hessianVectorAcceptsEmpty = false;
+        string? hessianVectorName = rule is not null
+            ? TangentRules.FindRule(rule, out hessianVectorAcceptsEmpty)
+            : TangentRules.SeededHessianVector(method);
         return new Callee(
             method.ContainingType.ToDisplayString(s_typeFormat),
             method.Name,
@@ -140,7 +146,9 @@ internal static class CalleeResolver
             acceptsEmpty,
             tangentName,
             tangentKey,
-            tangentAcceptsEmpty);
+            tangentAcceptsEmpty,
+            hessianVectorName,
+            hessianVectorAcceptsEmpty);
     }
 
     private static bool AcceptsEmptyAdjoints(IMethodSymbol rule)

@@ -154,6 +154,7 @@ internal sealed partial class MethodRecognizer
             Report(DiagnosticDescriptors.MethodHasNoBody, location, _method.Name);
         }
 
+        int snapshots = CheckedSnapshots();
         return new MethodModel(
             HintName(),
             _method.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
@@ -175,7 +176,10 @@ internal sealed partial class MethodRecognizer
             HessianVector: AttributeFlag("HessianVector", unset: false),
             HessianVectorNameTaken: TakenName("HessianVector"),
             Split: AttributeFlag("Split", unset: false),
-            SplitNameTaken: TakenName("Forward") ?? TakenName("Backward"));
+            SplitNameTaken: TakenName("Forward") ?? TakenName("Backward"),
+            Checkpoint: (CheckpointKind)(AttributeValue("Checkpoint") is int mode && mode is >= 0 and <= 2 ? mode : 0),
+            Snapshots: snapshots,
+            CheckpointLoop: AttributeValue("CheckpointLoop") as string);
     }
 
     private static string StatementSource(SyntaxNode syntax)

@@ -13,7 +13,10 @@ namespace SourceGrad.Generator.Recognition;
 internal sealed partial class MethodRecognizer
 {
     /// <summary>A <c>bool</c> property set on the method's [Differentiable] (CheckFinite, Vectorize), or its default.</summary>
-    private bool AttributeFlag(string property, bool unset)
+    private bool AttributeFlag(string property, bool unset) => AttributeValue(property) is bool value ? value : unset;
+
+    /// <summary>The value of a named argument of the method's [Differentiable] (an enum's as its integer), or null when it is not set.</summary>
+    private object? AttributeValue(string property)
     {
         foreach (AttributeData attribute in _method.GetAttributes())
         {
@@ -21,15 +24,38 @@ internal sealed partial class MethodRecognizer
             {
                 foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
                 {
-                    if (argument.Key == property && argument.Value.Value is bool value)
+                    if (argument.Key == property)
                     {
-                        return value;
+                        return argument.Value.Value;
                     }
                 }
             }
         }
 
-        return unset;
+        return null;
+    }
+
+    /// <summary>[Differentiable(Snapshots = n)], 32 when unset; below 1 it is SG0034 at the argument.</summary>
+    private int CheckedSnapshots()
+    {
+        if (AttributeValue("Snapshots") is not int snapshots)
+        {
+            return 32;
+        }
+
+        if (snapshots < 1)
+        {
+            AttributeArgumentSyntax? argument = _method.GetAttributes()
+                .Where(a => a.AttributeClass?.ToDisplayString() == Types.DifferentiableAttribute)
+                .Select(a => a.ApplicationSyntaxReference?.GetSyntax(_cancellationToken))
+                .OfType<AttributeSyntax>()
+                .SelectMany(a => a.ArgumentList?.Arguments ?? default)
+                .FirstOrDefault(a => a.NameEquals?.Name.Identifier.Text == "Snapshots");
+            Report(DiagnosticDescriptors.SnapshotsOutOfRange, argument is null ? null : LocationInfo.From(argument),
+                snapshots.ToString(System.Globalization.CultureInfo.InvariantCulture), _method.Name);
+        }
+
+        return snapshots;
     }
 
     private void CheckSignature(MethodDeclarationSyntax syntax, LocationInfo? location)

@@ -32,6 +32,13 @@ internal static class TangentRules
             return RequestsTangent(method) ? method.Name + "Tangent" : null;
         }
 
+        return FindRule(method, out acceptsEmpty);
+    }
+
+    /// <summary>The name of the [TangentOf] rule of <paramref name="method"/> (a method or a [DerivativeOf] rule), or null.</summary>
+    public static string? FindRule(IMethodSymbol method, out bool acceptsEmpty)
+    {
+        acceptsEmpty = false;
         foreach (IMethodSymbol candidate in method.ContainingType.GetMembers().OfType<IMethodSymbol>())
         {
             if (TargetName(candidate) == method.Name && Mismatch(candidate, method) is null)
@@ -42,6 +49,32 @@ internal static class TangentRules
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The name of the seeded Hessian-vector product of a [Differentiable] method (the tangent of its gradient, see
+    /// docs/contract.md), or null: the generator emits it for a method declared in source when a Hessian-vector product
+    /// calls it; from a referenced assembly it exists only when that assembly's generator emitted it.
+    /// </summary>
+    public static string? SeededHessianVector(IMethodSymbol method)
+    {
+        if (!Types.HasAttribute(method, Types.DifferentiableAttribute))
+        {
+            return null;
+        }
+
+        string name = method.Name + "HessianVector";
+        if (method.Locations.Any(l => l.IsInSource))
+        {
+            return name;
+        }
+
+        int active = method.Parameters.Count(Types.IsActiveParameter);
+        int expected = method.Parameters.Length + 3 * active + (method.ReturnsVoid ? 0 : 2);
+        return method.ContainingType.GetMembers(name).OfType<IMethodSymbol>().Any(m => m.IsStatic && m.Parameters.Length == expected
+            && m.Parameters.Take(method.Parameters.Length).Select(p => p.Type).SequenceEqual(method.Parameters.Select(p => p.Type), SymbolEqualityComparer.Default))
+            ? name
+            : null;
     }
 
     /// <summary>The name a [TangentOf] attribute on <paramref name="method"/> gives, or null.</summary>
@@ -116,7 +149,8 @@ internal static class TangentRules
             string keyword = kind == Model.BufferKind.None ? "" : Types.Keyword(element!.Value);
             expected.Add(kind switch
             {
-                Model.BufferKind.None => (new[] { parameter.Type.ToDisplayString(s_typeFormat) }, RefKind.None),
+                // A ref parameter (a rule's scalar adjoint) is read and written: its tangent is too.
+                Model.BufferKind.None => (new[] { parameter.Type.ToDisplayString(s_typeFormat) }, parameter.RefKind == RefKind.Ref ? RefKind.Ref : RefKind.None),
                 Model.BufferKind.ReadOnlySpan => (new[] { $"global::System.ReadOnlySpan<{keyword}>" }, RefKind.None),
                 _ => (new[] { $"global::System.Span<{keyword}>", $"global::System.ReadOnlySpan<{keyword}>" }, RefKind.None),
             });

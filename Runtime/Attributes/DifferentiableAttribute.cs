@@ -58,4 +58,26 @@ public sealed class DifferentiableAttribute : Attribute
     /// backward pass runs. A second <c>MBackward</c> on one state, or one after <c>Dispose</c>, throws.
     /// </summary>
     public bool Split { get; set; }
+
+    /// <summary>
+    /// Loop checkpointing for <c>MGradient</c> (the other generated methods keep every save): the method's outer
+    /// <c>for</c> loop runs without saves in the forward sweep, keeping snapshots of only its loop-carried state (the
+    /// locals and buffers the loop writes that live into the next iteration); the reverse sweep runs each iteration
+    /// again from the nearest snapshot, with its saves, then reverses it. Memory: the snapshots and one iteration's
+    /// saves (one segment's for <see cref="CheckpointMode.SqrtN"/>) instead of every iteration's. The gradient is
+    /// bit for bit the one without checkpointing. See <see cref="CheckpointLoop"/> for which loop.
+    /// </summary>
+    public CheckpointMode Checkpoint { get; set; }
+
+    /// <summary>
+    /// The number of snapshots <see cref="CheckpointMode.Binomial"/> may hold (at least 1; 32 by default): with s
+    /// snapshots and N iterations, each iteration runs at most r + 1 times, r the smallest with C(s + r, s) ≥ N.
+    /// </summary>
+    public int Snapshots { get; set; } = 32;
+
+    /// <summary>
+    /// The name of the counter of the top-level <c>for</c> loop to checkpoint (<c>"t"</c> for
+    /// <c>for (int t = 0; t &lt; steps; t++)</c>); needed only when the body has more than one top-level <c>for</c>.
+    /// </summary>
+    public string? CheckpointLoop { get; set; }
 }

@@ -1,7 +1,11 @@
 namespace SourceGrad.Generator.Tests;
 
 /// <summary>A snippet that triggers one diagnostic, with its location marked [|...|], and what its message must name.</summary>
-public sealed record DiagnosticCase(string Snippet, params string[] MessageNames);
+public sealed record DiagnosticCase(string Snippet, params string[] MessageNames)
+{
+    /// <summary>Source compiled, without the generator, into an assembly the snippet references (a callee from another assembly).</summary>
+    public string? Library { get; init; }
+}
 
 /// <summary>
 /// One triggering snippet for every SG diagnostic id but SG0018, which reports a failure inside the generator:
@@ -293,13 +297,113 @@ public static class DiagnosticCases
         ["SG0029"] = new("""
             public static partial class Model
             {
-                [Differentiable]
-                public static double Square(double a) => a * a;
+                [Differentiable(HessianVector = true)]
+                public static double Loss(double x) => [|Library.Square(x)|] + x;
+            }
+            """, "'Square'", "'Loss'", "another assembly", "HessianVector = true")
+        {
+            Library = """
+                public static partial class Library
+                {
+                    [Differentiable]
+                    public static double Square(double a) => a * a;
+                }
+                """,
+        },
+
+        ["SG0030"] = new("""
+            public static partial class Model
+            {
+                public static double Cube(double a) => a * a * a;
+
+                [DerivativeOf(nameof(Cube))]
+                public static void CubePullback(double a, ref double dA, double dReturn) => dA += 3 * a * a * dReturn;
+
+                [TangentOf(nameof(Cube))]
+                public static double CubeTangent(double a, double tA, out double tangent)
+                {
+                    tangent = 3 * a * a * tA;
+                    return a * a * a;
+                }
 
                 [Differentiable(HessianVector = true)]
-                public static double Loss(double x) => [|Square(x)|] + x;
+                public static double Loss(double x) => [|Cube(x)|] + x;
             }
-            """, "'Square'", "'Loss'", "not supported yet"),
+            """, "'Cube'", "'Loss'", "'CubePullback'", "[TangentOf(nameof(CubePullback))]"),
+
+        ["SG0033"] = new("""
+            public static partial class Model
+            {
+                [Differentiable(Checkpoint = CheckpointMode.Binomial)]
+                public static double [|Settle|](double x, int steps)
+                {
+                    double y = x;
+                    int k = 0;
+                    while (k < steps)
+                    {
+                        y = Math.Tanh(y) * x;
+                        k++;
+                    }
+
+                    return y;
+                }
+            }
+            """, "'Settle'", "no top-level 'for' loop"),
+
+        ["SG0034"] = new("""
+            public static partial class Model
+            {
+                [Differentiable(Checkpoint = CheckpointMode.Binomial, [|Snapshots = 0|])]
+                public static double Settle(double x, int steps)
+                {
+                    double y = x;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        y = Math.Tanh(y) * x;
+                    }
+
+                    return y;
+                }
+            }
+            """, "Snapshots = 0", "'Settle'", "at least 1"),
+
+        ["SG0035"] = new("""
+            public static partial class Model
+            {
+                [Differentiable(Checkpoint = CheckpointMode.SqrtN)]
+                public static double Settle(double x, int steps)
+                {
+                    double y = x;
+                    [|for|] (int t = 0; t < steps; t += 2)
+                    {
+                        y = Math.Tanh(y) * x;
+                    }
+
+                    return y;
+                }
+            }
+            """, "for (int t = 0; t < steps; t += 2)", "does not count up by 1"),
+
+        ["SG0036"] = new("""
+            public static partial class Model
+            {
+                [Differentiable(Checkpoint = CheckpointMode.Binomial, Snapshots = 8)]
+                public static double Settle(double x, int steps)
+                {
+                    double y = x;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        y = Math.Tanh(y) * x;
+                        if (y < 0.01)
+                        {
+                            [|break;|]
+                        }
+                    }
+
+                    return y;
+                }
+            }
+            """, "'break;'", "for (int t = 0; t < steps; t++)"),
 
         ["SG0037"] = new("""
             public static partial class Model

@@ -64,6 +64,18 @@ public class IncrementalCachingTests
                 return energy;
             }
 
+            [Differentiable(Checkpoint = CheckpointMode.SqrtN, Split = true)]
+            public static double Horizon(double w, ReadOnlySpan<double> x)
+            {
+                double h = 0;
+                for (int t = 0; t < x.Length; t++)
+                {
+                    h = Math.Tanh(w * h + x[t]);
+                }
+
+                return h;
+            }
+
             public static int Unrelated(int a) => a + 1;
         }
         """;
@@ -84,7 +96,7 @@ public class IncrementalCachingTests
         GeneratorDriver driver = GeneratorRunner.CreateDriver().RunGenerators(compilation);
         GeneratorRunResult first = Assert.Single(driver.GetRunResult().Results);
         Assert.Null(first.Exception);
-        Assert.Equal(6, first.GeneratedSources.Length); // three gradients, a tangent, a split, a Hessian-vector product
+        Assert.Equal(9, first.GeneratedSources.Length); // four gradients (one checkpointed), a tangent, two splits, a Hessian-vector product and its seeded overload
         foreach (string step in TrackedStepNames)
         {
             Assert.True(first.TrackedSteps.ContainsKey(step), $"The step '{step}' did not run or is not tracked.");

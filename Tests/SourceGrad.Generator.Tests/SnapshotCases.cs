@@ -227,6 +227,67 @@ public static class SnapshotCases
         }
         """;
 
+    public const string CheckpointedRecurrence = """
+        public static partial class LongHorizon
+        {
+            // Binomial checkpointing of a tanh recurrence: the forward sweep runs the loop without saves, keeping
+            // snapshots of h and loss; the reverse sweep runs each iteration again from one, then reverses it.
+            [Differentiable(Checkpoint = CheckpointMode.Binomial, Snapshots = 32)]
+            public static double Recurrence(double w, double u, ReadOnlySpan<double> x, int steps)
+            {
+                double h = 0;
+                double loss = 0;
+                for (int t = 0; t < steps; t++)
+                {
+                    h = Math.Tanh(w * h + u * x[t]);
+                    loss += (h - 0.5) * (h - 0.5);
+                }
+
+                return loss + h;
+            }
+        }
+        """;
+
+    /// <summary>
+    /// A Hessian-vector product through calls: a [Differentiable] helper (its tangent forward, its seeded product in the
+    /// reverse sweep) and the lecture's Multiply with its rule and the rule's second-order rule.
+    /// </summary>
+    public const string HessianVectorThroughCalls = """
+        public static partial class Curvature
+        {
+            [Differentiable]
+            public static double Logistic(double x) => 1 / (1 + Math.Exp(-x));
+
+            public static double Multiply(double a, double b) => a * b;
+
+            [DerivativeOf(nameof(Multiply))]
+            public static void MultiplyPullback(double a, double b, ref double dA, ref double dB, double dReturn)
+            {
+                dA += dReturn * b;
+                dB += dReturn * a;
+            }
+
+            [TangentOf(nameof(Multiply))]
+            public static double MultiplyTangent(double a, double b, double tA, double tB, out double tangent)
+            {
+                tangent = tA * b + a * tB;
+                return a * b;
+            }
+
+            [TangentOf(nameof(MultiplyPullback))]
+            public static void MultiplyPullbackTangent(double a, double b, ref double dA, ref double dB, double dReturn,
+                double tA, double tB, ref double tDA, ref double tDB, double tDReturn)
+            {
+                tDA += tDReturn * b + dReturn * tB;
+                tDB += tDReturn * a + dReturn * tA;
+                MultiplyPullback(a, b, ref dA, ref dB, dReturn);
+            }
+
+            [Differentiable(HessianVector = true)]
+            public static double Energy(double x, double y) => Multiply(Logistic(x), y) * y;
+        }
+        """;
+
     /// <summary>Every case by name; the name is only for test output (the snapshot files are named by hint name).</summary>
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>
     {
@@ -240,6 +301,8 @@ public static class SnapshotCases
         [nameof(VoidOutputSpan)] = VoidOutputSpan,
         [nameof(TangentOfResidual)] = TangentOfResidual,
         [nameof(HessianVectorOfResidual)] = HessianVectorOfResidual,
+        [nameof(HessianVectorThroughCalls)] = HessianVectorThroughCalls,
         [nameof(SplitHiddenLayer)] = SplitHiddenLayer,
+        [nameof(CheckpointedRecurrence)] = CheckpointedRecurrence,
     };
 }

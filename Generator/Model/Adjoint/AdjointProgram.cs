@@ -26,6 +26,9 @@ internal enum LocalRole
 
     /// <summary>The tangent of an adjoint (Hessian-vector products): <see cref="Local.Stem"/> is the adjoint's primal variable's.</summary>
     AdjointTangent,
+
+    /// <summary>A buffer, or its span, of the values the storage pass saves by iteration (stacks are told by their shape).</summary>
+    Saved,
 }
 
 /// <summary>Which derivative a program computes.</summary>
@@ -63,6 +66,9 @@ internal enum LocalShape
 
     /// <summary>A <c>System.Numerics.Vector&lt;T&gt;</c> (the machine's preferred width).</summary>
     Vector,
+
+    /// <summary>A <c>SourceGrad.Checkpointing.Revolve</c>: the schedule of a checkpointed loop.</summary>
+    CheckpointSchedule,
 }
 
 /// <summary>
@@ -95,6 +101,8 @@ internal sealed record LoopRecord(int Id, bool Indexed, Expr? Iteration, Expr? T
 /// a forward part, and returns from inside it). The gradient of one method as a program: its variables, saved values and loops, and its body in parts —
 /// declarations, the forward sweep, what runs between the sweeps (the target of early returns), the reverse sweep,
 /// the epilogue (adjoints handed to the caller, storage returned), and the value returned (null for void).
+/// <see cref="CheckpointedLoop"/> is the primal loop MGradient checkpoints (−1 for none): the passes leave its forward
+/// and reverse loops as they are (direction, vectors), so <c>LoopCheckpointing</c> finds them and keeps their order.
 /// </summary>
 internal sealed record AdjointProgram(
     EquatableArray<Local> Locals,
@@ -106,7 +114,8 @@ internal sealed record AdjointProgram(
     Sequence Reverse,
     Sequence Epilogue,
     Expr? Result,
-    ProgramMode Mode = ProgramMode.Gradient)
+    ProgramMode Mode = ProgramMode.Gradient,
+    int CheckpointedLoop = -1)
 {
     public Local this[int local] => Locals[local];
 }
@@ -119,6 +128,10 @@ internal static class AdjointProgramParts
         program.Prologue, program.Forward, program.BetweenSweeps, program.Reverse, program.Epilogue,
         new Return(program.Result),
     }.ToEquatableArray());
+
+    /// <summary>Whether <paramref name="loop"/> runs or reverses the loop MGradient checkpoints (which the passes leave as it is).</summary>
+    public static bool IsCheckpointed(this LoopCode loop, AdjointProgram program) =>
+        program.CheckpointedLoop >= 0 && loop.Origin == program.CheckpointedLoop;
 
     /// <summary>The program with <paramref name="map"/> applied to each part of its body.</summary>
     public static AdjointProgram MapParts(this AdjointProgram program, System.Func<Sequence, Sequence> map)

@@ -24,6 +24,7 @@ internal static class ExprWalker
         LengthOf length => length.Buffer,
         SpanOf span => span.Buffer,
         Popped popped => popped.Stack,
+        MemberOf member => member.Local,
         _ => -1,
     };
 

@@ -54,5 +54,11 @@ internal sealed record NewPooledBuffer(ScalarType Type, Expr Length) : Expr(Type
 /// </summary>
 internal sealed record VectorCall(ScalarType Type, LocalShape Width, string Method, EquatableArray<Expr> Arguments) : Expr(Type);
 
+/// <summary>
+/// A member of a local of a runtime type, as written: <c>_schedule.From</c>, or a call when <see cref="Member"/> ends
+/// with its argument list (<c>_schedule.Next()</c>).
+/// </summary>
+internal sealed record MemberOf(ScalarType Type, int Local, string Member) : Expr(Type);
+
 /// <summary>The vector 0, 1, 2, … of lane numbers (<c>Vector512&lt;long&gt;.Indices</c>).</summary>
 internal sealed record LaneIndices(ScalarType Type, LocalShape Width) : Expr(Type);

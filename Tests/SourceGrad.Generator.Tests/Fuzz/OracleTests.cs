@@ -116,6 +116,33 @@ public class OracleTests
         Assert.Contains("hvx0", result.Detail);
     }
 
+    /// <summary>The same product as a float program's: checked against second differences of its double reference.</summary>
+    private static CompiledProgram FloatWithHessianVector(double scale) => WithHessianVector(scale) with
+    {
+        Program = s_scalar with { IsFloat = true },
+        Reference = Scalar,
+        // A float gradient's rounding as a smooth ripple: 1e-4 in the gradient (within its tolerance), but 1e-2 in its
+        // derivative along x0, so differences of this gradient would fail the right product; its double reference's do not.
+        Gradient = (s, a, n, m, dS, dA, seed) =>
+        {
+            double value = RightGradient(s, a, n, m, dS, dA, seed);
+            dS[0] += 1e-4 * Math.Sin(100 * s[0]);
+            return value;
+        },
+    };
+
+    [Fact]
+    public void A_right_float_hessian_vector_product_passes_against_its_double_reference() =>
+        Assert.Equal(Verdict.Passed, GradientChecker.CheckAt(FloatWithHessianVector(1), s_directedPoint).Verdict);
+
+    [Fact]
+    public void A_float_hessian_vector_product_with_a_wrong_entry_fails_against_its_double_reference()
+    {
+        CheckResult result = GradientChecker.CheckAt(FloatWithHessianVector(1.01), s_directedPoint);
+        Assert.Equal(Verdict.Failed, result.Verdict);
+        Assert.Contains("hvx0", result.Detail);
+    }
+
     [Fact]
     public void A_hessian_vector_product_adding_another_gradient_fails()
     {

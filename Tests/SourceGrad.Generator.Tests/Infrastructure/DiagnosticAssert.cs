@@ -11,10 +11,16 @@ public static class DiagnosticAssert
     /// severity and that its message contains each of <paramref name="messageNames"/>. Other diagnostics, even
     /// with the same id elsewhere, are allowed.
     /// </summary>
-    public static Diagnostic ReportedAtMarkedSpan(string id, string markedSnippet, params string[] messageNames)
+    public static Diagnostic ReportedAtMarkedSpan(string id, string markedSnippet, params string[] messageNames) =>
+        ReportedAtMarkedSpanWithLibrary(id, markedSnippet, library: null, messageNames);
+
+    /// <summary>As above, with <paramref name="library"/> (a snippet) compiled, without the generator, into an assembly the snippet references.</summary>
+    public static Diagnostic ReportedAtMarkedSpanWithLibrary(string id, string markedSnippet, string? library, params string[] messageNames)
     {
         MarkedSource marked = MarkedSource.Parse(markedSnippet);
-        GeneratorRun run = GeneratorRunner.RunForDiagnostics(marked.Text);
+        GeneratorRun run = library is null
+            ? GeneratorRunner.RunForDiagnostics(marked.Text)
+            : GeneratorRunner.RunForDiagnostics(GeneratorRunner.LibraryReference(library), marked.Text);
         AssertInputHasNoErrors(run);
 
         var expectedSpan = new Microsoft.CodeAnalysis.Text.TextSpan(GeneratorRunner.Prelude.Length + marked.Span.Start, marked.Span.Length);

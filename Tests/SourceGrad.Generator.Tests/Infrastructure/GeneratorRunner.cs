@@ -135,6 +135,30 @@ public static class GeneratorRunner
         Run(CreateCompilation(sources.Select(s => Prelude + s).Append(ImplicitUsings).ToArray())
             .WithOptions(CompilationOptions.WithGeneralDiagnosticOption(ReportDiagnostic.Default)));
 
+    /// <summary>As <see cref="RunForDiagnostics(string[])"/>, with one more assembly referenced.</summary>
+    public static GeneratorRun RunForDiagnostics(MetadataReference library, params string[] sources) =>
+        Run(CreateCompilation(sources.Select(s => Prelude + s).Append(ImplicitUsings).ToArray())
+            .AddReferences(library)
+            .WithOptions(CompilationOptions.WithGeneralDiagnosticOption(ReportDiagnostic.Default)));
+
+    /// <summary>A snippet compiled, without the generator, into an assembly of its own: the callee of another assembly.</summary>
+    public static MetadataReference LibraryReference(string library)
+    {
+        CSharpCompilation compilation = CSharpCompilation.Create(
+            "Generated.Tests.Library",
+            new[] { CSharpSyntaxTree.ParseText(Prelude + library, ParseOptions, path: "Library.cs") },
+            References,
+            CompilationOptions);
+        using var stream = new System.IO.MemoryStream();
+        Microsoft.CodeAnalysis.Emit.EmitResult result = compilation.Emit(stream);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException("the library does not compile: " + string.Join("\n", result.Diagnostics));
+        }
+
+        return MetadataReference.CreateFromImage(stream.ToArray());
+    }
+
     /// <summary>As <see cref="Run(string[])"/>, in a project without implicit usings.</summary>
     public static GeneratorRun RunWithoutImplicitUsings(params string[] sources) =>
         Run(CreateCompilation(sources.Select(s => Prelude + s).ToArray()));

@@ -12,23 +12,23 @@ public static partial class CallCatalogue
     [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double Logistic(double x) => 1 / (1 + Math.Exp(-x));
 
-    [Differentiable(Tangent = true, Split = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double ComposedScalars(double x, double y) => Square(Logistic(x) * y) + Logistic(y);
 
     /// <summary>A call whose argument is itself a call, and which calls further [Differentiable] methods.</summary>
-    [Differentiable(Tangent = true, Split = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double ChainOfCalls(double x) => ComposedScalars(x, Square(x)) * Logistic(-x);
 
     /// <summary>A span argument, to a method of another type.</summary>
-    [Differentiable(Tangent = true, Split = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double Norm(ReadOnlySpan<double> x) => Math.Sqrt(BufferCatalogue.SumOfSquares(x));
 
     /// <summary>An array passed where the callee takes a ReadOnlySpan (implicit conversion).</summary>
-    [Differentiable(Tangent = true, Split = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double NormOfArray(double[] a) => Math.Sqrt(BufferCatalogue.SumOfSquares(a) + 1);
 
     /// <summary>Methods called on every iteration, with an argument that depends on the running sum.</summary>
-    [Differentiable(Tangent = true, Split = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double CallsInLoop(ReadOnlySpan<double> x)
     {
         double s = 0;
@@ -37,7 +37,7 @@ public static partial class CallCatalogue
     }
 
     /// <summary>A void callee writing a local buffer.</summary>
-    [Differentiable(Tangent = true, Split = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double ExpectedValueUnderSoftmax(ReadOnlySpan<double> x, ReadOnlySpan<double> values)
     {
         Span<double> p = stackalloc double[x.Length];
@@ -55,15 +55,15 @@ public static partial class CallCatalogue
     }
 
     /// <summary>Callees with int and [NoGrad] parameters.</summary>
-    [Differentiable(Tangent = true, Split = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double InactiveArguments(double x, int n) =>
         ControlFlowCatalogue.PowerByLoop(x, n) + ScalarCatalogue.ConstantScale(x, 0.5 * n);
 
-    [Differentiable(Tangent = true, Split = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static float FloatCalls(float x, float y) =>
         ScalarCatalogue.SqrtCbrtPowF(x, y) * LectureCatalogue.Multiply(x, y) + ScalarCatalogue.NarrowingResult(x);
 
-    [Differentiable(Tangent = true, Split = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double CallsIntoNestedAndStruct(double x) => Nested.Inner(x) * CatalogueStruct.Cube(x);
 
     public static partial class Nested
@@ -102,7 +102,22 @@ public static partial class CallCatalogue
         }
     }
 
-    [Differentiable(Tangent = true, Split = true)]
+    /// <summary>The tangent of the rule (its second-order rule): tDX += tDY·σ(x) + dY·σ(x)(1 − σ(x))·tX; tDY is zeroed as dY is.</summary>
+    [TangentOf(nameof(SoftPlusPullback))]
+    public static void SoftPlusPullbackTangent(ReadOnlySpan<double> x, Span<double> y, Span<double> dX, Span<double> dY,
+        ReadOnlySpan<double> tX, ReadOnlySpan<double> tY, Span<double> tDX, Span<double> tDY)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            double s = 1 / (1 + Math.Exp(-x[i]));
+            tDX[i] += tDY[i] * s + dY[i] * s * (1 - s) * tX[i];
+            tDY[i] = 0;
+        }
+
+        SoftPlusPullback(x, y, dX, dY);
+    }
+
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double SoftPlusEnergy(ReadOnlySpan<double> x)
     {
         Span<double> t = stackalloc double[x.Length];
@@ -125,12 +140,19 @@ public static partial class CallCatalogue
         return Math.Round(x);
     }
 
+    [TangentOf(nameof(StraightThroughRoundPullback))]
+    public static void StraightThroughRoundPullbackTangent(double x, ref double dX, double dReturn, double tX, ref double tDX, double tDReturn)
+    {
+        dX += dReturn;
+        tDX += tDReturn;
+    }
+
     /// <summary>d/dx = q + x with the straight-through rule (q = round(4x)/4); finite differences would give q.</summary>
-    [Differentiable(Tangent = true, Split = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static double QuantizedTimesInput(double x) => StraightThroughRound(4 * x) / 4 * x;
 
     /// <summary>A rule-backed call in a loop: each call's arguments must be those it had in the forward sweep.</summary>
-    [Differentiable(Tangent = true, Split = true)]
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static float MultiplyInLoop(ReadOnlySpan<float> x)
     {
         float p = 1;

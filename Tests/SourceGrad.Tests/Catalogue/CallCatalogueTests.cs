@@ -20,23 +20,28 @@ public class CallCatalogueTests : CatalogueTest
         ScalarCase.Double("ComposedScalars", [(-2, 2), (-2, 2)],
             x => CallCatalogue.ComposedScalars(x[0], x[1]),
             (x, d, s) => CallCatalogue.ComposedScalarsGradient(x[0], x[1], ref d[0], ref d[1], s),
-            (x, t) => (CallCatalogue.ComposedScalarsTangent(x[0], x[1], t[0], t[1], out var tangent), tangent)),
+            (x, t) => (CallCatalogue.ComposedScalarsTangent(x[0], x[1], t[0], t[1], out var tangent), tangent),
+            hessianVector: (x, v, d, hv) => CallCatalogue.ComposedScalarsHessianVector(x[0], x[1], v[0], v[1], ref d[0], ref d[1], ref hv[0], ref hv[1])),
         ScalarCase.Double("ChainOfCalls", [(-2, 2)],
             x => CallCatalogue.ChainOfCalls(x[0]),
             (x, d, s) => CallCatalogue.ChainOfCallsGradient(x[0], ref d[0], s),
-            (x, t) => (CallCatalogue.ChainOfCallsTangent(x[0], t[0], out var tangent), tangent)),
+            (x, t) => (CallCatalogue.ChainOfCallsTangent(x[0], t[0], out var tangent), tangent),
+            hessianVector: (x, v, d, hv) => CallCatalogue.ChainOfCallsHessianVector(x[0], v[0], ref d[0], ref hv[0])),
         ScalarCase.Double("InactiveArguments", [(-2, 2)],
             x => CallCatalogue.InactiveArguments(x[0], 3),
             (x, d, s) => CallCatalogue.InactiveArgumentsGradient(x[0], 3, ref d[0], s),
-            (x, t) => (CallCatalogue.InactiveArgumentsTangent(x[0], 3, t[0], out var tangent), tangent)),
+            (x, t) => (CallCatalogue.InactiveArgumentsTangent(x[0], 3, t[0], out var tangent), tangent),
+            hessianVector: (x, v, d, hv) => CallCatalogue.InactiveArgumentsHessianVector(x[0], 3, v[0], ref d[0], ref hv[0])),
         ScalarCase.Float("FloatCalls", [(0.5, 2), (0.3, 2)],
             x => CallCatalogue.FloatCalls(x[0], x[1]),
             (x, d, s) => CallCatalogue.FloatCallsGradient(x[0], x[1], ref d[0], ref d[1], s),
-            (x, t) => (CallCatalogue.FloatCallsTangent(x[0], x[1], t[0], t[1], out var tangent), tangent)),
+            (x, t) => (CallCatalogue.FloatCallsTangent(x[0], x[1], t[0], t[1], out var tangent), tangent),
+            hessianVector: (x, v, d, hv) => CallCatalogue.FloatCallsHessianVector(x[0], x[1], v[0], v[1], ref d[0], ref d[1], ref hv[0], ref hv[1])),
         ScalarCase.Double("CallsIntoNestedAndStruct", [(-2, 2)],
             x => CallCatalogue.CallsIntoNestedAndStruct(x[0]),
             (x, d, s) => CallCatalogue.CallsIntoNestedAndStructGradient(x[0], ref d[0], s),
-            (x, t) => (CallCatalogue.CallsIntoNestedAndStructTangent(x[0], t[0], out var tangent), tangent)),
+            (x, t) => (CallCatalogue.CallsIntoNestedAndStructTangent(x[0], t[0], out var tangent), tangent),
+            hessianVector: (x, v, d, hv) => CallCatalogue.CallsIntoNestedAndStructHessianVector(x[0], v[0], ref d[0], ref hv[0])),
         ScalarCase.Double("Nested.Inner", [(-2, 2)],
             x => CallCatalogue.Nested.Inner(x[0]),
             (x, d, s) => CallCatalogue.Nested.InnerGradient(x[0], ref d[0], s),
@@ -57,7 +62,8 @@ public class CallCatalogueTests : CatalogueTest
             () => CallCatalogue.Norm(x.Value),
             seed => CallCatalogue.NormGradient(x.Value, x.Grad, seed),
             () => (CallCatalogue.NormTangent(x.Value, x.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => CallCatalogue.NormHessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
     });
 
     [Fact]
@@ -68,7 +74,8 @@ public class CallCatalogueTests : CatalogueTest
             () => CallCatalogue.NormOfArray(a.Value),
             seed => CallCatalogue.NormOfArrayGradient(a.Value, a.Grad, seed),
             () => (CallCatalogue.NormOfArrayTangent(a.Value, a.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => CallCatalogue.NormOfArrayHessianVector(a.Value, a.Tangent, a.Grad, a.Hv));
     });
 
     [Fact]
@@ -79,7 +86,8 @@ public class CallCatalogueTests : CatalogueTest
             () => CallCatalogue.CallsInLoop(x.Value),
             seed => CallCatalogue.CallsInLoopGradient(x.Value, x.Grad, seed),
             () => (CallCatalogue.CallsInLoopTangent(x.Value, x.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => CallCatalogue.CallsInLoopHessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
     });
 
     [Fact]
@@ -91,7 +99,8 @@ public class CallCatalogueTests : CatalogueTest
             () => CallCatalogue.ExpectedValueUnderSoftmax(x.Value, values.Value),
             seed => CallCatalogue.ExpectedValueUnderSoftmaxGradient(x.Value, values.Value, x.Grad, values.Grad, seed),
             () => (CallCatalogue.ExpectedValueUnderSoftmaxTangent(x.Value, values.Value, x.Tangent, values.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => CallCatalogue.ExpectedValueUnderSoftmaxHessianVector(x.Value, values.Value, x.Tangent, values.Tangent, x.Grad, values.Grad, x.Hv, values.Hv));
     });
 
     [Fact]
@@ -114,7 +123,8 @@ public class CallCatalogueTests : CatalogueTest
             () => CallCatalogue.SoftPlusEnergy(x.Value),
             seed => CallCatalogue.SoftPlusEnergyGradient(x.Value, x.Grad, seed),
             () => (CallCatalogue.SoftPlusEnergyTangent(x.Value, x.Tangent, out var tangent), tangent),
-            Precision.Double);
+            Precision.Double,
+            hessianVector: () => CallCatalogue.SoftPlusEnergyHessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
     });
 
     [Fact]
@@ -125,7 +135,8 @@ public class CallCatalogueTests : CatalogueTest
             () => CallCatalogue.MultiplyInLoop(x.Value),
             seed => CallCatalogue.MultiplyInLoopGradient(x.Value, x.Grad, (float)seed),
             () => (CallCatalogue.MultiplyInLoopTangent(x.Value, x.Tangent, out var tangent), tangent),
-            Precision.Float);
+            Precision.Float,
+            hessianVector: () => CallCatalogue.MultiplyInLoopHessianVector(x.Value, x.Tangent, x.Grad, x.Hv));
     });
 
     /// <summary>
@@ -145,5 +156,11 @@ public class CallCatalogueTests : CatalogueTest
         Assert.Equal(0.5 + 2 * (quantized + x), dX, 1e-12);
         Assert.Equal(value, CallCatalogue.QuantizedTimesInputTangent(x, 2, out double tangent));
         Assert.Equal(2 * (quantized + x), tangent, 1e-12);
+
+        // By the rules, d/dx = q + x and d²/dx² = 2 (the rule's tangent passes tDReturn straight through too).
+        double gradient = 0, hv = 0.25;
+        Assert.Equal(value, CallCatalogue.QuantizedTimesInputHessianVector(x, 1.5, ref gradient, ref hv));
+        Assert.Equal(quantized + x, gradient, 1e-12);
+        Assert.Equal(0.25 + 2 * 1.5, hv, 1e-12);
     }
 }

@@ -40,7 +40,17 @@ public static partial class LectureCatalogue
         return a * b;
     }
 
-    [Differentiable(Tangent = true, Split = true)]
+    /// <summary>The tangent of the rule (its second-order rule), for Hessian-vector products through Multiply.</summary>
+    [TangentOf(nameof(MultiplyPullback))]
+    public static void MultiplyPullbackTangent(float a, float b, ref float dA, ref float dB, float dReturn,
+        float tA, float tB, ref float tDA, ref float tDB, float tDReturn)
+    {
+        tDA += tDReturn * b + dReturn * tB;
+        tDB += tDReturn * a + dReturn * tA;
+        MultiplyPullback(a, b, ref dA, ref dB, dReturn);
+    }
+
+    [Differentiable(Tangent = true, HessianVector = true, Split = true)]
     public static float MultiplyChain(float a, float b, float c) => Multiply(Multiply(a, b), c) + MathF.Sin(Multiply(b, b));
 
     /// <summary>

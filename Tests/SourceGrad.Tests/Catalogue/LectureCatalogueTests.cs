@@ -109,7 +109,9 @@ public class LectureCatalogueTests : CatalogueTest
             () => LectureCatalogue.MultiplyChain(v[0], v[1], v[2]),
             seed => LectureCatalogue.MultiplyChainGradient(v[0], v[1], v[2], ref d[0], ref d[1], ref d[2], (float)seed),
             () => (LectureCatalogue.MultiplyChainTangent(v[0], v[1], v[2], t[0], t[1], t[2], out var tangent), tangent),
-            Precision.Float);
+            Precision.Float,
+            hessianVector: () => LectureCatalogue.MultiplyChainHessianVector(v[0], v[1], v[2], t[0], t[1], t[2],
+                ref d[0], ref d[1], ref d[2], ref p.Hv[0], ref p.Hv[1], ref p.Hv[2]));
     });
 
     [Fact]

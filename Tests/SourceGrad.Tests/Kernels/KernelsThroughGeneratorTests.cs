@@ -3,7 +3,7 @@ namespace SourceGrad.Tests.Kernels;
 /// <summary>[Differentiable] methods that call every runtime kernel, so the generated reverse sweep calls every rule.</summary>
 public static partial class KernelCalls
 {
-    [Differentiable]
+    [Differentiable(Tangent = true, HessianVector = true)]
     public static double Activations_(ReadOnlySpan<double> x, double slope)
     {
         Span<double> relu = stackalloc double[x.Length];
@@ -39,7 +39,7 @@ public static partial class KernelCalls
         return total;
     }
 
-    [Differentiable]
+    [Differentiable(Tangent = true, HessianVector = true)]
     public static double ProductsAndReductions(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> bias, [NoGrad] ReadOnlySpan<double> target, int m, int k, int n)
     {
         Span<double> c = stackalloc double[m * n];
