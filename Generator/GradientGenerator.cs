@@ -45,6 +45,11 @@ public sealed class GradientGenerator : IIncrementalGenerator
             .Select(static (method, _) => GradientEmitter.Emit(method))
             .WithTrackingName(StepNames.Emission);
 
+        // The saved-bytes report (SG0037), apart from the gradient's file so moving a method re-emits no source.
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> savedBytes = optimized
+            .Select(static (method, _) => GradientEmitter.ReportSavedBytes(method))
+            .WithTrackingName(StepNames.SavedBytes);
+
         // Forward mode for the methods that ask for it and every [Differentiable] method of this compilation they call
         // (or a Hessian-vector product calls).
         IncrementalValueProvider<System.Collections.Immutable.ImmutableArray<TangentClosure.Node>> closureNodes = methods
@@ -111,6 +116,7 @@ public sealed class GradientGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(methods.Select(static (m, _) => m.Diagnostics).WithTrackingName(StepNames.Diagnostics), ReportDiagnostics);
         context.RegisterSourceOutput(ruleDiagnostics, ReportDiagnostics);
+        context.RegisterSourceOutput(savedBytes, ReportDiagnostics);
         context.RegisterSourceOutput(tangentRuleDiagnostics, ReportDiagnostics);
         context.RegisterSourceOutput(gradients, AddOutput);
         context.RegisterSourceOutput(tangents, AddOutput);
@@ -162,6 +168,7 @@ public static class StepNames
     public const string Optimization = nameof(Optimization);
     public const string Checkpointing = nameof(Checkpointing);
     public const string Emission = nameof(Emission);
+    public const string SavedBytes = nameof(SavedBytes);
     public const string Diagnostics = nameof(Diagnostics);
     public const string RuleCheck = nameof(RuleCheck);
     public const string TangentSelection = nameof(TangentSelection);

@@ -183,6 +183,11 @@ internal static class DiagnosticDescriptors
         "A jump leaves the checkpointed loop early",
         "'{0}' leaves the checkpointed loop '{1}' before its last iteration: the schedule needs the number of iterations when the loop starts; compute the exit as a bound before the loop, or guard the rest of the body with an 'if'");
 
+    public static readonly DiagnosticDescriptor GradientSavedBytes = Info(
+        "SG0037",
+        "What a gradient saves for its reverse sweep",
+        "The gradient of '{0}' saves {1} for its reverse sweep: {2}");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new[]
     {
         MethodMustBeStatic, TypeMustBePartial, UnsupportedReturnType, UnsupportedStatement, UnsupportedExpression,
@@ -192,6 +197,7 @@ internal static class DiagnosticDescriptors
         TangentNameCollision, CallHasNoTangent, TangentRuleMismatch, GeneratedNameTaken,
         HessianVectorNameCollision, HessianVectorNeedsScalarResult, CallHasNoHessianVector, RuleHasNoSecondOrder,
         CheckpointNeedsLoop, SnapshotsOutOfRange, CheckpointLoopShape, CheckpointLoopExit,
+        GradientSavedBytes,
     }.ToDictionary(d => d.Id);
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
@@ -205,6 +211,9 @@ internal static class DiagnosticDescriptors
 
     private static DiagnosticDescriptor Warning(string id, string title, string message) =>
         Create(id, title, message, DiagnosticSeverity.Warning);
+
+    private static DiagnosticDescriptor Info(string id, string title, string message) =>
+        Create(id, title, message, DiagnosticSeverity.Info);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>
         new(id, title, message, Category, severity, isEnabledByDefault: true, description: title + ".",

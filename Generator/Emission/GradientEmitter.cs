@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using SourceGrad.Generator.Diagnostics;
 using SourceGrad.Generator.Differentiation;
 using SourceGrad.Generator.Model;
 using SourceGrad.Generator.Recognition;
@@ -26,7 +27,10 @@ internal static class GradientEmitter
 
         try
         {
-            return new GeneratedGradient(differentiated.Method.HintName, Print(differentiated.Method, program, differentiated.AdjointParameters, WriteSignature), differentiated.Diagnostics);
+            MethodModel method = differentiated.Method;
+            SavedStateReport.Report? saved = SavedBytes(method, program);
+            return new GeneratedGradient(method.HintName, Print(method, program, differentiated.AdjointParameters,
+                (writer, m, names, adjoints) => WriteSignature(writer, m, names, adjoints, saved)), differentiated.Diagnostics);
         }
         catch (System.Exception exception) when (exception is not System.OperationCanceledException)
         {
@@ -126,8 +130,51 @@ internal static class GradientEmitter
         return writer.ToString();
     }
 
-    private static void WriteSignature(SourceWriter writer, MethodModel method, Names names, EquatableArray<int> adjointParameters) =>
+    /// <summary>
+    /// The saved-bytes report as an info diagnostic at the method's name (SG0037), one per method that gets a gradient. A
+    /// step of its own, apart from the gradient's file, so a moved method reports it again without emitting its source again.
+    /// </summary>
+    public static EquatableArray<DiagnosticInfo> ReportSavedBytes(DifferentiatedMethod? differentiated)
+    {
+        if (differentiated?.Program is not AdjointProgram program)
+        {
+            return EquatableArray<DiagnosticInfo>.Empty;
+        }
+
+        try
+        {
+            MethodModel method = differentiated.Method;
+            return SavedBytes(method, program) is { } saved
+                ? new[] { new DiagnosticInfo(DiagnosticDescriptors.GradientSavedBytes.Id, method.Location, new[] { method.Name, saved.Formula, saved.Parts }.ToEquatableArray()) }.ToEquatableArray()
+                : EquatableArray<DiagnosticInfo>.Empty;
+        }
+        catch (System.Exception exception) when (exception is not System.OperationCanceledException)
+        {
+            // The report is information: a failure here loses it and nothing else (the gradient's own step reports bugs).
+            return EquatableArray<DiagnosticInfo>.Empty;
+        }
+    }
+
+    /// <summary>
+    /// What the gradient keeps from its forward sweep for its reverse sweep (SG0037), read off the same cut between the
+    /// sweeps that split mode prints; null when the program cannot be cut (split mode reports that on its own).
+    /// </summary>
+    private static SavedStateReport.Report? SavedBytes(MethodModel method, AdjointProgram program)
+    {
+        try
+        {
+            SplitProgram split = SplitMode.Build(program, method);
+            return SavedStateReport.Of(split, method, ProgramPrinter.ForParts(method, split.Program));
+        }
+        catch (System.NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    private static void WriteSignature(SourceWriter writer, MethodModel method, Names names, EquatableArray<int> adjointParameters, SavedStateReport.Report? saved) =>
         WriteDeclaration(writer, method, names, "Gradient", AdjointParameterList(method, adjointParameters),
+            saved is null ? null : new[] { $"Saves {SavedStateReport.Xml(saved.Formula)} for its reverse sweep: {SavedStateReport.Xml(saved.Parts)}." },
             $"The gradient of <c>{method.Name}</c>: computes what it computes and adds the gradient of its result",
             "(times <c>seed</c>) into the adjoints, in reverse mode, without a tape.");
 
@@ -166,14 +213,14 @@ internal static class GradientEmitter
             tangents.Add($"out {Types.Keyword(r)} tangent");
         }
 
-        WriteDeclaration(writer, method, names, "Tangent", tangents,
+        WriteDeclaration(writer, method, names, "Tangent", tangents, null,
             $"The tangent of <c>{method.Name}</c> (forward mode): computes what it computes and the derivative of its result",
             "(in <c>tangent</c>) and of the spans it writes (in their tangents) along the tangents of its inputs.");
     }
 
     /// <summary>The Hessian-vector product's declaration: the directions, the gradient's adjoints, then the Hv adjoints.</summary>
     private static void WriteHessianVectorSignature(SourceWriter writer, MethodModel method, Names names, EquatableArray<int> adjointParameters) =>
-        WriteDeclaration(writer, method, names, "HessianVector", HessianVectorParameterList(method, adjointParameters),
+        WriteDeclaration(writer, method, names, "HessianVector", HessianVectorParameterList(method, adjointParameters), null,
             $"The Hessian-vector product of <c>{method.Name}</c> (forward over reverse): computes what it computes, adds its",
             "gradient into the adjoints <c>dX</c> and the Hessian times the directions <c>vX</c> into the Hv adjoints <c>hvX</c>.");
 
@@ -190,7 +237,7 @@ internal static class GradientEmitter
             parameters.Add($"{Types.Keyword(r)} seedTangent");
         }
 
-        WriteDeclaration(writer, method, names, "HessianVector", parameters,
+        WriteDeclaration(writer, method, names, "HessianVector", parameters, null,
             $"The seeded Hessian-vector product of <c>{method.Name}</c>, the tangent of its gradient: adds <c>seed</c> times the",
             "gradient into the adjoints <c>dX</c>, and <c>seed</c>·H·v + <c>seedTangent</c>·∇ into the Hv adjoints <c>hvX</c> (their tangents).");
     }
@@ -217,7 +264,8 @@ internal static class GradientEmitter
     }
 
     /// <summary>The doc comment and declaration of <c>M</c> + <paramref name="suffix"/>: M's parameters, then the derivative's.</summary>
-    private static void WriteDeclaration(SourceWriter writer, MethodModel method, Names names, string suffix, List<string> derivativeParameters, params string[] summary)
+    private static void WriteDeclaration(SourceWriter writer, MethodModel method, Names names, string suffix, List<string> derivativeParameters,
+        string[]? remarks, params string[] summary)
     {
         var parameters = new List<string>();
         foreach (int id in method.Parameters)
@@ -234,6 +282,17 @@ internal static class GradientEmitter
         }
 
         writer.Line("/// </summary>");
+        if (remarks is not null)
+        {
+            writer.Line("/// <remarks>");
+            foreach (string line in remarks)
+            {
+                writer.Line("/// " + line);
+            }
+
+            writer.Line("/// </remarks>");
+        }
+
         writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"SourceGrad\", \"1.0\")]");
         writer.Line($"{method.Accessibility} static {returnType} {method.Name}{suffix}({string.Join(", ", parameters)})");
     }

@@ -136,9 +136,10 @@ internal static class SplitEmitter
         writer.Line("/// storage. Read by one backward pass, which returns the storage; <c>Dispose</c> returns it when none runs.");
         writer.Line("/// </summary>");
         writer.Line("/// <remarks>");
-        writer.Line("/// What it holds, beside its guard:");
+        SavedStateReport.Report report = SavedStateReport.Of(split, method, printer);
+        writer.Line($"/// In all it saves {SavedStateReport.Xml(report.Formula)}. What it holds, beside its guard:");
         writer.Line("/// <list type=\"bullet\">");
-        foreach (string line in SavedStateReport.Lines(split, printer))
+        foreach (string line in SavedStateReport.Lines(split, method, printer))
         {
             writer.Line($"/// <item>{line}</item>");
         }

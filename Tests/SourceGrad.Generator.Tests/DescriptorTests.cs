@@ -65,7 +65,7 @@ public class DescriptorTests
             ? GeneratorRunner.RunForDiagnostics(GeneratorRunner.LibraryReference(blocks[0]), blocks[1])
             : GeneratorRunner.RunForDiagnostics(blocks[0]);
         DiagnosticAssert.AssertInputHasNoErrors(example);
-        Assert.Contains(example.GeneratorDiagnostics, d => d.Id == id);
+        Assert.Contains(example.AllGeneratorDiagnostics, d => d.Id == id);
 
         GeneratorRun fix = GeneratorRunner.Run(blocks[^1]);
         Assert.Empty(fix.GeneratorDiagnostics);

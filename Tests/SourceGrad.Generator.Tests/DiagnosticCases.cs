@@ -404,5 +404,22 @@ public static class DiagnosticCases
                 }
             }
             """, "'break;'", "for (int t = 0; t < steps; t++)"),
+
+        ["SG0037"] = new("""
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double [|Horner|](ReadOnlySpan<double> c, double x)
+                {
+                    double p = 0;
+                    for (int i = 0; i < c.Length; i++)
+                    {
+                        p = p * x + c[i];
+                    }
+
+                    return p;
+                }
+            }
+            """, "'Horner'", "saves 8·c.Length bytes for its reverse sweep", "doubles saved by iteration 8·c.Length bytes"),
     };
 }

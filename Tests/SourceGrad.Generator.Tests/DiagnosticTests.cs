@@ -64,6 +64,7 @@ public class DiagnosticTests
     [InlineData("SG0034")]
     [InlineData("SG0035")]
     [InlineData("SG0036")]
+    [InlineData("SG0037")]
     public void Diagnostic_is_reported_at_the_exact_location_with_its_severity_and_a_message_naming_the_construct(string id)
     {
         DiagnosticCase example = DiagnosticCases.ById[id];

@@ -207,11 +207,27 @@ internal sealed record MethodSpec(string Name, string ReturnType, Param[] Params
 {
     public bool ReturnsVoid => ReturnType == "void";
 
-    public void Print(CodeWriter writer, bool differentiable = true, bool tangent = false, bool hessianVector = false)
+    public void Print(CodeWriter writer, bool differentiable = true, bool tangent = false, bool hessianVector = false, bool split = false)
     {
         if (differentiable)
         {
-            writer.Line(hessianVector ? "[Differentiable(Tangent = true, HessianVector = true)]" : tangent ? "[Differentiable(Tangent = true)]" : "[Differentiable]");
+            var options = new List<string>();
+            if (tangent || hessianVector)
+            {
+                options.Add("Tangent = true");
+            }
+
+            if (hessianVector)
+            {
+                options.Add("HessianVector = true");
+            }
+
+            if (split)
+            {
+                options.Add("Split = true");
+            }
+
+            writer.Line(options.Count == 0 ? "[Differentiable]" : $"[Differentiable({string.Join(", ", options)})]");
         }
 
         string signature = $"public static {ReturnType} {Name}({string.Join(", ", Params.Select(p => p.ToString()))})";

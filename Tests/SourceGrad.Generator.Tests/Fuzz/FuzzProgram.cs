@@ -89,7 +89,8 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
             MethodSpec printed = asFloat ? FloatPrograms.Convert(method) : IsFloat ? FloatPrograms.Reference(method) : method;
             // The main method asks for its tangent; the helpers it calls get theirs generated with it.
             printed.Print(writer, differentiable, tangent: differentiable && ReferenceEquals(method, Main),
-                hessianVector: differentiable && ReferenceEquals(method, Main) && HasHessianVector);
+                hessianVector: differentiable && ReferenceEquals(method, Main) && HasHessianVector,
+                split: differentiable && ReferenceEquals(method, Main));
         }
 
         writer.Indent--;
@@ -222,6 +223,7 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
             writer.Line(Main.ReturnsVoid ? "return 0;" : "return result;");
             writer.Indent--;
             writer.Line("}");
+            WriteSplitHarness(writer, className, asFloat, primalArgs, adjointArgs, load, store);
             if (HasHessianVector)
             {
                 WriteHessianVectorHarness(writer, className, asFloat, primalArgs, tangentArgs, adjointArgs, load, store);
@@ -231,6 +233,47 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
         writer.Indent--;
         writer.Line("}");
         return writer.ToString();
+    }
+
+    /// <summary>
+    /// Split(s, a, n, m, dS, dA, seed, out misuse): the main method's MForward then MBackward with Gradient's arguments
+    /// (the buffer as MForward left it); then a second MBackward on the same state and one on a default state, each of
+    /// which must throw an InvalidOperationException before it touches anything (misuse names the first that did not, or
+    /// is null), and a Dispose after the backward pass, which must do nothing.
+    /// </summary>
+    private void WriteSplitHarness(CodeWriter writer, string className, bool asFloat, List<string> primalArgs, List<string> adjointArgs,
+        List<string> load, List<string> store)
+    {
+        string state = $"{className}.{Main.Name}Saved";
+        string backwardArgs(string saved) => string.Join(", ", primalArgs.Append($"ref {saved}").Concat(adjointArgs).Concat(Main.ReturnsVoid ? [] : [(asFloat ? "(float)" : "") + "seed"]));
+        string forward = $"{className}.{Main.Name}Forward({string.Join(", ", primalArgs.Append($"out {state} saved"))})";
+        writer.Line("");
+        writer.Line("public static double Split(double[] s, double[] a, int n, int m, double[] dS, double[] dA, double seed, out string? misuse)");
+        writer.Line("{");
+        writer.Indent++;
+        if (asFloat)
+        {
+            writer.Line("float[] af = Array.ConvertAll(a, v => (float)v);");
+            writer.Line("float[] dAf = Array.ConvertAll(dA, v => (float)v);");
+        }
+
+        load.ForEach(writer.Line);
+        writer.Line(Main.ReturnsVoid ? forward + ";" : $"double result = {forward};");
+        writer.Line($"{className}.{Main.Name}Backward({backwardArgs("saved")});");
+        store.ForEach(writer.Line);
+        writer.Line("misuse = null;");
+        writer.Line($"try {{ {className}.{Main.Name}Backward({backwardArgs("saved")}); misuse = \"a second backward pass did not throw\"; }} catch (InvalidOperationException) {{ }}");
+        writer.Line($"{state} empty = default;");
+        writer.Line($"try {{ {className}.{Main.Name}Backward({backwardArgs("empty")}); misuse ??= \"a backward pass on a default state did not throw\"; }} catch (InvalidOperationException) {{ }}");
+        writer.Line("saved.Dispose();");
+        if (asFloat)
+        {
+            writer.Line("for (int i = 0; i < a.Length; i++) { a[i] = af[i]; dA[i] = dAf[i]; }");
+        }
+
+        writer.Line(Main.ReturnsVoid ? "return 0;" : "return result;");
+        writer.Indent--;
+        writer.Line("}");
     }
 
     /// <summary>

@@ -58,6 +58,9 @@ internal sealed class FuzzSummary
     /// <summary>Of the programs passed, those whose Hessian-vector product was checked too (they return a value and call nothing).</summary>
     public int PassedWithHessianVector { get; set; }
 
+    /// <summary>Of the programs passed, those whose split mode (MForward + MBackward, bit for bit against MGradient, and its guards) was checked too.</summary>
+    public int PassedWithSplit { get; set; }
+
     public int Skipped { get; set; }
 
     /// <summary>Evaluation points passed over for another because they were near a kink (or a value was out of range).</summary>
@@ -77,7 +80,7 @@ internal sealed class FuzzSummary
     {
         string reasons = string.Join("; ", SkipReasons.OrderByDescending(r => r.Value).Select(r => $"{r.Value}× {r.Key}"));
         string kinds = string.Join(", ", Failures.GroupBy(f => f.Kind).Select(g => $"{g.Count()} {g.Key}"));
-        return $"{Generated} programs: {Passed} passed ({PassedWithHessianVector} with a Hessian-vector product), {Skipped} skipped (every point near a kink: {reasons}; {PointsSkipped} points retried), " +
+        return $"{Generated} programs: {Passed} passed ({PassedWithHessianVector} with a Hessian-vector product, {PassedWithSplit} with split mode), {Skipped} skipped (every point near a kink: {reasons}; {PointsSkipped} points retried), " +
             $"{Failures.Count} failed{(kinds.Length > 0 ? " (" + kinds + ")" : "")}, in {Elapsed.TotalSeconds:F1} s (compiling {CompileTime.TotalSeconds:F1} s, checking {CheckTime.TotalSeconds:F1} s)";
     }
 }
@@ -140,6 +143,7 @@ internal static class FuzzRunner
                     case Verdict.Passed:
                         summary.Passed++;
                         summary.PassedWithHessianVector += compiled[k].HessianVector is null ? 0 : 1;
+                        summary.PassedWithSplit += compiled[k].Split is null ? 0 : 1;
                         break;
                     case Verdict.Skipped:
                         summary.Skipped++;

@@ -37,6 +37,9 @@ public class FuzzTests(ITestOutputHelper output)
             Assert.Fail(report);
         }
 
+        // Every program's main method is split too: a run that checked no split would pass vacuously.
+        Assert.Equal(summary.Passed, summary.PassedWithSplit);
+
         // A run that skips most programs checks little: keep the generator's kinks rare enough.
         Assert.True(summary.Skipped <= summary.Generated / 5, "too many programs skipped: " + summary);
     }

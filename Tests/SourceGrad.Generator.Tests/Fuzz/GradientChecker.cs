@@ -15,7 +15,8 @@ internal sealed record CompiledProgram(
     Func<double[], double[], int, int, double>? Reference = null,
     SourceGrad.Oracle.TapeHarness.Call? TapeGradient = null,
     TangentCall? Tangent = null,
-    HessianVectorCall? HessianVector = null)
+    HessianVectorCall? HessianVector = null,
+    SplitCall? Split = null)
 {
     public static CompiledProgram From(FuzzProgram program, Assembly assembly)
     {
@@ -30,9 +31,13 @@ internal sealed record CompiledProgram(
             program.IsFloat ? Primal(Harness(program.ReferenceHarnessName)) : null,
             TapeOracle.Load(program, assembly),
             harness.GetMethod("Tangent")!.CreateDelegate<TangentCall>(),
-            harness.GetMethod("HessianVector")?.CreateDelegate<HessianVectorCall>());
+            harness.GetMethod("HessianVector")?.CreateDelegate<HessianVectorCall>(),
+            harness.GetMethod("Split")?.CreateDelegate<SplitCall>());
     }
 }
+
+/// <summary>The harness's split call: MForward then MBackward with Gradient's arguments; <c>misuse</c> names a guard that did not throw.</summary>
+internal delegate double SplitCall(double[] s, double[] a, int n, int m, double[] dS, double[] dA, double seed, out string? misuse);
 
 /// <summary>The harness's call of the Hessian-vector product: directions tS, tA; gradient adjoints dS, dA; Hv adjoints hvS, hvA.</summary>
 internal delegate double HessianVectorCall(double[] s, double[] a, int n, int m, double[] tS, double[] tA, double[] dS, double[] dA, double[] hvS, double[] hvA);
@@ -163,6 +168,11 @@ internal static class GradientChecker
                 return new CheckResult(Verdict.Failed,
                     $"after the gradient a[{i}] = {R(gradientBuffer[i])}, but the method leaves {R(primalBuffer[i])}\n{point}");
             }
+        }
+
+        if (compiled.Split is not null && CheckSplit(compiled, point, gradientValue, gradientBuffer, dScalars, dBuffer) is string splitMismatch)
+        {
+            return new CheckResult(Verdict.Failed, splitMismatch);
         }
 
         // The objective whose gradient the adjoints hold: seed·result + upstream·(final buffer).
@@ -365,6 +375,66 @@ internal static class GradientChecker
         }
 
         return null;
+    }
+
+    /// <summary>The heading of a split mode failure.</summary>
+    public const string SplitHeading = "split mode";
+
+    /// <summary>
+    /// Split mode at the same point: MForward then MBackward return what the gradient returns, leave the buffer as it
+    /// does, and add the same adjoints, all bit for bit (they run the gradient's statements in its order); a second
+    /// MBackward on the state, and one on a default state, throw.
+    /// </summary>
+    private static string? CheckSplit(CompiledProgram compiled, EvaluationPoint point, double gradientValue, double[] gradientBuffer, double[] dScalars, double[] dBuffer)
+    {
+        double[] buffer = (double[])point.Buffer.Clone();
+        double[] dS = (double[])point.ScalarAdjoints.Clone();
+        double[] dA = (double[])point.Upstream.Clone();
+        double value;
+        string? misuse;
+        try
+        {
+            value = compiled.Split!((double[])point.Scalars.Clone(), buffer, point.N, point.M, dS, dA, point.Seed, out misuse);
+        }
+        catch (Exception e)
+        {
+            return $"{SplitHeading} threw {e.GetType().Name}: {e.Message}\n{point}\n{e.StackTrace}";
+        }
+
+        static bool Same(double x, double y) => BitConverter.DoubleToInt64Bits(x) == BitConverter.DoubleToInt64Bits(y);
+        var report = new StringBuilder();
+        if (misuse is not null)
+        {
+            report.Append(CultureInfo.InvariantCulture, $"  {misuse}\n");
+        }
+
+        if (!Same(value, gradientValue))
+        {
+            report.Append(CultureInfo.InvariantCulture, $"  MForward returned {R(value)}, the gradient {R(gradientValue)}\n");
+        }
+
+        for (int i = 0; i < buffer.Length; i++)
+        {
+            if (!Same(buffer[i], gradientBuffer[i]))
+            {
+                report.Append(CultureInfo.InvariantCulture, $"  a[{i}]: {R(buffer[i])} after MBackward, {R(gradientBuffer[i])} after the gradient\n");
+            }
+
+            if (!Same(dA[i], dBuffer[i]))
+            {
+                report.Append(CultureInfo.InvariantCulture, $"  da[{i}]: {R(dA[i])} from MBackward, {R(dBuffer[i])} from the gradient\n");
+            }
+        }
+
+        for (int k = 0; k < dS.Length; k++)
+        {
+            if (!Same(dS[k], dScalars[k]))
+            {
+                report.Append(CultureInfo.InvariantCulture, $"  ds[{k}]: {R(dS[k])} from MBackward, {R(dScalars[k])} from the gradient\n");
+            }
+        }
+
+        return report.Length == 0 ? null : $"{SplitHeading} differs from the gradient:\n{report}{point}";
     }
 
     /// <summary>The heading of a Hessian-vector failure.</summary>

@@ -25,11 +25,11 @@ public static class DiagnosticAssert
 
         var expectedSpan = new Microsoft.CodeAnalysis.Text.TextSpan(GeneratorRunner.Prelude.Length + marked.Span.Start, marked.Span.Length);
         string inputPath = run.InputCompilation.SyntaxTrees.First().FilePath;
-        var withId = run.GeneratorDiagnostics.Where(d => d.Id == id).ToList();
+        var withId = run.AllGeneratorDiagnostics.Where(d => d.Id == id).ToList();
         var atSpan = withId.Where(d => d.Location.SourceSpan == expectedSpan && d.Location.GetLineSpan().Path == inputPath).ToList();
         Assert.True(atSpan.Count == 1,
             $"Expected one {id} at {marked.LineSpanAfter(GeneratorRunner.Prelude)} ('{marked.MarkedText}'); got {atSpan.Count}. " +
-            $"All generator diagnostics:\n{string.Join("\n", run.GeneratorDiagnostics.Select(d => Describe(run, d)))}");
+            $"All generator diagnostics:\n{string.Join("\n", run.AllGeneratorDiagnostics.Select(d => Describe(run, d)))}");
 
         Diagnostic diagnostic = atSpan[0];
         Assert.Equal(marked.LineSpanAfter(GeneratorRunner.Prelude), diagnostic.Location.GetLineSpan().Span);
@@ -40,9 +40,9 @@ public static class DiagnosticAssert
 
     public static Diagnostic SingleWithId(GeneratorRun run, string id)
     {
-        var matching = run.GeneratorDiagnostics.Where(d => d.Id == id).ToList();
+        var matching = run.AllGeneratorDiagnostics.Where(d => d.Id == id).ToList();
         Assert.True(matching.Count == 1,
-            $"Expected one {id}, got {matching.Count}. All generator diagnostics:\n{string.Join("\n", run.GeneratorDiagnostics)}");
+            $"Expected one {id}, got {matching.Count}. All generator diagnostics:\n{string.Join("\n", run.AllGeneratorDiagnostics)}");
         return matching[0];
     }
 

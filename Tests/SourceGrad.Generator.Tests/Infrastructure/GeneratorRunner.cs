@@ -16,9 +16,20 @@ public sealed record GeneratorRun(
     Compilation OutputCompilation,
     GeneratorDriver Driver,
     ImmutableArray<GeneratedFile> Sources,
-    ImmutableArray<Diagnostic> GeneratorDiagnostics,
+    ImmutableArray<Diagnostic> AllGeneratorDiagnostics,
     ImmutableArray<Diagnostic> CompilationDiagnostics)
 {
+    /// <summary>
+    /// The generator's warnings and errors: what a test means by "the generator reported something". Its info
+    /// diagnostics (SG0037, the saved-bytes report on every method) are in <see cref="Reports"/>.
+    /// </summary>
+    public ImmutableArray<Diagnostic> GeneratorDiagnostics =>
+        AllGeneratorDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
+
+    /// <summary>The generator's info diagnostics (the saved-bytes report, one per method that gets a gradient).</summary>
+    public ImmutableArray<Diagnostic> Reports =>
+        AllGeneratorDiagnostics.Where(d => d.Severity < DiagnosticSeverity.Warning).ToImmutableArray();
+
     /// <summary>The one generated file whose hint name contains <paramref name="fragment"/>.</summary>
     public GeneratedFile Source(string fragment) => Assert.Single(Sources, s => s.HintName.Contains(fragment, StringComparison.Ordinal));
 
@@ -171,7 +182,7 @@ public static class GeneratorRunner
     /// <summary>CS8784/CS8785 mean the generator threw: never acceptable, whatever the user wrote.</summary>
     private static void AssertGeneratorDidNotCrash(GeneratorRun run)
     {
-        foreach (Diagnostic diagnostic in run.GeneratorDiagnostics.Concat(run.CompilationDiagnostics))
+        foreach (Diagnostic diagnostic in run.AllGeneratorDiagnostics.Concat(run.CompilationDiagnostics))
         {
             if (diagnostic.Id is "CS8784" or "CS8785")
             {

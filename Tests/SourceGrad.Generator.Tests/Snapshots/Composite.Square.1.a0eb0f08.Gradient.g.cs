@@ -12,6 +12,9 @@ partial class Composite
     /// The gradient of <c>Square</c>: computes what it computes and adds the gradient of its result
     /// (times <c>seed</c>) into the adjoints, in reverse mode, without a tape.
     /// </summary>
+    /// <remarks>
+    /// Saves 0 bytes for its reverse sweep: nothing.
+    /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("SourceGrad", "1.0")]
     public static double SquareGradient(double a, ref double dA, double seed = 1)
     {

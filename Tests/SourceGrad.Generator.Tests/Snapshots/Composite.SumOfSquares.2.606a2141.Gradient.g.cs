@@ -12,6 +12,9 @@ partial class Composite
     /// The gradient of <c>SumOfSquares</c>: computes what it computes and adds the gradient of its result
     /// (times <c>seed</c>) into the adjoints, in reverse mode, without a tape.
     /// </summary>
+    /// <remarks>
+    /// Saves 8 bytes for its reverse sweep: saved values 8 bytes.
+    /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("SourceGrad", "1.0")]
     public static double SumOfSquaresGradient(double x, double y, ref double dX, ref double dY, double seed = 1)
     {

@@ -12,6 +12,9 @@ partial class Composition
     /// The gradient of <c>Hidden</c>: computes what it computes and adds the gradient of its result
     /// (times <c>seed</c>) into the adjoints, in reverse mode, without a tape.
     /// </summary>
+    /// <remarks>
+    /// Saves 16·x.Length + 4 bytes, plus 4 bytes per iteration of 'while (k &lt; h.Length &amp;&amp; s &lt; limit)' for its reverse sweep: trip counts 4 bytes, int stack 4 bytes per iteration of 'while (k &lt; h.Length &amp;&amp; s &lt; limit)', doubles saved by iteration 8·x.Length bytes, h 8·x.Length bytes.
+    /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("SourceGrad", "1.0")]
     public static double HiddenGradient(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double limit, global::System.Span<double> dX, global::System.Span<double> dW, double seed = 1)
     {

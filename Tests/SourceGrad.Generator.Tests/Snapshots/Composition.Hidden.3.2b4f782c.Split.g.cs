@@ -13,12 +13,12 @@ partial class Composition
     /// storage. Read by one backward pass, which returns the storage; <c>Dispose</c> returns it when none runs.
     /// </summary>
     /// <remarks>
-    /// What it holds, beside its guard:
+    /// In all it saves 16·x.Length + 4 bytes, plus 4 bytes per iteration of 'while (k &lt; h.Length &amp;&amp; s &lt; limit)'. What it holds, beside its guard:
     /// <list type="bullet">
     /// <item><c>__trips1</c>: 4 bytes (int)</item>
-    /// <item><c>__savedInts</c>: 4 bytes per value pushed, pooled (a stack of int, at least 256 values once used)</item>
-    /// <item><c>__slotsBuffer1</c>: 8 × (Math.Max(0, x.Length)) bytes, a pooled buffer of double</item>
-    /// <item><c>__hPooled1</c>: 8 × (x.Length) bytes, a pooled buffer of double</item>
+    /// <item><c>__savedInts</c>: 4 bytes per iteration of 'while (k &lt; h.Length &amp;&amp; s &lt; limit)', pooled (a stack of int, at least 256 values once used)</item>
+    /// <item><c>__slotsBuffer1</c>: 8·x.Length bytes, a pooled buffer of double</item>
+    /// <item><c>__hPooled1</c>: 8·x.Length bytes, a pooled buffer of double</item>
     /// </list>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("SourceGrad", "1.0")]

@@ -12,6 +12,9 @@ partial class ControlFlow
     /// The gradient of <c>FirstAbove</c>: computes what it computes and adds the gradient of its result
     /// (times <c>seed</c>) into the adjoints, in reverse mode, without a tape.
     /// </summary>
+    /// <remarks>
+    /// Saves 16 bytes, plus between 8 and 16 bytes per iteration of 'for (int i = 0; i &lt; n; i++)' for its reverse sweep: acc 8 bytes, exit codes 4 bytes, trip counts 4 bytes, int stack up to 8 bytes per iteration of 'for (int i = 0; i &lt; n; i++)', double stack 8 bytes per iteration of 'for (int i = 0; i &lt; n; i++)'.
+    /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("SourceGrad", "1.0")]
     public static double FirstAboveGradient(double x, double threshold, int n, ref double dX, double seed = 1)
     {

@@ -12,6 +12,9 @@ partial class Curvature
     /// The gradient of <c>Energy</c>: computes what it computes and adds the gradient of its result
     /// (times <c>seed</c>) into the adjoints, in reverse mode, without a tape.
     /// </summary>
+    /// <remarks>
+    /// Saves 16 bytes for its reverse sweep: _logistic 8 bytes, _multiply 8 bytes.
+    /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("SourceGrad", "1.0")]
     public static double EnergyGradient(double x, double y, ref double dX, ref double dY, double seed = 1)
     {

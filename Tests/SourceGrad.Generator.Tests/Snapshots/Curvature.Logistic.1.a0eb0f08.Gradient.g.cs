@@ -12,6 +12,9 @@ partial class Curvature
     /// The gradient of <c>Logistic</c>: computes what it computes and adds the gradient of its result
     /// (times <c>seed</c>) into the adjoints, in reverse mode, without a tape.
     /// </summary>
+    /// <remarks>
+    /// Saves 8 bytes for its reverse sweep: saved values 8 bytes.
+    /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("SourceGrad", "1.0")]
     public static double LogisticGradient(double x, ref double dX, double seed = 1)
     {

@@ -14,6 +14,9 @@ namespace Demo.Activations
         /// The gradient of <c>Sigmoid</c>: computes what it computes and adds the gradient of its result
         /// (times <c>seed</c>) into the adjoints, in reverse mode, without a tape.
         /// </summary>
+        /// <remarks>
+        /// Saves 4 bytes for its reverse sweep: saved values 4 bytes.
+        /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SourceGrad", "1.0")]
         public static float SigmoidGradient(float x, ref float dX, float seed = 1)
         {

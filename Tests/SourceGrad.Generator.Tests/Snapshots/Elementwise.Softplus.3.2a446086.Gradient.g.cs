@@ -12,6 +12,9 @@ partial class Elementwise
     /// The gradient of <c>Softplus</c>: computes what it computes and adds the gradient of its result
     /// (times <c>seed</c>) into the adjoints, in reverse mode, without a tape.
     /// </summary>
+    /// <remarks>
+    /// Saves 16·input.Length bytes for its reverse sweep: doubles saved by iteration 16·input.Length bytes.
+    /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("SourceGrad", "1.0")]
     public static void SoftplusGradient(global::System.ReadOnlySpan<double> input, global::System.Span<double> output, double scale, global::System.Span<double> dInput, global::System.Span<double> dOutput, ref double dScale)
     {

@@ -12,6 +12,9 @@ partial class Forward
     /// The gradient of <c>Residual</c>: computes what it computes and adds the gradient of its result
     /// (times <c>seed</c>) into the adjoints, in reverse mode, without a tape.
     /// </summary>
+    /// <remarks>
+    /// Saves 32 bytes, plus between 28 and 40 bytes per iteration of 'for (int i = 0; i &lt; x.Length; i++)' for its reverse sweep: _x 8 bytes, s 8 bytes, exit codes 4 bytes, trip counts 4 bytes, saved values 8 bytes, int stack between 4 and 16 bytes per iteration of 'for (int i = 0; i &lt; x.Length; i++)', double stack 24 bytes per iteration of 'for (int i = 0; i &lt; x.Length; i++)'.
+    /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("SourceGrad", "1.0")]
     public static double ResidualGradient(global::System.ReadOnlySpan<double> x, global::System.Span<double> r, double k, double limit, global::System.Span<double> dX, global::System.Span<double> dR, ref double dK, double seed = 1)
     {

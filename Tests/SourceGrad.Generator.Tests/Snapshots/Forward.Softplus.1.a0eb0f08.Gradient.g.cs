@@ -12,6 +12,9 @@ partial class Forward
     /// The gradient of <c>Softplus</c>: computes what it computes and adds the gradient of its result
     /// (times <c>seed</c>) into the adjoints, in reverse mode, without a tape.
     /// </summary>
+    /// <remarks>
+    /// Saves 16 bytes for its reverse sweep: saved values 16 bytes.
+    /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("SourceGrad", "1.0")]
     public static double SoftplusGradient(double x, ref double dX, double seed = 1)
     {

@@ -12,6 +12,9 @@ partial class Layers
     /// The gradient of <c>Dense</c>: computes what it computes and adds the gradient of its result
     /// (times <c>seed</c>) into the adjoints, in reverse mode, without a tape.
     /// </summary>
+    /// <remarks>
+    /// Saves max(0, outputs) bytes for its reverse sweep: bools saved by iteration max(0, outputs) bytes.
+    /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("SourceGrad", "1.0")]
     public static void DenseGradient(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> b, global::System.Span<float> y, int inputs, int outputs, global::System.Span<float> dX, global::System.Span<float> dW, global::System.Span<float> dB, global::System.Span<float> dY)
     {

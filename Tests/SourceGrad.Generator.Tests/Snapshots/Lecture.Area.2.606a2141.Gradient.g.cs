@@ -12,6 +12,9 @@ partial class Lecture
     /// The gradient of <c>Area</c>: computes what it computes and adds the gradient of its result
     /// (times <c>seed</c>) into the adjoints, in reverse mode, without a tape.
     /// </summary>
+    /// <remarks>
+    /// Saves 0 bytes for its reverse sweep: nothing.
+    /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("SourceGrad", "1.0")]
     public static double AreaGradient(double width, double height, ref double dWidth, ref double dHeight, double seed = 1)
     {

@@ -12,6 +12,9 @@ partial class Lecture
     /// The gradient of <c>Loss</c>: computes what it computes and adds the gradient of its result
     /// (times <c>seed</c>) into the adjoints, in reverse mode, without a tape.
     /// </summary>
+    /// <remarks>
+    /// Saves 32 bytes for its reverse sweep: h 8 bytes, error 8 bytes, saved values 16 bytes.
+    /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("SourceGrad", "1.0")]
     public static double LossGradient(double w1, double w2, double x, double y, ref double dW1, ref double dW2, double seed = 1)
     {

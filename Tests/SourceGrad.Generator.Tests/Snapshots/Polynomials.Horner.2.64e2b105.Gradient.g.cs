@@ -12,6 +12,9 @@ partial class Polynomials
     /// The gradient of <c>Horner</c>: computes what it computes and adds the gradient of its result
     /// (times <c>seed</c>) into the adjoints, in reverse mode, without a tape.
     /// </summary>
+    /// <remarks>
+    /// Saves 8·coefficients.Length bytes for its reverse sweep: doubles saved by iteration 8·coefficients.Length bytes.
+    /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("SourceGrad", "1.0")]
     public static double HornerGradient(global::System.ReadOnlySpan<double> coefficients, double x, global::System.Span<double> dCoefficients, ref double dX, double seed = 1)
     {
