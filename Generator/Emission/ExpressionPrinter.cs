@@ -126,9 +126,7 @@ internal sealed class ExpressionPrinter
             case Popped popped:
                 return _nameOf(popped.Stack) + ".Pop()";
             case LoadVector load:
-                return load.Width == LocalShape.Vector512
-                    ? $"{Vector512}.Create<{TypeName(load.Type)}>({Print(load.Span)})"
-                    : $"new {Vector}<{TypeName(load.Type)}>({Print(load.Span)})";
+                return $"{(load.Width == LocalShape.Vector512 ? Vector512 : Vector)}.LoadUnsafe({PrintLanes(load.Span)})";
             case Broadcast broadcast:
                 return broadcast.Width == LocalShape.Vector512
                     ? $"{Vector512}.Create<{TypeName(broadcast.Type)}>({Print(broadcast.Value)})"
@@ -155,6 +153,14 @@ internal sealed class ExpressionPrinter
                 throw new InvalidOperationException($"the printer has no form for {expr.GetType().Name} (a pass should have lowered it)");
         }
     }
+
+    /// <summary>
+    /// Where a vector load or store goes, as <c>LoadUnsafe</c> and <c>StoreUnsafe</c> take it: a reference to the buffer's
+    /// first element and the first lane's offset. The vector loop's condition has checked that the buffer holds them.
+    /// </summary>
+    public string PrintLanes(Expr span) => span is SpanOf { Start: not null } lanes
+        ? $"ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({PrintSpan(lanes with { Start = null, Length = null })}), (nuint)({Print(lanes.Start)})"
+        : throw new InvalidOperationException("a vector's lanes are a slice of a buffer");
 
     /// <summary>A buffer as a span: arrays through <c>MemoryExtensions.AsSpan</c>, pooled buffers through their <c>Span</c>.</summary>
     private string PrintSpan(SpanOf span)

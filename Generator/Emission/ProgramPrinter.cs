@@ -217,9 +217,7 @@ internal sealed class ProgramPrinter
                 _writer.Line($"{NameOf(push.Stack)}.Push({Print(push.Value)});");
                 break;
             case StoreVector store:
-                _writer.Line(store.Width == LocalShape.Vector512
-                    ? $"{ExpressionPrinter.Vector512}.CopyTo({Print(store.Vector)}, {Print(store.Span)});"
-                    : $"{_expressions.PrintReceiver(store.Vector)}.CopyTo({Print(store.Span)});");
+                _writer.Line($"{(store.Width == LocalShape.Vector512 ? ExpressionPrinter.Vector512 : ExpressionPrinter.Vector)}.StoreUnsafe({Print(store.Vector)}, {_expressions.PrintLanes(store.Span)});");
                 break;
             default:
                 throw new System.InvalidOperationException($"the printer has no form for {code.GetType().Name} (a pass should have lowered it)");

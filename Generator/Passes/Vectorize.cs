@@ -349,8 +349,9 @@ internal static class Vectorize
             Code? chain = null;
             for (int i = widths.Length - 1; i >= 0; i--)
             {
-                Sequence block = new Lanes(this, widths[i], counter, locals).Loop();
-                chain = new If(new Accelerated(widths[i]), block, chain is null ? null : new Sequence(new[] { chain }.ToEquatableArray()));
+                var lanes = new Lanes(this, widths[i], counter, locals);
+                Sequence block = lanes.Loop();
+                chain = new If(lanes.Guard(new Accelerated(widths[i])), block, chain is null ? null : new Sequence(new[] { chain }.ToEquatableArray()));
             }
 
             return new Sequence(new Code[] { new Declare(from, _loop.Start), chain!, _loop with { Start = counter } }.ToEquatableArray());
@@ -368,6 +369,7 @@ internal static class Vectorize
             private readonly Dictionary<Expr, int> _splats = new();
             private readonly Dictionary<(int Buffer, int Offset), List<Expr>> _contributions = new();
             private readonly LaneCount _lanes;
+            private readonly List<SpanOf> _spans = new();
 
             public Lanes(Plan plan, LocalShape width, VariableRef from, List<Local> locals)
             {
@@ -489,7 +491,7 @@ internal static class Vectorize
                         total = total is null ? sum : new Binary(Type, "+", total, sum);
                     }
 
-                    Expr slice = new SpanOf(Type, buffer, Index(offsetBase, _from, least), _lanes);
+                    Expr slice = LanesOf(buffer, Index(offsetBase, _from, least));
                     code.Add(new StoreVector(_width, new Binary(Type, "+", new LoadVector(Type, _width, slice), total!), slice));
                 }
 
@@ -565,7 +567,58 @@ internal static class Vectorize
 
             /// <summary>The lanes of a per-iteration element from the vector loop's counter on: <c>buffer.Slice(offset + k, lanes)</c>.</summary>
             private Expr Slice(ElementRef element) =>
-                new SpanOf(Type, element.Buffer, ExprWalker.Rewrite(element.Index, e => e is VariableRef v && v.Variable == _plan._loop.Counter ? _from : null), _lanes);
+                LanesOf(element.Buffer, ExprWalker.Rewrite(element.Index, e => e is VariableRef v && v.Variable == _plan._loop.Counter ? _from : null));
+
+            /// <summary>A lane group's first element with the vector counter at <paramref name="counter"/>.</summary>
+            private Expr At(Expr start, Expr counter) =>
+                ExprWalker.Rewrite(start, e => e is VariableRef v && v.Variable == _from.Variable ? counter : null);
+
+            private SpanOf LanesOf(int buffer, Expr start)
+            {
+                var span = new SpanOf(Type, buffer, start, _lanes);
+                if (!_spans.Contains(span))
+                {
+                    _spans.Add(span);
+                }
+
+                return span;
+            }
+
+            /// <summary>
+            /// The vector loop's condition: the hardware's, and every buffer it loads or stores holding the elements the
+            /// scalar loop would touch, f(start) ≥ 0 and f(end) ≤ length for each index f = offset + k. The loads and
+            /// stores are then printed without a check each (a slice per lane group costs the JIT locals enough to pass
+            /// its limit of tracked locals in a product's loops); out of range, the scalar loop runs and throws where the
+            /// user's code would.
+            /// </summary>
+            public Expr Guard(Expr accelerated)
+            {
+                var checks = new List<Expr>();
+                void Check(Expr check)
+                {
+                    if (!checks.Contains(check))
+                    {
+                        checks.Add(check);
+                    }
+                }
+
+                foreach (SpanOf span in _spans)
+                {
+                    Expr first = At(span.Start!, _plan._loop.Start!);
+                    if (!(first is Literal { Code: var code } && int.TryParse(code, out int start) && start >= 0))
+                    {
+                        Check(new Binary(ScalarType.Bool, ">=", first, Int(0)));
+                    }
+
+                    Expr end = At(span.Start!, _plan._end);
+                    if (end != new LengthOf(span.Buffer))
+                    {
+                        Check(new Binary(ScalarType.Bool, "<=", end, new LengthOf(span.Buffer)));
+                    }
+                }
+
+                return checks.Aggregate(accelerated, (all, check) => new Binary(ScalarType.Bool, "&&", all, check));
+            }
 
             private VariableRef Ref(int local) => new(_locals[local].Type, local);
 

@@ -146,5 +146,5 @@ internal sealed record StackRange(RangeOperation Operation, int Stack, Expr Span
 /// <summary><c>stack.Push(value);</c>, written by the storage pass for a saved value in a loop without a trip count.</summary>
 internal sealed record Push(int Stack, Expr Value) : Code;
 
-/// <summary><c>vector.CopyTo(span)</c>: a vector of <see cref="Width"/> lanes stored into the span's first lanes.</summary>
+/// <summary>A vector of <see cref="Width"/> lanes stored into a slice of a buffer, unchecked: the vector loop's condition checks the range.</summary>
 internal sealed record StoreVector(LocalShape Width, Expr Vector, Expr Span) : Code;

@@ -27,7 +27,7 @@ internal sealed record Saved(ScalarType Type, int Slot) : Expr(Type);
 /// <summary><c>stack.Pop()</c>.</summary>
 internal sealed record Popped(ScalarType Type, int Stack) : Expr(Type);
 
-/// <summary>A vector of <see cref="Width"/> lanes loaded from a span's first lanes.</summary>
+/// <summary>A vector of <see cref="Width"/> lanes loaded from a slice of a buffer, unchecked: the vector loop's condition checks the range.</summary>
 internal sealed record LoadVector(ScalarType Type, LocalShape Width, Expr Span) : Expr(Type);
 
 /// <summary>A vector of <see cref="Width"/> lanes, all <see cref="Value"/>.</summary>

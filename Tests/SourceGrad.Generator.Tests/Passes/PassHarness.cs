@@ -59,7 +59,7 @@ internal static class PassHarness
         var writer = new SourceWriter();
         ProgramPrinter.Print(method, program, writer);
         return writer.ToString().Replace("global::System.Runtime.Intrinsics.", "").Replace("global::System.Numerics.", "")
-            .Replace("global::System.", "").Replace("global::SourceGrad.Internal.", "");
+            .Replace("global::System.Runtime.InteropServices.", "").Replace("global::System.", "").Replace("global::SourceGrad.Internal.", "");
     }
 
     /// <summary>The lines of printed code, trimmed, for assertions that do not depend on indentation.</summary>

@@ -14,17 +14,20 @@ public class VectorizeTests
 
         // Forward: the dot product sums lanes, then the tail goes on from where the vectors stopped.
         Assert.Contains("Vector512<float> _sumLanes1 = Vector512.Create<float>(0f);", lines);
-        Assert.Contains("_sumLanes1 += Vector512.Create<float>(w.Slice(o * inputs + _simd1, Vector512<float>.Count)) * Vector512.Create<float>(x.Slice(_simd1, Vector512<float>.Count));", lines);
+        Assert.Contains("_sumLanes1 += Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(w), (nuint)(o * inputs + _simd1)) * Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(x), (nuint)(_simd1));", lines);
         Assert.Contains("sum += Vector512.Sum(_sumLanes1);", lines);
         Assert.Contains("for (int i = _simd1; i < inputs; i++)", lines);
 
         // Reverse: both gradients accumulate lanes at a time, with the loop's invariant adjoint broadcast once.
         Assert.Contains("Vector512<float> _splat1 = Vector512.Create<float>(_dSum);", lines);
-        Assert.Contains("Vector512<float> _add1 = _splat1 * Vector512.Create<float>(x.Slice(_simd2, Vector512<float>.Count));", lines);
-        Assert.Contains("Vector512.CopyTo(Vector512.Create<float>(dW.Slice(o * inputs + _simd2, Vector512<float>.Count)) + _add1, dW.Slice(o * inputs + _simd2, Vector512<float>.Count));", lines);
+        Assert.Contains("Vector512<float> _add1 = _splat1 * Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(x), (nuint)(_simd2));", lines);
+        Assert.Contains("Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(dW), (nuint)(o * inputs + _simd2)) + _add1, ref MemoryMarshal.GetReference(dW), (nuint)(o * inputs + _simd2));", lines);
+
+        // The loads and stores are unchecked: the vector loop runs only when every buffer holds the elements the scalar loop touches.
+        Assert.Contains("if (Vector512.IsHardwareAccelerated && inputs <= x.Length && o * inputs + 0 >= 0 && o * inputs + inputs <= w.Length && o * inputs + inputs <= dW.Length && inputs <= dX.Length)", lines);
 
         // The Vector<T> fallback for machines without 512-bit vectors.
-        Assert.Contains("else if (Vector.IsHardwareAccelerated)", lines);
+        Assert.Contains(lines, l => l.StartsWith("else if (Vector.IsHardwareAccelerated && ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -54,11 +57,63 @@ public class VectorizeTests
         Assert.Contains("Vector512<double> _rotated1 = Vector512.Shuffle(_add1, _splat2);", lines);
         Assert.Contains("Vector512<double> _add3 = Vector512.ConditionalSelect(_splat3, _carry1, _rotated1);", lines);
         Assert.Contains("_carry1 = _rotated1;", lines);
-        Assert.Single(lines, l => l.StartsWith("Vector512.CopyTo(", StringComparison.Ordinal) && l.Contains("dX.Slice(_simd2,", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.StartsWith("Vector512.StoreUnsafe(", StringComparison.Ordinal) && l.Contains("GetReference(dX), (nuint)(_simd2))", StringComparison.Ordinal));
         Assert.Contains("dX[_simd2] += Vector512.GetElement(_carry1, 0);", lines);
 
         // Without 512-bit vectors there is no lane rotation: the loop runs scalar.
-        Assert.Equal(1, lines.Count(l => l == "else if (Vector.IsHardwareAccelerated)"));
+        Assert.Equal(1, lines.Count(l => l.StartsWith("else if (Vector.IsHardwareAccelerated", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData(64, 64, 64, null)]
+    [InlineData(64, 40, 64, typeof(IndexOutOfRangeException))]
+    [InlineData(64, 64, 63, typeof(IndexOutOfRangeException))]
+    [InlineData(7, 7, 7, null)]
+    public void A_buffer_too_short_for_the_loop_throws_as_the_scalar_loop_would_instead_of_reading_past_its_end(
+        int n, int wLength, int dWLength, Type? expected)
+    {
+        const string source = """
+            public static partial class P
+            {
+                [Differentiable]
+                public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> w, int n)
+                {
+                    double sum = 0;
+                    for (int i = 0; i < n; i++)
+                    {
+                        sum += x[i] * w[i];
+                    }
+
+                    return sum;
+                }
+            }
+
+            public static class Harness
+            {
+                public static double Gradient(double[] x, double[] w, int n, double[] dX, double[] dW) => P.DotGradient(x, w, n, dX, dW);
+            }
+            """;
+        GeneratorRun run = GeneratorRunner.Run(source);
+        run.AssertCompilesCleanly();
+        Assert.Contains("LoadUnsafe", run.Source("Dot").Text, StringComparison.Ordinal);
+        var method = run.Load().GetType("Harness")!.GetMethod("Gradient")!;
+        double[] x = Enumerable.Range(0, n).Select(i => 0.5 + i).ToArray();
+        double[] w = Enumerable.Range(0, wLength).Select(i => 1.5 - i).ToArray();
+        double[] dX = new double[n];
+        double[] dW = new double[dWLength];
+
+        Exception? thrown = Record.Exception(() => method.Invoke(null, [x, w, n, dX, dW]));
+
+        if (expected is null)
+        {
+            Assert.Null(thrown);
+            Assert.Equal(w.Take(n), dX);
+            Assert.Equal(x, dW);
+        }
+        else
+        {
+            Assert.IsType(expected, Assert.IsType<System.Reflection.TargetInvocationException>(thrown).InnerException);
+        }
     }
 
     [Fact]
@@ -84,7 +139,7 @@ public class VectorizeTests
 
         // The reverse loop reads only the saved tanh values and accumulates: it is vectorised; the forward one is not.
         Assert.Contains("sum += Math.Tanh(x[i]);", after);
-        Assert.Single(PassHarness.Lines(after), l => l == "if (Vector512.IsHardwareAccelerated)");
+        Assert.Single(PassHarness.Lines(after), l => l.StartsWith("if (Vector512.IsHardwareAccelerated", StringComparison.Ordinal));
     }
 
     [Fact]

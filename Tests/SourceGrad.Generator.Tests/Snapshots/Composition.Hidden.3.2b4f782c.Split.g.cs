@@ -123,32 +123,32 @@ partial class Composition
         }
         // for (int i = 0; i < x.Length; i++)
         int _simd1 = 0;
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && x.Length <= _slots1.Length && x.Length <= _dH.Length && x.Length <= w.Length && x.Length <= dW.Length && x.Length <= dX.Length)
         {
             for (; _simd1 <= x.Length - global::System.Runtime.Intrinsics.Vector512<double>.Count; _simd1 += global::System.Runtime.Intrinsics.Vector512<double>.Count)
             {
                 // h[i] = Math.Tanh(w[i] * x[i]);
-                global::System.Runtime.Intrinsics.Vector512<double> _eLanes1 = global::System.Runtime.Intrinsics.Vector512.Create<double>(_slots1.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
-                global::System.Runtime.Intrinsics.Vector512<double> _dLanes1 = global::System.Runtime.Intrinsics.Vector512.Create<double>(_dH.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count)) * (global::System.Runtime.Intrinsics.Vector512.Create<double>(1d) - _eLanes1 * _eLanes1);
-                global::System.Runtime.Intrinsics.Vector512<double> _add1 = _dLanes1 * global::System.Runtime.Intrinsics.Vector512.Create<double>(x.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
-                global::System.Runtime.Intrinsics.Vector512<double> _add2 = _dLanes1 * global::System.Runtime.Intrinsics.Vector512.Create<double>(w.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
-                global::System.Runtime.Intrinsics.Vector512.CopyTo(global::System.Runtime.Intrinsics.Vector512.Create<double>(0d), _dH.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
-                global::System.Runtime.Intrinsics.Vector512.CopyTo(global::System.Runtime.Intrinsics.Vector512.Create<double>(dW.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count)) + _add1, dW.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
-                global::System.Runtime.Intrinsics.Vector512.CopyTo(global::System.Runtime.Intrinsics.Vector512.Create<double>(dX.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count)) + _add2, dX.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
+                global::System.Runtime.Intrinsics.Vector512<double> _eLanes1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_slots1), (nuint)(_simd1));
+                global::System.Runtime.Intrinsics.Vector512<double> _dLanes1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_dH), (nuint)(_simd1)) * (global::System.Runtime.Intrinsics.Vector512.Create<double>(1d) - _eLanes1 * _eLanes1);
+                global::System.Runtime.Intrinsics.Vector512<double> _add1 = _dLanes1 * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), (nuint)(_simd1));
+                global::System.Runtime.Intrinsics.Vector512<double> _add2 = _dLanes1 * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)(_simd1));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Create<double>(0d), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_dH), (nuint)(_simd1));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dW), (nuint)(_simd1)) + _add1, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dW), (nuint)(_simd1));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dX), (nuint)(_simd1)) + _add2, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dX), (nuint)(_simd1));
             }
         }
-        else if (global::System.Numerics.Vector.IsHardwareAccelerated)
+        else if (global::System.Numerics.Vector.IsHardwareAccelerated && x.Length <= _slots1.Length && x.Length <= _dH.Length && x.Length <= w.Length && x.Length <= dW.Length && x.Length <= dX.Length)
         {
             for (; _simd1 <= x.Length - global::System.Numerics.Vector<double>.Count; _simd1 += global::System.Numerics.Vector<double>.Count)
             {
                 // h[i] = Math.Tanh(w[i] * x[i]);
-                global::System.Numerics.Vector<double> _eLanes2 = new global::System.Numerics.Vector<double>(_slots1.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
-                global::System.Numerics.Vector<double> _dLanes2 = new global::System.Numerics.Vector<double>(_dH.Slice(_simd1, global::System.Numerics.Vector<double>.Count)) * (new global::System.Numerics.Vector<double>(1d) - _eLanes2 * _eLanes2);
-                global::System.Numerics.Vector<double> _add3 = _dLanes2 * new global::System.Numerics.Vector<double>(x.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
-                global::System.Numerics.Vector<double> _add4 = _dLanes2 * new global::System.Numerics.Vector<double>(w.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
-                new global::System.Numerics.Vector<double>(0d).CopyTo(_dH.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
-                (new global::System.Numerics.Vector<double>(dW.Slice(_simd1, global::System.Numerics.Vector<double>.Count)) + _add3).CopyTo(dW.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
-                (new global::System.Numerics.Vector<double>(dX.Slice(_simd1, global::System.Numerics.Vector<double>.Count)) + _add4).CopyTo(dX.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
+                global::System.Numerics.Vector<double> _eLanes2 = global::System.Numerics.Vector.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_slots1), (nuint)(_simd1));
+                global::System.Numerics.Vector<double> _dLanes2 = global::System.Numerics.Vector.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_dH), (nuint)(_simd1)) * (new global::System.Numerics.Vector<double>(1d) - _eLanes2 * _eLanes2);
+                global::System.Numerics.Vector<double> _add3 = _dLanes2 * global::System.Numerics.Vector.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), (nuint)(_simd1));
+                global::System.Numerics.Vector<double> _add4 = _dLanes2 * global::System.Numerics.Vector.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)(_simd1));
+                global::System.Numerics.Vector.StoreUnsafe(new global::System.Numerics.Vector<double>(0d), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_dH), (nuint)(_simd1));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dW), (nuint)(_simd1)) + _add3, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dW), (nuint)(_simd1));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dX), (nuint)(_simd1)) + _add4, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dX), (nuint)(_simd1));
             }
         }
         for (int i = _simd1; i < x.Length; i++)

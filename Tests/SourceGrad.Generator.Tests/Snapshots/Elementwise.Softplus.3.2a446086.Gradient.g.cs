@@ -41,39 +41,39 @@ partial class Elementwise
         // Reverse sweep: adjoints in reverse order, each below the statement it differentiates.
         // for (int i = 0; i < input.Length; i++)
         int _simd1 = 0;
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && input.Length <= _slots2.Length && input.Length <= _slots1.Length && input.Length <= dOutput.Length && input.Length <= dInput.Length)
         {
             global::System.Runtime.Intrinsics.Vector512<double> _dScaleLanes = global::System.Runtime.Intrinsics.Vector512.Create<double>(0d);
             global::System.Runtime.Intrinsics.Vector512<double> _splat1 = global::System.Runtime.Intrinsics.Vector512.Create<double>(scale);
             for (; _simd1 <= input.Length - global::System.Runtime.Intrinsics.Vector512<double>.Count; _simd1 += global::System.Runtime.Intrinsics.Vector512<double>.Count)
             {
                 // output[i] = Math.Log(1 + Math.Exp(scale * input[i]));
-                global::System.Runtime.Intrinsics.Vector512<double> _eLanes1 = global::System.Runtime.Intrinsics.Vector512.Create<double>(_slots2.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
-                global::System.Runtime.Intrinsics.Vector512<double> _eLanes2 = global::System.Runtime.Intrinsics.Vector512.Create<double>(_slots1.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
-                global::System.Runtime.Intrinsics.Vector512<double> _dLanes1 = global::System.Runtime.Intrinsics.Vector512.Create<double>(dOutput.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count)) / _eLanes2;
+                global::System.Runtime.Intrinsics.Vector512<double> _eLanes1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_slots2), (nuint)(_simd1));
+                global::System.Runtime.Intrinsics.Vector512<double> _eLanes2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_slots1), (nuint)(_simd1));
+                global::System.Runtime.Intrinsics.Vector512<double> _dLanes1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dOutput), (nuint)(_simd1)) / _eLanes2;
                 global::System.Runtime.Intrinsics.Vector512<double> _dLanes2 = _dLanes1 * _eLanes1;
-                _dScaleLanes += _dLanes2 * global::System.Runtime.Intrinsics.Vector512.Create<double>(input.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
+                _dScaleLanes += _dLanes2 * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), (nuint)(_simd1));
                 global::System.Runtime.Intrinsics.Vector512<double> _add1 = _dLanes2 * _splat1;
-                global::System.Runtime.Intrinsics.Vector512.CopyTo(global::System.Runtime.Intrinsics.Vector512.Create<double>(0d), dOutput.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
-                global::System.Runtime.Intrinsics.Vector512.CopyTo(global::System.Runtime.Intrinsics.Vector512.Create<double>(dInput.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count)) + _add1, dInput.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<double>.Count));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Create<double>(0d), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dOutput), (nuint)(_simd1));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dInput), (nuint)(_simd1)) + _add1, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dInput), (nuint)(_simd1));
             }
             _dScale += global::System.Runtime.Intrinsics.Vector512.Sum(_dScaleLanes);
         }
-        else if (global::System.Numerics.Vector.IsHardwareAccelerated)
+        else if (global::System.Numerics.Vector.IsHardwareAccelerated && input.Length <= _slots2.Length && input.Length <= _slots1.Length && input.Length <= dOutput.Length && input.Length <= dInput.Length)
         {
             global::System.Numerics.Vector<double> _dScaleLanes_2 = new global::System.Numerics.Vector<double>(0d);
             global::System.Numerics.Vector<double> _splat2 = new global::System.Numerics.Vector<double>(scale);
             for (; _simd1 <= input.Length - global::System.Numerics.Vector<double>.Count; _simd1 += global::System.Numerics.Vector<double>.Count)
             {
                 // output[i] = Math.Log(1 + Math.Exp(scale * input[i]));
-                global::System.Numerics.Vector<double> _eLanes3 = new global::System.Numerics.Vector<double>(_slots2.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
-                global::System.Numerics.Vector<double> _eLanes4 = new global::System.Numerics.Vector<double>(_slots1.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
-                global::System.Numerics.Vector<double> _dLanes3 = new global::System.Numerics.Vector<double>(dOutput.Slice(_simd1, global::System.Numerics.Vector<double>.Count)) / _eLanes4;
+                global::System.Numerics.Vector<double> _eLanes3 = global::System.Numerics.Vector.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_slots2), (nuint)(_simd1));
+                global::System.Numerics.Vector<double> _eLanes4 = global::System.Numerics.Vector.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_slots1), (nuint)(_simd1));
+                global::System.Numerics.Vector<double> _dLanes3 = global::System.Numerics.Vector.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dOutput), (nuint)(_simd1)) / _eLanes4;
                 global::System.Numerics.Vector<double> _dLanes4 = _dLanes3 * _eLanes3;
-                _dScaleLanes_2 += _dLanes4 * new global::System.Numerics.Vector<double>(input.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
+                _dScaleLanes_2 += _dLanes4 * global::System.Numerics.Vector.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), (nuint)(_simd1));
                 global::System.Numerics.Vector<double> _add2 = _dLanes4 * _splat2;
-                new global::System.Numerics.Vector<double>(0d).CopyTo(dOutput.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
-                (new global::System.Numerics.Vector<double>(dInput.Slice(_simd1, global::System.Numerics.Vector<double>.Count)) + _add2).CopyTo(dInput.Slice(_simd1, global::System.Numerics.Vector<double>.Count));
+                global::System.Numerics.Vector.StoreUnsafe(new global::System.Numerics.Vector<double>(0d), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dOutput), (nuint)(_simd1));
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dInput), (nuint)(_simd1)) + _add2, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dInput), (nuint)(_simd1));
             }
             _dScale += global::System.Numerics.Vector.Sum(_dScaleLanes_2);
         }

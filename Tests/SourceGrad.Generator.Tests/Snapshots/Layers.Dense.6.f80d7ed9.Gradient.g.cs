@@ -30,21 +30,21 @@ partial class Layers
         {
             sum = b[o];
             int _simd1 = 0;
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && o * inputs + 0 >= 0 && o * inputs + inputs <= w.Length && inputs <= x.Length)
             {
                 global::System.Runtime.Intrinsics.Vector512<float> _sumLanes1 = global::System.Runtime.Intrinsics.Vector512.Create<float>(0f);
                 for (; _simd1 <= inputs - global::System.Runtime.Intrinsics.Vector512<float>.Count; _simd1 += global::System.Runtime.Intrinsics.Vector512<float>.Count)
                 {
-                    _sumLanes1 += global::System.Runtime.Intrinsics.Vector512.Create<float>(w.Slice(o * inputs + _simd1, global::System.Runtime.Intrinsics.Vector512<float>.Count)) * global::System.Runtime.Intrinsics.Vector512.Create<float>(x.Slice(_simd1, global::System.Runtime.Intrinsics.Vector512<float>.Count));
+                    _sumLanes1 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)(o * inputs + _simd1)) * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), (nuint)(_simd1));
                 }
                 sum += global::System.Runtime.Intrinsics.Vector512.Sum(_sumLanes1);
             }
-            else if (global::System.Numerics.Vector.IsHardwareAccelerated)
+            else if (global::System.Numerics.Vector.IsHardwareAccelerated && o * inputs + 0 >= 0 && o * inputs + inputs <= w.Length && inputs <= x.Length)
             {
                 global::System.Numerics.Vector<float> _sumLanes2 = new global::System.Numerics.Vector<float>(0f);
                 for (; _simd1 <= inputs - global::System.Numerics.Vector<float>.Count; _simd1 += global::System.Numerics.Vector<float>.Count)
                 {
-                    _sumLanes2 += new global::System.Numerics.Vector<float>(w.Slice(o * inputs + _simd1, global::System.Numerics.Vector<float>.Count)) * new global::System.Numerics.Vector<float>(x.Slice(_simd1, global::System.Numerics.Vector<float>.Count));
+                    _sumLanes2 += global::System.Numerics.Vector.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)(o * inputs + _simd1)) * global::System.Numerics.Vector.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), (nuint)(_simd1));
                 }
                 sum += global::System.Numerics.Vector.Sum(_sumLanes2);
             }
@@ -71,28 +71,28 @@ partial class Layers
             dY[o] = 0f;
             // for (int i = 0; i < inputs; i++)
             int _simd2 = 0;
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && inputs <= x.Length && o * inputs + 0 >= 0 && o * inputs + inputs <= w.Length && o * inputs + inputs <= dW.Length && inputs <= dX.Length)
             {
                 global::System.Runtime.Intrinsics.Vector512<float> _splat1 = global::System.Runtime.Intrinsics.Vector512.Create<float>(_dSum);
                 for (; _simd2 <= inputs - global::System.Runtime.Intrinsics.Vector512<float>.Count; _simd2 += global::System.Runtime.Intrinsics.Vector512<float>.Count)
                 {
                     // sum += w[o * inputs + i] * x[i];
-                    global::System.Runtime.Intrinsics.Vector512<float> _add1 = _splat1 * global::System.Runtime.Intrinsics.Vector512.Create<float>(x.Slice(_simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count));
-                    global::System.Runtime.Intrinsics.Vector512<float> _add2 = _splat1 * global::System.Runtime.Intrinsics.Vector512.Create<float>(w.Slice(o * inputs + _simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count));
-                    global::System.Runtime.Intrinsics.Vector512.CopyTo(global::System.Runtime.Intrinsics.Vector512.Create<float>(dW.Slice(o * inputs + _simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count)) + _add1, dW.Slice(o * inputs + _simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count));
-                    global::System.Runtime.Intrinsics.Vector512.CopyTo(global::System.Runtime.Intrinsics.Vector512.Create<float>(dX.Slice(_simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count)) + _add2, dX.Slice(_simd2, global::System.Runtime.Intrinsics.Vector512<float>.Count));
+                    global::System.Runtime.Intrinsics.Vector512<float> _add1 = _splat1 * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), (nuint)(_simd2));
+                    global::System.Runtime.Intrinsics.Vector512<float> _add2 = _splat1 * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)(o * inputs + _simd2));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dW), (nuint)(o * inputs + _simd2)) + _add1, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dW), (nuint)(o * inputs + _simd2));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dX), (nuint)(_simd2)) + _add2, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dX), (nuint)(_simd2));
                 }
             }
-            else if (global::System.Numerics.Vector.IsHardwareAccelerated)
+            else if (global::System.Numerics.Vector.IsHardwareAccelerated && inputs <= x.Length && o * inputs + 0 >= 0 && o * inputs + inputs <= w.Length && o * inputs + inputs <= dW.Length && inputs <= dX.Length)
             {
                 global::System.Numerics.Vector<float> _splat2 = new global::System.Numerics.Vector<float>(_dSum);
                 for (; _simd2 <= inputs - global::System.Numerics.Vector<float>.Count; _simd2 += global::System.Numerics.Vector<float>.Count)
                 {
                     // sum += w[o * inputs + i] * x[i];
-                    global::System.Numerics.Vector<float> _add3 = _splat2 * new global::System.Numerics.Vector<float>(x.Slice(_simd2, global::System.Numerics.Vector<float>.Count));
-                    global::System.Numerics.Vector<float> _add4 = _splat2 * new global::System.Numerics.Vector<float>(w.Slice(o * inputs + _simd2, global::System.Numerics.Vector<float>.Count));
-                    (new global::System.Numerics.Vector<float>(dW.Slice(o * inputs + _simd2, global::System.Numerics.Vector<float>.Count)) + _add3).CopyTo(dW.Slice(o * inputs + _simd2, global::System.Numerics.Vector<float>.Count));
-                    (new global::System.Numerics.Vector<float>(dX.Slice(_simd2, global::System.Numerics.Vector<float>.Count)) + _add4).CopyTo(dX.Slice(_simd2, global::System.Numerics.Vector<float>.Count));
+                    global::System.Numerics.Vector<float> _add3 = _splat2 * global::System.Numerics.Vector.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), (nuint)(_simd2));
+                    global::System.Numerics.Vector<float> _add4 = _splat2 * global::System.Numerics.Vector.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)(o * inputs + _simd2));
+                    global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dW), (nuint)(o * inputs + _simd2)) + _add3, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dW), (nuint)(o * inputs + _simd2));
+                    global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dX), (nuint)(_simd2)) + _add4, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dX), (nuint)(_simd2));
                 }
             }
             for (int i = _simd2; i < inputs; i++)
