@@ -39,14 +39,16 @@ public sealed class GradientGenerator : IIncrementalGenerator
             .WithTrackingName(StepNames.Differentiation)
             .Select(static (method, _) => PassPipeline.Optimize(method))
             .WithTrackingName(StepNames.Optimization);
-        IncrementalValuesProvider<GeneratedGradient?> gradients = optimized
+        IncrementalValuesProvider<DifferentiatedMethod?> checkpointed = optimized
             .Select(static (method, _) => LoopCheckpointing.Apply(method))
-            .WithTrackingName(StepNames.Checkpointing)
+            .WithTrackingName(StepNames.Checkpointing);
+        IncrementalValuesProvider<GeneratedGradient?> gradients = checkpointed
             .Select(static (method, _) => GradientEmitter.Emit(method))
             .WithTrackingName(StepNames.Emission);
 
-        // The saved-bytes report (SG0037), apart from the gradient's file so moving a method re-emits no source.
-        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> savedBytes = optimized
+        // The saved-bytes report (SG0037), apart from the gradient's file so moving a method re-emits no source; of the
+        // program MGradient is printed from (checkpointed or not), so it says what its doc comment says.
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> savedBytes = checkpointed
             .Select(static (method, _) => GradientEmitter.ReportSavedBytes(method))
             .WithTrackingName(StepNames.SavedBytes);
 

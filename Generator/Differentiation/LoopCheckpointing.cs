@@ -168,7 +168,7 @@ internal static class LoopCheckpointing
             new Comment($"{what} of {snapshotText}: the loop runs without its saves, then each iteration runs again with"),
             new Comment("them from the nearest snapshot just before the reverse sweep reverses it (SourceGrad.Checkpointing.Revolve)."),
             new Assign(Ref(locals, schedule), "", method.Checkpoint == CheckpointKind.Binomial
-                ? new Invocation(ScalarType.Other, "global::SourceGrad.Checkpointing.Revolve.Binomial", new[] { steps, Int(method.Snapshots) }.ToEquatableArray())
+                ? new Invocation(ScalarType.Other, "global::SourceGrad.Checkpointing.Revolve.Binomial", new[] { steps, Int(method.Snapshots), ReverseMode.BinomialRecordLength(steps, method.Snapshots) }.ToEquatableArray())
                 : new Invocation(ScalarType.Other, "global::SourceGrad.Checkpointing.Revolve.SqrtN", new[] { steps }.ToEquatableArray())),
         };
         forwardDriver.AddRange(setUp);

@@ -284,21 +284,20 @@ internal sealed partial class ReverseMode
     }
 
     /// <summary>
-    /// How many iterations of the checkpointed loop are recorded before they are reversed: 1 for the binomial schedule,
-    /// a √N segment's length for the √N one (<c>Revolve.SegmentLength</c>, which the schedule uses).
+    /// How many iterations of the checkpointed loop are recorded before they are reversed: a binomial run's length
+    /// (<c>Revolve.BinomialRecordLength</c>) or a √N segment's (<c>Revolve.SegmentLength</c>), what the schedule uses.
     /// </summary>
     private Expr RecordLength(Expr tripFormula) => _method.Checkpoint == CheckpointKind.SqrtN
         ? new Invocation(ScalarType.Int, "global::SourceGrad.Checkpointing.Revolve.SegmentLength", new[] { tripFormula }.ToEquatableArray())
-        : Int(1);
+        : BinomialRecordLength(tripFormula, _method.Snapshots);
 
-    /// <summary>The position of an iteration of the checkpointed loop in its record: 0, or its place in its √N segment.</summary>
+    /// <summary>The length of the runs a binomial schedule of <paramref name="steps"/> iterations records at a time.</summary>
+    internal static Expr BinomialRecordLength(Expr steps, int snapshots) =>
+        new Invocation(ScalarType.Int, "global::SourceGrad.Checkpointing.Revolve.BinomialRecordLength", new[] { steps, Int(snapshots) }.ToEquatableArray());
+
+    /// <summary>The position of an iteration of the checkpointed loop in its record: its place in its run or segment.</summary>
     private Expr CheckpointedIteration(CanonicalCounter counter, Expr start, int recordLength)
     {
-        if (_method.Checkpoint != CheckpointKind.SqrtN)
-        {
-            return Int(0);
-        }
-
         Expr step = start is Literal { Code: "0" } ? Ref(counter.Variable) : new Binary(ScalarType.Int, "-", Ref(counter.Variable), start);
         return new Binary(ScalarType.Int, "%", step, Ref(recordLength));
     }

@@ -71,8 +71,22 @@ internal static class SavedStateReport
 
         List<string> formula = Phrases(total, order);
         var described = partOrder.Select(what => what + " " + string.Join(" + ", Phrases(parts[what], parts[what].Keys.ToList()))).ToList();
-        return new Report(string.Join(", plus ", formula), described.Count == 0 ? "nothing" : string.Join(", ", described));
+        string text = described.Count == 0 ? "nothing" : string.Join(", ", described);
+        if (split.Program.Locals.Any(l => l.Shape == LocalShape.CheckpointSchedule) && Snapshots(method) is { } snapshots)
+        {
+            text += "; " + snapshots;
+        }
+
+        return new Report(string.Join(", plus ", formula), text);
     }
+
+    /// <summary>How many snapshots a checkpointed loop's schedule takes, in the attribute's terms (N: the loop's iterations).</summary>
+    private static string? Snapshots(MethodModel method) => method.Checkpoint switch
+    {
+        CheckpointKind.Binomial => $"snapshots: at most {method.Snapshots} (min(Snapshots, ⌈N / L⌉ − 1), N the loop's iterations, recorded L = max(1, min(4·Snapshots, N / (16·Snapshots))) at a time)",
+        CheckpointKind.SqrtN => "snapshots: ⌈N / ⌈√N⌉⌉ − 1 (N the loop's iterations, recorded ⌈√N⌉ at a time)",
+        _ => null,
+    };
 
     /// <summary>Text for a doc comment, XML escaped.</summary>
     public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
@@ -230,6 +244,8 @@ internal static class SavedStateReport
     /// </summary>
     private sealed class Polynomial
     {
+        private const string Checkpointing = "global::SourceGrad.Checkpointing.Revolve.";
+
         private readonly List<string> _order = new();
         private readonly Dictionary<string, long> _coefficients = new();
 
@@ -284,6 +300,14 @@ internal static class SavedStateReport
                     return inner.IsNonNegative ? inner : Atom($"max(0, {inner})");
                 }
 
+                // A checkpointed loop's schedule, in the user's terms: its snapshots, a binomial run's length, a √N segment's.
+                case MemberOf { Member: "SnapshotCount" }:
+                    return Atom("snapshots");
+                case Invocation { Method: Checkpointing + "BinomialRecordLength", Arguments.Count: 2 } run when run.Arguments[1] is Literal { Code: var snapshots }
+                    && long.TryParse(snapshots, NumberStyles.None, CultureInfo.InvariantCulture, out long s):
+                    return Atom($"max(1, min({4 * s}, {Of(run.Arguments[0] is Intrinsic { Name: "Max" } nonNegative ? nonNegative.Arguments[1] : run.Arguments[0], printer)} / {16 * s}))");
+                case Invocation { Method: Checkpointing + "SegmentLength", Arguments.Count: 1 } segment:
+                    return Atom($"⌈√{Of(segment.Arguments[0] is Intrinsic { Name: "Max" } positive ? positive.Arguments[1] : segment.Arguments[0], printer)}⌉");
                 default:
                     return Atom(printer.PrintExpression(expr).Replace("global::System.", ""));
             }

@@ -35,8 +35,11 @@ public enum CheckpointAction
 /// order, last first, each right after it was recorded from the state before it, so the gradient is the one a store-all
 /// sweep computes, bit for bit.
 /// <list type="bullet">
-/// <item><see cref="Binomial"/>: Griewank and Walther's Revolve (ACM TOMS 26, 2000), at most <c>snapshots</c> snapshots
-/// and the fewest iterations run again that allows (<see cref="OptimalAdvances"/>); one iteration recorded at a time.</item>
+/// <item><see cref="Binomial(int, int)"/>: Griewank and Walther's Revolve (ACM TOMS 26, 2000), at most <c>snapshots</c>
+/// snapshots and the fewest iterations run again that allows (<see cref="OptimalAdvances"/>); one iteration recorded at
+/// a time. <see cref="Binomial(int, int, int)"/> runs the same schedule over runs of <c>recordLength</c> iterations (the
+/// last one shorter), each recorded whole and then reversed: the saves of a run are held at once, and far fewer
+/// iterations run again (what a checkpointed gradient uses, with <see cref="BinomialRecordLength"/>).</item>
 /// <item><see cref="SqrtN"/>: ⌈√N⌉-iteration segments, a snapshot before each but the last; each segment is recorded
 /// whole and then reversed, so each iteration runs at most twice.</item>
 /// </list>
@@ -47,6 +50,9 @@ public struct Revolve : IDisposable
 {
     private readonly bool _binomial;
     private readonly int _snaps;
+
+    // The binomial schedule's unit: it schedules runs of _length iterations (the last one shorter).
+    private readonly int _length;
     private int[]? _positions;
 
     // Binomial (Revolve) state.
@@ -66,18 +72,20 @@ public struct Revolve : IDisposable
     private int _pendingTo;
     private int _pendingSlot;
 
-    private Revolve(int steps, int snapshots, bool binomial)
+    private Revolve(int steps, int snapshots, int recordLength, bool binomial)
     {
         Steps = steps;
         _binomial = binomial;
+        _length = recordLength;
         if (binomial)
         {
+            int runs = (int)(((long)steps + recordLength - 1) / recordLength);
             _snaps = snapshots;
-            SnapshotCount = steps <= 1 ? 0 : Math.Min(snapshots, steps - 1);
-            _positions = steps > 1 ? ArrayPool<int>.Shared.Rent(SnapshotCount) : null;
+            SnapshotCount = runs <= 1 ? 0 : Math.Min(snapshots, runs - 1);
+            _positions = runs > 1 ? ArrayPool<int>.Shared.Rent(SnapshotCount) : null;
             _check = -1;
             _capo = 0;
-            _fine = steps;
+            _fine = runs;
         }
         else
         {
@@ -88,8 +96,20 @@ public struct Revolve : IDisposable
     }
 
     /// <summary>A binomial (Revolve) schedule for <paramref name="steps"/> iterations with at most <paramref name="snapshots"/> snapshots.</summary>
-    public static Revolve Binomial(int steps, int snapshots)
+    public static Revolve Binomial(int steps, int snapshots) => Binomial(steps, snapshots, 1);
+
+    /// <summary>
+    /// A binomial (Revolve) schedule for <paramref name="steps"/> iterations with at most <paramref name="snapshots"/>
+    /// snapshots that records and reverses runs of <paramref name="recordLength"/> iterations (the last one shorter):
+    /// Revolve over ⌈steps / recordLength⌉ runs.
+    /// </summary>
+    public static Revolve Binomial(int steps, int snapshots, int recordLength)
     {
+        if (recordLength < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(recordLength), recordLength, $"{nameof(recordLength)} must be >= 1, but was {recordLength}.");
+        }
+
         if (steps < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(steps), steps, $"{nameof(steps)} (the checkpointed loop's iteration count) must be >= 0, but was {steps}.");
@@ -100,7 +120,7 @@ public struct Revolve : IDisposable
             throw new ArgumentOutOfRangeException(nameof(snapshots), snapshots, $"{nameof(snapshots)} must be >= 1, but was {snapshots}.");
         }
 
-        return new Revolve(steps, snapshots, binomial: true);
+        return new Revolve(steps, snapshots, recordLength, binomial: true);
     }
 
     /// <summary>A √N-segments schedule for <paramref name="steps"/> iterations.</summary>
@@ -111,7 +131,7 @@ public struct Revolve : IDisposable
             throw new ArgumentOutOfRangeException(nameof(steps), steps, $"{nameof(steps)} (the checkpointed loop's iteration count) must be >= 0, but was {steps}.");
         }
 
-        return new Revolve(steps, 0, binomial: false);
+        return new Revolve(steps, 0, 1, binomial: false);
     }
 
     /// <summary>The number of iterations of the loop.</summary>
@@ -193,9 +213,23 @@ public struct Revolve : IDisposable
     }
 
     /// <summary>
+    /// How many iterations a checkpointed gradient's binomial schedule records at a time: 4 × <paramref name="snapshots"/>,
+    /// but no more than <paramref name="steps"/> / (16 × <paramref name="snapshots"/>), and at least 1. The saves of that
+    /// many iterations are held at once beside the snapshots: a bound that does not grow with the loop, and at most
+    /// 1 / (16 × snapshots) of what storing every iteration holds. The loop is scheduled as that many times fewer runs,
+    /// which cuts the iterations run again by about half at 32 snapshots and 100,000 iterations (4.34 per iteration
+    /// recorded one at a time, 2.24 in runs of 128).
+    /// </summary>
+    public static int BinomialRecordLength(int steps, int snapshots)
+    {
+        long perSnapshot = Math.Max(1, snapshots);
+        return (int)Math.Max(1, Math.Min(4 * perSnapshot, Math.Max(0, steps) / (16 * perSnapshot)));
+    }
+
+    /// <summary>
     /// The fewest iterations a schedule with <paramref name="snapshots"/> snapshots runs without saves to reverse
     /// <paramref name="steps"/> iterations (each recorded once besides): r·N − C(s + r, s + 1), r the smallest with
-    /// C(s + r, s) ≥ N (Griewank and Walther). What <see cref="Binomial"/> runs.
+    /// C(s + r, s) ≥ N (Griewank and Walther). What <see cref="Binomial(int, int)"/> runs.
     /// </summary>
     public static long OptimalAdvances(int steps, int snapshots)
     {
@@ -262,15 +296,22 @@ public struct Revolve : IDisposable
 
     private void Set(CheckpointAction action, int from, int to, int slot)
     {
+        if (_binomial && _length > 1)
+        {
+            from = (int)Math.Min(Steps, (long)from * _length);
+            to = (int)Math.Min(Steps, (long)to * _length);
+        }
+
         _pending = action;
         _pendingFrom = from;
         _pendingTo = to;
         _pendingSlot = slot;
     }
 
-    // Revolve, after Griewank and Walther's revolve.c: _capo is the iteration whose starting state the loop holds,
-    // _fine the end of what is left to reverse, _positions[0.._check] the iterations whose starting states the
-    // snapshots hold. A "firsturn" or "youturn" becomes Record then Reverse of that one iteration.
+    // Revolve, after Griewank and Walther's revolve.c, over runs of _length iterations (Set turns runs into
+    // iterations): _capo is the run whose starting state the loop holds, _fine the end of what is left to reverse,
+    // _positions[0.._check] the runs whose starting states the snapshots hold. A "firsturn" or "youturn" becomes
+    // Record then Reverse of that one run.
     private void BinomialStep()
     {
         if (Action == CheckpointAction.Terminate)

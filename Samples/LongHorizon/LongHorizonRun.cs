@@ -49,8 +49,9 @@ public static class LongHorizonRun
                 return (long)steps * StepSaveBytes;
             case "binomial":
             {
-                using var schedule = Checkpointing.Revolve.Binomial(steps, Rnn.Snapshots);
-                return (long)schedule.SnapshotCount * StateBytes + StepSaveBytes;
+                int run = Checkpointing.Revolve.BinomialRecordLength(steps, Rnn.Snapshots);
+                using var schedule = Checkpointing.Revolve.Binomial(steps, Rnn.Snapshots, run);
+                return (long)schedule.SnapshotCount * StateBytes + (long)run * StepSaveBytes;
             }
 
             default:

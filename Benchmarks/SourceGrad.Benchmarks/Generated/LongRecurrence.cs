@@ -67,7 +67,7 @@ public static partial class LongRecurrence
 
     /// <summary>
     /// The bytes each gradient holds for its reverse sweep, from what the generated code keeps (docs/contract.md, "Loop
-    /// checkpointing"): store-all, every iteration's save; binomial, its snapshots of the state and one iteration's save;
+    /// checkpointing"): store-all, every iteration's save; binomial, its snapshots of the state and one recorded run's saves;
     /// √N, its snapshots and one segment's saves. The schedule's own counts come from the runtime.
     /// </summary>
     public static long SavedBytes(string mode, int steps)
@@ -78,8 +78,9 @@ public static partial class LongRecurrence
                 return (long)steps * IterationSaveBytes;
             case nameof(Binomial):
             {
-                using var schedule = SourceGrad.Checkpointing.Revolve.Binomial(steps, Snapshots);
-                return (long)schedule.SnapshotCount * StateBytes + IterationSaveBytes;
+                int run = SourceGrad.Checkpointing.Revolve.BinomialRecordLength(steps, Snapshots);
+                using var schedule = SourceGrad.Checkpointing.Revolve.Binomial(steps, Snapshots, run);
+                return (long)schedule.SnapshotCount * StateBytes + (long)run * IterationSaveBytes;
             }
 
             default:

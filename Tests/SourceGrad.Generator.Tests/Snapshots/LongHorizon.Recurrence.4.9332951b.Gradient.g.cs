@@ -13,7 +13,7 @@ partial class LongHorizon
     /// (times <c>seed</c>) into the adjoints, in reverse mode, without a tape.
     /// </summary>
     /// <remarks>
-    /// Saves 16·_schedule1.SnapshotCount + 32 bytes for its reverse sweep: h 8 bytes, loss 8 bytes, doubles saved by iteration 8 bytes, schedule 4 bytes, stride 4 bytes, snapshots 16·_schedule1.SnapshotCount bytes.
+    /// Saves 8·max(1, min(128, steps / 512)) + 16·snapshots + 24 bytes for its reverse sweep: h 8 bytes, loss 8 bytes, doubles saved by iteration 8·max(1, min(128, steps / 512)) bytes, schedule 4 bytes, stride 4 bytes, snapshots 16·snapshots bytes; snapshots: at most 32 (min(Snapshots, ⌈N / L⌉ − 1), N the loop's iterations, recorded L = max(1, min(4·Snapshots, N / (16·Snapshots))) at a time).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("SourceGrad", "1.0")]
     public static double RecurrenceGradient(double w, double u, global::System.ReadOnlySpan<double> x, int steps, ref double dW, ref double dU, global::System.Span<double> dX, double seed = 1)
@@ -25,6 +25,7 @@ partial class LongHorizon
         double _dH = 0d;
         double loss = default;
         double _dLoss = 0d;
+        int _trips1 = default;
         global::SourceGrad.Internal.PooledBuffer<double> _slotsBuffer1 = default;
         global::System.Span<double> _slots1 = default;
         global::SourceGrad.Checkpointing.Revolve _schedule1 = default;
@@ -34,11 +35,12 @@ partial class LongHorizon
         // Forward sweep: the original computation, keeping what the reverse sweep needs.
         h = 0d;
         loss = 0d;
-        _slotsBuffer1 = new global::SourceGrad.Internal.PooledBuffer<double>(1);
+        _slotsBuffer1 = new global::SourceGrad.Internal.PooledBuffer<double>(global::SourceGrad.Checkpointing.Revolve.BinomialRecordLength(global::System.Math.Max(0, steps), 32));
         _slots1 = _slotsBuffer1.Span;
+        _trips1 = global::SourceGrad.Checkpointing.Revolve.BinomialRecordLength(global::System.Math.Max(0, steps), 32);
         // binomial checkpointing with at most 32 snapshots of h, loss: the loop runs without its saves, then each iteration runs again with
         // them from the nearest snapshot just before the reverse sweep reverses it (SourceGrad.Checkpointing.Revolve).
-        _schedule1 = global::SourceGrad.Checkpointing.Revolve.Binomial(global::System.Math.Max(0, steps), 32);
+        _schedule1 = global::SourceGrad.Checkpointing.Revolve.Binomial(global::System.Math.Max(0, steps), 32, global::SourceGrad.Checkpointing.Revolve.BinomialRecordLength(global::System.Math.Max(0, steps), 32));
         _stride1 = 2;
         _snapshots1 = new global::SourceGrad.Internal.PooledBuffer<double>(_schedule1.SnapshotCount * _stride1);
         while (_schedule1.NextForward())
@@ -60,7 +62,7 @@ partial class LongHorizon
             {
                 for (int t = _schedule1.From; t < _schedule1.To; t++)
                 {
-                    _slots1[0] = h;
+                    _slots1[t % _trips1] = h;
                     h = global::System.Math.Tanh(w * h + u * x[t]);
                     loss += (h - 0.5d) * (h - 0.5d);
                 }
@@ -73,6 +75,7 @@ partial class LongHorizon
         _dLoss = seed;
         _dH = seed;
         // for (int t = 0; t < steps; t++)
+        _trips1 = global::SourceGrad.Checkpointing.Revolve.BinomialRecordLength(global::System.Math.Max(0, steps), 32);
         // The rest of the schedule: reverse what was recorded, run again from snapshots, record, reverse.
         while (_schedule1.Next())
         {
@@ -86,7 +89,7 @@ partial class LongHorizon
                     _dH += _d1;
                     // h = Math.Tanh(w * h + u * x[t]);
                     double _y1 = h;
-                    h = _slots1[0];
+                    h = _slots1[t % _trips1];
                     double _t1 = _dH;
                     _dH = 0d;
                     double _d2 = _t1 * (1d - _y1 * _y1);
@@ -118,7 +121,7 @@ partial class LongHorizon
             {
                 for (int t = _schedule1.From; t < _schedule1.To; t++)
                 {
-                    _slots1[0] = h;
+                    _slots1[t % _trips1] = h;
                     h = global::System.Math.Tanh(w * h + u * x[t]);
                     loss += (h - 0.5d) * (h - 0.5d);
                 }

@@ -9,9 +9,9 @@ namespace SourceGrad.Tests.Checkpointing;
 /// </summary>
 public class RevolveTests
 {
-    private sealed record Run(long Advances, long Recorded, int MaxSlots, int Reversed);
+    private sealed record Run(long Advances, long Recorded, int MaxSlots, int Reversed, int MaxRecord = 0, bool Aligned = true);
 
-    private static Run Simulate(Revolve schedule)
+    private static Run Simulate(Revolve schedule, int recordLength = 1)
     {
         int state = 0;
         var snapshots = new Dictionary<int, int>();
@@ -19,6 +19,9 @@ public class RevolveTests
         long advances = 0, recorded = 0;
         int? recordedFrom = null, recordedTo = null;
         int nextToReverse = schedule.Steps - 1;
+        int maxRecord = 0;
+        bool aligned = true;
+        int length = recordLength;
 
         void Apply(ref Revolve s)
         {
@@ -44,6 +47,8 @@ public class RevolveTests
                 case CheckpointAction.Record:
                     Assert.Equal(s.From, state);
                     recorded += s.To - s.From;
+                    maxRecord = Math.Max(maxRecord, s.To - s.From);
+                    aligned &= s.From % length == 0 && (s.To % length == 0 || s.To == s.Steps);
                     recordedFrom = s.From;
                     recordedTo = s.To;
                     state = s.To;
@@ -75,7 +80,7 @@ public class RevolveTests
         Assert.Equal(CheckpointAction.Terminate, schedule.Action);
         Assert.False(schedule.Next());
         schedule.Dispose();
-        return new Run(advances, recorded, maxSlots, schedule.Steps - 1 - nextToReverse);
+        return new Run(advances, recorded, maxSlots, schedule.Steps - 1 - nextToReverse, maxRecord, aligned);
     }
 
     [Theory]
@@ -99,6 +104,44 @@ public class RevolveTests
         Assert.Equal(steps, run.Recorded);
         Assert.Equal(Revolve.OptimalAdvances(steps, snapshots), run.Advances);
         Assert.InRange(run.MaxSlots, 0, Math.Min(snapshots, Math.Max(0, steps - 1)));
+    }
+
+    [Theory]
+    [InlineData(0, 1, 4)]
+    [InlineData(1, 1, 4)]
+    [InlineData(7, 2, 3)]
+    [InlineData(10, 1, 10)]
+    [InlineData(57, 4, 5)]
+    [InlineData(1000, 3, 12)]
+    [InlineData(100_000, 32, 128)]
+    [InlineData(100_001, 32, 128)]
+    public void Binomial_over_runs_records_whole_aligned_runs_and_runs_the_optimum_over_runs(int steps, int snapshots, int recordLength)
+    {
+        Run run = Simulate(Revolve.Binomial(steps, snapshots, recordLength), recordLength);
+        int runs = (steps + recordLength - 1) / recordLength;
+        Assert.Equal(steps, run.Reversed);
+        Assert.Equal(steps, run.Recorded);
+        Assert.InRange(run.MaxRecord, 0, recordLength);
+        Assert.True(run.Aligned, "a record starts at a multiple of the run length (the saves are indexed by t % length)");
+        Assert.InRange(run.MaxSlots, 0, Math.Min(snapshots, Math.Max(0, runs - 1)));
+        Assert.InRange(run.Advances, 0, recordLength * Revolve.OptimalAdvances(runs, snapshots));
+        if (steps % recordLength == 0)
+        {
+            Assert.Equal(recordLength * Revolve.OptimalAdvances(runs, snapshots), run.Advances);
+        }
+    }
+
+    [Fact]
+    public void Binomial_record_length_is_four_iterations_per_snapshot_at_most_a_sixteenth_per_snapshot_of_the_loop()
+    {
+        Assert.Equal(128, Revolve.BinomialRecordLength(100_000, 32));
+        Assert.Equal(3, Revolve.BinomialRecordLength(100, 2));
+        Assert.Equal(8, Revolve.BinomialRecordLength(1000, 2));
+        Assert.Equal(1, Revolve.BinomialRecordLength(400, 32));
+        Assert.Equal(1, Revolve.BinomialRecordLength(0, 32));
+        Run run = Simulate(Revolve.Binomial(100_000, 32, Revolve.BinomialRecordLength(100_000, 32)), 128);
+        Assert.True(run.Advances < Revolve.OptimalAdvances(100_000, 32) * 6 / 10, $"{run.Advances} advances");
+        Assert.Throws<ArgumentOutOfRangeException>(() => Revolve.Binomial(10, 2, 0));
     }
 
     [Fact]
