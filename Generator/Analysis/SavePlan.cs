@@ -71,7 +71,8 @@ internal sealed class SavePlan
         StatementIndex index,
         IReadOnlyDictionary<int, HashSet<int>> scalarReads,
         IReadOnlyDictionary<int, List<(int Buffer, Expr Index)>> elementReads,
-        IReadOnlyCollection<int> ownReverseWork)
+        IReadOnlyCollection<int> ownReverseWork,
+        bool keepsCallStates = false)
     {
         var plan = new SavePlan();
         var statements = new List<Statement>();
@@ -119,8 +120,10 @@ internal sealed class SavePlan
                         }
 
                         // A generated gradient re-runs its method from the arguments' initial contents, so those are
-                        // always kept; a rule sees the contents after the call, so they are kept only when read earlier.
-                        if (!call.Callee.IsRule || ReadBefore(index, statements, reverseReads, call, argument.Buffer, inclusive: false))
+                        // always kept; a rule, or a callee's backward pass given the state its forward pass kept, sees
+                        // the contents after the call, so they are kept only when read earlier.
+                        bool afterCall = call.Callee.IsRule || (keepsCallStates && call.Callee.SavedState is not null);
+                        if (!afterCall || ReadBefore(index, statements, reverseReads, call, argument.Buffer, inclusive: false))
                         {
                             plan._savedBuffers.Add((call.Id, argument.Buffer));
                         }

@@ -46,7 +46,7 @@ internal static class HessianVectorDifferentiation
             diagnostics.Add(GradientDifferentiation.NameTaken(method, taken, "HessianVector", "Hessian-vector product"));
         }
 
-        AdjointProgram gradient = ReverseMode.Differentiate(GradientDifferentiation.StoreAll(method), out ActivityAnalysis activity);
+        AdjointProgram gradient = ReverseMode.Differentiate(GradientDifferentiation.StoreAll(method), out ActivityAnalysis activity, keepCallStates: false);
         CheckNames(method, activity, diagnostics, seeded);
         foreach (CallStatement call in AllStatements(method.Body).OfType<CallStatement>())
         {

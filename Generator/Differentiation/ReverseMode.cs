@@ -20,6 +20,9 @@ internal sealed partial class ReverseMode
     private readonly ActivityAnalysis _activity;
     private readonly SavePlan _plan;
 
+    /// <summary>Whether calls to a callee with split mode keep its saved state (see ReverseMode_Call); false for Hessian-vector products.</summary>
+    private readonly bool _keepCallStates;
+
     /// <summary>The id of the loop MGradient checkpoints (see <see cref="CheckpointedLoop"/>), or −1.</summary>
     private readonly int _checkpointed;
     private readonly List<Local> _locals = new();
@@ -50,8 +53,9 @@ internal sealed partial class ReverseMode
     /// <summary>The statement's value whose result the reverse sweep already holds (see <see cref="BuildWrite"/>), and where.</summary>
     private (Expr Value, Expr Where)? _knownResult;
 
-    private ReverseMode(MethodModel method, StatementIndex index, ActivityAnalysis activity, SavePlan plan)
+    private ReverseMode(MethodModel method, StatementIndex index, ActivityAnalysis activity, SavePlan plan, bool keepCallStates)
     {
+        _keepCallStates = keepCallStates;
         _method = method;
         _index = index;
         _activity = activity;
@@ -73,15 +77,18 @@ internal sealed partial class ReverseMode
     /// Differentiates the method: a first pass without saves shows what each statement's adjoint reads; the
     /// to-be-recorded plan made from that decides what the second pass saves.
     /// </summary>
-    public static AdjointProgram Differentiate(MethodModel method, out ActivityAnalysis activity)
+    public static AdjointProgram Differentiate(MethodModel method, out ActivityAnalysis activity, bool keepCallStates = true)
     {
         var index = new StatementIndex(method);
         activity = ActivityAnalysis.Run(method);
-        var exploration = new ReverseMode(method, index, activity, SavePlan.Exploratory);
+
+        // A checkpointed MGradient runs its loop's iterations again: its calls recompute their callees (see ReverseMode_Call).
+        keepCallStates &= method.Checkpoint == CheckpointKind.None;
+        var exploration = new ReverseMode(method, index, activity, SavePlan.Exploratory, keepCallStates);
         AdjointProgram explored = exploration.Build();
         ReverseReads reads = ReverseReads.Of(explored, method.Variables.Count, exploration.ExtraReads);
-        SavePlan plan = SavePlan.Create(index, reads.Scalars, reads.Elements, exploration.OwnReverseWork);
-        return new ReverseMode(method, index, activity, plan).Build();
+        SavePlan plan = SavePlan.Create(index, reads.Scalars, reads.Elements, exploration.OwnReverseWork, keepCallStates);
+        return new ReverseMode(method, index, activity, plan, keepCallStates).Build();
     }
 
     private AdjointProgram Build()

@@ -6,12 +6,23 @@ using static SourceGrad.Generator.Differentiation.IrConstruction;
 
 namespace SourceGrad.Generator.Differentiation;
 
-// Calls to [Differentiable] methods (reversed by their generated gradient) and to methods with a [DerivativeOf] rule.
+// Calls to [Differentiable] methods and to methods with a [DerivativeOf] rule. A [Differentiable] callee with split mode
+// (Callee.SavedState) keeps its internals: the forward sweep calls CForward and keeps its saved state (in a local, or
+// per iteration on a pooled stack of states inside a loop), and the reverse sweep hands the state to CBackward, with the
+// spans the callee writes holding what CForward left in them (as a rule sees them). Any other [Differentiable] callee is
+// recomputed: the forward sweep calls C, and the reverse sweep calls CGradient, which runs C's forward again from the
+// arguments as they were before the call. Hessian-vector products and checkpointed gradients always recompute.
 internal sealed partial class ReverseMode
 {
     private List<Code> BuildCall(CallStatement call, List<Code> forward)
     {
         Callee callee = call.Callee;
+        bool resultActive = call.ResultVariable >= 0 && _activity.HasAdjoint(call.ResultVariable);
+        bool anyActive = resultActive || call.Arguments.Select((a, i) => (a, i)).Any(p =>
+            callee.Parameters[p.i].IsActive && (p.a.IsBuffer ? _activity.HasAdjoint(p.a.Buffer) : _activity.IsActive(p.a.Scalar!)));
+        (int State, int Stack)? kept = anyActive && _keepCallStates && callee.SavedState is { } stateType
+            ? KeptState(callee, stateType)
+            : null;
         var forwardCode = new List<Code>();
         var reverse = new List<Code>();
         Code? restoreResult = null;
@@ -39,13 +50,18 @@ internal sealed partial class ReverseMode
         }
 
         Expr[] primalArguments = call.Arguments.Select(ArgumentValue).ToArray();
-        var invocation = new Invocation(callee.ReturnType ?? ScalarType.Other, callee.ContainingType + "." + callee.Name, primalArguments.ToEquatableArray());
+        var invocation = kept is (int keptState, _)
+            ? new Invocation(callee.ReturnType ?? ScalarType.Other, callee.ContainingType + "." + callee.Name + "Forward",
+                primalArguments.Append(new OutTo(ScalarType.Other, Ref(keptState))).ToEquatableArray())
+            : new Invocation(callee.ReturnType ?? ScalarType.Other, callee.ContainingType + "." + callee.Name, primalArguments.ToEquatableArray());
         forwardCode.Add(result is null ? new Evaluate(invocation) : new Assign(result, "", invocation));
+        if (kept is (int pushed, int pushedOnto) && pushedOnto >= 0)
+        {
+            forwardCode.Add(new Push(pushedOnto, Ref(pushed)));
+        }
+
         forward.Add(new Commented(call.Id, call.Source, Sweep.Forward, ToSequence(forwardCode)));
 
-        bool resultActive = call.ResultVariable >= 0 && _activity.HasAdjoint(call.ResultVariable);
-        bool anyActive = resultActive || call.Arguments.Select((a, i) => (a, i)).Any(p =>
-            callee.Parameters[p.i].IsActive && (p.a.IsBuffer ? _activity.HasAdjoint(p.a.Buffer) : _activity.IsActive(p.a.Scalar!)));
         var afterCall = new List<Code>();
         if (anyActive)
         {
@@ -65,7 +81,18 @@ internal sealed partial class ReverseMode
                 adjointArguments.Add(resultActive ? AdjointRef(call.ResultVariable) : Zero(returnType));
             }
 
-            if (!callee.IsRule)
+            if (kept is (int state, int stack))
+            {
+                // The backward pass of the callee, from the state its forward pass kept.
+                if (stack >= 0)
+                {
+                    reverse.Add(new Assign(Ref(state), "", new Popped(ScalarType.Other, stack)));
+                }
+
+                reverse.Add(new Evaluate(new Invocation(ScalarType.Other, callee.ContainingType + "." + callee.Name + "Backward",
+                    primalArguments.Append(new RefTo(Ref(state))).Concat(adjointArguments).ToEquatableArray())));
+            }
+            else if (!callee.IsRule)
             {
                 // The gradient re-runs the method: give it the buffers as they were before the call.
                 for (int i = 0; i < savedBuffers.Count; i++)
@@ -81,8 +108,12 @@ internal sealed partial class ReverseMode
                 }
             }
 
-            reverse.Add(new Evaluate(new Invocation(ScalarType.Other, callee.ContainingType + "." + callee.ReverseName,
-                primalArguments.Concat(adjointArguments).ToEquatableArray())));
+            if (kept is null)
+            {
+                reverse.Add(new Evaluate(new Invocation(ScalarType.Other, callee.ContainingType + "." + callee.ReverseName,
+                    primalArguments.Concat(adjointArguments).ToEquatableArray())));
+            }
+
             if (resultActive)
             {
                 reverse.Add(new Assign(AdjointRef(call.ResultVariable), "", Zero(result!.Type)));
@@ -101,6 +132,27 @@ internal sealed partial class ReverseMode
 
         reverse.AddRange(afterCall);
         return reverse.Count == 0 ? reverse : new List<Code> { Commented(call, reverse) };
+    }
+
+    /// <summary>
+    /// Where a call keeps its callee's saved state: a local declared up front, and inside a loop a pooled stack of states
+    /// (declared up front, disposed at the end) that the forward sweep pushes each iteration's state onto and the reverse
+    /// sweep pops back (−1 outside loops).
+    /// </summary>
+    private (int State, int Stack) KeptState(Callee callee, string stateType)
+    {
+        string stem = "_" + char.ToLowerInvariant(callee.Name[0]) + callee.Name.Substring(1) + "Saved";
+        int state = AddLocal(new Local(stem, ScalarType.Other, LocalShape.CalleeState, LocalRole.Temporary, TypeName: stateType));
+        _prologue.Add(new Declare(state, null));
+        if (!_frames.Any(f => f is LoopFrame))
+        {
+            return (state, -1);
+        }
+
+        int stack = AddLocal(new Local(stem + "Stack", ScalarType.Other, LocalShape.CalleeStateStack, LocalRole.Temporary, TypeName: stateType));
+        _prologue.Add(new Declare(stack, null));
+        _epilogue.Add(new Dispose(stack));
+        return (state, stack);
     }
 
     private Expr AdjointArgument(Argument argument, CalleeParameter parameter, bool acceptsEmpty, List<Code> before, List<Code> after)

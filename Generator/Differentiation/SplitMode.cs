@@ -117,7 +117,7 @@ internal static class SplitMode
         load.AddRange(views);
         load.AddRange(boundary.Redeclared);
         load.AddRange(boundary.Dead.Select(local => new Declare(local, null)));
-        var storage = fields.Where(f => locals[f].Shape is LocalShape.PooledBuffer or LocalShape.SaveStack).ToList();
+        var storage = fields.Where(f => locals[f].Shape is LocalShape.PooledBuffer or LocalShape.SaveStack or LocalShape.CalleeState or LocalShape.CalleeStateStack).ToList();
         var split = program with { Locals = locals.ToEquatableArray() };
         return new SplitProgram(
             split,

@@ -37,6 +37,14 @@ internal sealed class ExpressionPrinter
     /// <summary>The field of a split mode's saved state that keeps the local printed <paramref name="local"/>.</summary>
     public static string FieldName(string local) => "_" + local.TrimStart('@');
 
+    /// <summary>The C# type of a local: <see cref="TypeName(ScalarType, LocalShape)"/>, or a callee's saved state or a stack of them.</summary>
+    public static string TypeName(Local local) => local.Shape switch
+    {
+        LocalShape.CalleeState => local.TypeName!,
+        LocalShape.CalleeStateStack => $"global::SourceGrad.Internal.StateStack<{local.TypeName}>",
+        _ => TypeName(local.Type, local.Shape),
+    };
+
     /// <summary>The C# type of a variable of <paramref name="shape"/> holding <paramref name="type"/>s.</summary>
     public static string TypeName(ScalarType type, LocalShape shape)
     {

@@ -139,7 +139,7 @@ internal sealed class ProgramPrinter
 
     private string Print(Expr expr) => _expressions.Print(expr);
 
-    private string TypeOf(int local) => ExpressionPrinter.TypeName(_program.Locals[local].Type, _program.Locals[local].Shape);
+    private string TypeOf(int local) => ExpressionPrinter.TypeName(_program.Locals[local]);
 
     private void PrintCode(Code code, bool lastInBlock)
     {

@@ -30,6 +30,8 @@ internal static class SavedStateReport
             string bytes = Xml(Bytes(item, printer));
             lines.Add(item.Shape switch
             {
+                LocalShape.CalleeState => $"{name}: the saved state of a call of <c>{KeptCallee(local)}</c> (see <c>{KeptCallee(local)}Saved</c>)",
+                LocalShape.CalleeStateStack => $"{name}: the saved states of the calls of <c>{KeptCallee(local)}</c> in a loop, one per call, on a pooled stack (see <c>{KeptCallee(local)}Saved</c>)",
                 LocalShape.PooledBuffer => $"{name}: {bytes}, a pooled buffer of {element}",
                 LocalShape.SaveStack => $"{name}: {bytes}, pooled (a stack of {element}, at least 256 values once used)",
                 LocalShape.Array => $"{name}: {bytes}, the method's own {element}[]",
@@ -47,8 +49,20 @@ internal static class SavedStateReport
         var order = new List<string> { "" };
         var parts = new Dictionary<string, Dictionary<string, Terms>>();
         var partOrder = new List<string>();
+        var callees = new List<string>();
         foreach (SavedItem item in SavedState.Of(split, method))
         {
+            if (KeptCallee(split.Program.Locals[item.Local]) is { } callee)
+            {
+                // A callee's kept state is counted by the callee's own report, per call.
+                if (!callees.Contains(callee))
+                {
+                    callees.Add(callee);
+                }
+
+                continue;
+            }
+
             string what = Describe(split.Program.Locals[item.Local], printer.NameOf(item.Local));
             if (!parts.TryGetValue(what, out Dictionary<string, Terms>? own))
             {
@@ -70,7 +84,9 @@ internal static class SavedStateReport
         }
 
         List<string> formula = Phrases(total, order);
+        formula.AddRange(callees.Select(c => $"the saved state of each call of '{c}' (what {c}Forward keeps: its own report)"));
         var described = partOrder.Select(what => what + " " + string.Join(" + ", Phrases(parts[what], parts[what].Keys.ToList()))).ToList();
+        described.AddRange(callees.Select(c => $"{c}'s saved states"));
         string text = described.Count == 0 ? "nothing" : string.Join(", ", described);
         if (split.Program.Locals.Any(l => l.Shape == LocalShape.CheckpointSchedule) && Snapshots(method) is { } snapshots)
         {
@@ -87,6 +103,18 @@ internal static class SavedStateReport
         CheckpointKind.SqrtN => "snapshots: ⌈N / ⌈√N⌉⌉ − 1 (N the loop's iterations, recorded ⌈√N⌉ at a time)",
         _ => null,
     };
+
+    /// <summary>The callee whose saved state a local keeps (a call that keeps its callee's internals), or null.</summary>
+    private static string? KeptCallee(Local local)
+    {
+        if (local.Shape is not (LocalShape.CalleeState or LocalShape.CalleeStateStack) || local.TypeName is not { } type)
+        {
+            return null;
+        }
+
+        string state = type.Substring(type.LastIndexOf('.') + 1);
+        return state.EndsWith("Saved", System.StringComparison.Ordinal) ? state.Substring(0, state.Length - "Saved".Length) : state;
+    }
 
     /// <summary>Text for a doc comment, XML escaped.</summary>
     public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");

@@ -152,7 +152,7 @@ internal static class SplitEmitter
         foreach (int field in split.Fields)
         {
             Local local = split.Program.Locals[field];
-            writer.Line($"internal {ExpressionPrinter.TypeName(local.Type, local.Shape)} {ExpressionPrinter.FieldName(printer.NameOf(field))};");
+            writer.Line($"internal {ExpressionPrinter.TypeName(local)} {ExpressionPrinter.FieldName(printer.NameOf(field))};");
         }
 
         writer.BlankLine();

@@ -151,7 +151,10 @@ internal sealed record CalleeParameter(string Name, ScalarType Type, bool IsBuff
 /// tangent is a [Differentiable] method of this compilation, whose <c>MTangent</c> the generator must emit.
 /// <see cref="HessianVectorName"/> is the tangent of its reverse, which a Hessian-vector product calls where the gradient
 /// calls the reverse: the seeded <c>MHessianVector</c> overload of a [Differentiable] method, or the [TangentOf] rule
-/// of its [DerivativeOf] rule; null when it has none.
+/// of its [DerivativeOf] rule; null when it has none. <see cref="SavedState"/> is set when a calling gradient keeps the
+/// callee's internals: a [Differentiable(Split = true)] method not marked <c>Recompute = true</c>, whose
+/// <c>MForward</c> the caller's forward sweep calls and whose <c>MBackward</c> its reverse sweep calls with the state kept
+/// (the fully qualified name of <c>MSaved</c>); null when the reverse sweep calls <see cref="ReverseName"/>.
 /// </summary>
 internal sealed record Callee(
     string ContainingType,
@@ -165,7 +168,8 @@ internal sealed record Callee(
     string? TangentKey = null,
     bool TangentAcceptsEmpty = false,
     string? HessianVectorName = null,
-    bool HessianVectorAcceptsEmpty = false);
+    bool HessianVectorAcceptsEmpty = false,
+    string? SavedState = null);
 
 /// <summary>An argument: a scalar expression, or a buffer (optionally sliced).</summary>
 internal sealed record Argument(Expr? Scalar, int Buffer, Expr? SliceStart, Expr? SliceLength)

@@ -148,7 +148,62 @@ internal static class CalleeResolver
             tangentKey,
             tangentAcceptsEmpty,
             hessianVectorName,
-            hessianVectorAcceptsEmpty);
+            hessianVectorAcceptsEmpty,
+            isRule ? null : SavedStateOf(method));
+    }
+
+    /// <summary>
+    /// The fully qualified <c>MSaved</c> of a [Differentiable] method whose callers keep its internals: it has split mode
+    /// (<c>Split = true</c>) and is not marked <c>Recompute = true</c>; its split pair is there (in this compilation no
+    /// hand-written <c>MForward</c> or <c>MBackward</c> takes its place, which is SG0026; in a referenced assembly both
+    /// methods and the state exist). Null otherwise: callers recompute it.
+    /// </summary>
+    private static string? SavedStateOf(IMethodSymbol method)
+    {
+        if (DifferentiableFlag(method, "Split") != true || DifferentiableFlag(method, "Recompute") == true)
+        {
+            return null;
+        }
+
+        INamedTypeSymbol type = method.ContainingType;
+        bool inSource = method.Locations.Any(l => l.IsInSource);
+        foreach (string suffix in new[] { "Forward", "Backward" })
+        {
+            IMethodSymbol[] existing = type.GetMembers(method.Name + suffix).OfType<IMethodSymbol>()
+                .Where(m => m.Parameters.Length >= method.Parameters.Length
+                    && method.Parameters.Select((p, i) => SymbolEqualityComparer.Default.Equals(p.Type, m.Parameters[i].Type)).All(same => same))
+                .ToArray();
+            if (inSource ? existing.Length > 0 : existing.Length == 0)
+            {
+                return null;
+            }
+        }
+
+        if (!inSource && type.GetTypeMembers(method.Name + "Saved").Length == 0)
+        {
+            return null;
+        }
+
+        return type.ToDisplayString(s_typeFormat) + "." + method.Name + "Saved";
+    }
+
+    private static bool? DifferentiableFlag(IMethodSymbol method, string property)
+    {
+        foreach (AttributeData attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == Types.DifferentiableAttribute)
+            {
+                foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+                {
+                    if (argument.Key == property && argument.Value.Value is bool value)
+                    {
+                        return value;
+                    }
+                }
+            }
+        }
+
+        return null;
     }
 
     private static bool AcceptsEmptyAdjoints(IMethodSymbol rule)

@@ -60,6 +60,17 @@ public sealed class DifferentiableAttribute : Attribute
     public bool Split { get; set; }
 
     /// <summary>
+    /// How a gradient that calls this method treats the call. By default, when the method has split mode
+    /// (<see cref="Split"/>), a calling gradient's forward sweep calls <c>MForward</c> and keeps its saved state, and its
+    /// reverse sweep calls <c>MBackward</c> with it: the method's forward runs once, and its internals are held until
+    /// the caller's reverse sweep reads them. When set, callers keep nothing of the method's internals: the forward sweep
+    /// calls the method itself and the reverse sweep calls <c>MGradient</c>, which runs the method's forward again (as
+    /// <c>torch.utils.checkpoint</c> or <c>jax.remat</c>): less memory, about one more forward of the method in time.
+    /// The gradient is the same bit for bit either way. A method without split mode is always recomputed.
+    /// </summary>
+    public bool Recompute { get; set; }
+
+    /// <summary>
     /// Loop checkpointing for <c>MGradient</c> (the other generated methods keep every save): the method's outer
     /// <c>for</c> loop runs without saves in the forward sweep, keeping snapshots of only its loop-carried state (the
     /// locals and buffers the loop writes that live into the next iteration); the reverse sweep runs each iteration

@@ -69,14 +69,22 @@ internal enum LocalShape
 
     /// <summary>A <c>SourceGrad.Checkpointing.Revolve</c>: the schedule of a checkpointed loop.</summary>
     CheckpointSchedule,
+
+    /// <summary>A callee's split-mode saved state (<c>CSaved</c>), its type named by <see cref="Local.TypeName"/>.</summary>
+    CalleeState,
+
+    /// <summary>A <c>SourceGrad.Internal.StateStack&lt;CSaved&gt;</c>: a callee's saved states, one per call in a loop, in LIFO order.</summary>
+    CalleeStateStack,
 }
 
 /// <summary>
 /// A variable of the adjoint program. <see cref="Type"/> is the element type of buffers and vectors; <see cref="Stem"/>
 /// is the name or the stem a generated name is numbered from (<c>_t</c> → <c>_t1</c>); <see cref="Of"/> is the primal
-/// variable an adjoint belongs to (else −1); <see cref="Numbered"/> says whether the stem takes a number.
+/// variable an adjoint belongs to (else −1); <see cref="Numbered"/> says whether the stem takes a number;
+/// <see cref="TypeName"/> is the fully qualified struct of a <see cref="LocalShape.CalleeState"/> or
+/// <see cref="LocalShape.CalleeStateStack"/> (else null).
 /// </summary>
-internal sealed record Local(string Stem, ScalarType Type, LocalShape Shape, LocalRole Role, int Of = -1, bool Numbered = true)
+internal sealed record Local(string Stem, ScalarType Type, LocalShape Shape, LocalRole Role, int Of = -1, bool Numbered = true, string? TypeName = null)
 {
     public bool IsBuffer => Shape is LocalShape.Span or LocalShape.ReadOnlySpan or LocalShape.Array;
 }
