@@ -247,6 +247,40 @@ public class OracleTests
         Assert.Contains("kink", result.Detail);
     }
 
+    /// <summary>
+    /// Seed 20261210, program 17819, reduced: f = (1 + Sign(x0²)/4)·(1 + x0²)·x1 at x0 = −0, where Sign(0) = 0 but 1
+    /// beside it. f jumps at the point alone; its gradient along x0 is 0 on both sides, so the differences (which never
+    /// evaluate the point) agree with it, but the Hessian there is the program's at the point (2·x1·v0, Sign taken as
+    /// 0) and not the limit the differences of the gradient find (2.5·x1·v0). A right product must not fail there.
+    /// </summary>
+    [Fact]
+    public void A_point_where_the_value_jumps_alone_is_skipped_not_failed()
+    {
+        static double Jumping(double[] s, double[] a, int n, int m) => (1 + 0.25 * Math.Sign(s[0] * s[0])) * (1 + s[0] * s[0]) * s[1];
+        static double Factor(double x0) => 1 + 0.25 * Math.Sign(x0 * x0);
+        var compiled = new CompiledProgram(s_scalar, Jumping, (s, a, n, m, dS, dA, seed) =>
+            {
+                dS[0] += seed * Factor(s[0]) * 2 * s[0] * s[1];
+                dS[1] += seed * Factor(s[0]) * (1 + s[0] * s[0]);
+                return Jumping(s, a, n, m);
+            },
+            HessianVector: (s, a, n, m, tS, tA, dS, dA, hvS, hvA) =>
+            {
+                dS[0] += Factor(s[0]) * 2 * s[0] * s[1];
+                dS[1] += Factor(s[0]) * (1 + s[0] * s[0]);
+                hvS[0] += Factor(s[0]) * (2 * s[1] * tS[0] + 2 * s[0] * tS[1]);
+                hvS[1] += Factor(s[0]) * 2 * s[0] * tS[0];
+                return Jumping(s, a, n, m);
+            });
+        EvaluationPoint atZero = new([-0.0, -0.4], [], 0, 0, 0.53, [-0.165, 0.25], []) { TangentScalars = [-0.42, 0.5] };
+        CheckResult result = GradientChecker.CheckAt(compiled, atZero);
+        Assert.Equal(Verdict.Skipped, result.Verdict);
+        Assert.Contains("kink", result.Detail);
+
+        // Away from the jump the same product is checked, and passes.
+        Assert.Equal(Verdict.Passed, GradientChecker.CheckAt(compiled, atZero with { Scalars = [0.3, -0.4] }).Verdict);
+    }
+
     [Fact]
     public void A_float_program_whose_branch_float_rounding_decides_is_skipped_not_failed()
     {
