@@ -25,9 +25,6 @@ internal sealed class ExpressionPrinter
 
     public string Print(Expr expr) => Print(expr, out _);
 
-    /// <summary>The expression as the receiver of a member access: parenthesised unless it is primary.</summary>
-    public string PrintReceiver(Expr expr) => Wrap(expr, Primary);
-
     /// <summary>The C# for a Math/MathF function on <paramref name="type"/> arguments.</summary>
     public static string Function(string name, ScalarType type) =>
         type == ScalarType.Float && name != "Clamp" ? "global::System.MathF." + name : "global::System.Math." + name;
