@@ -570,8 +570,12 @@ internal static class Vectorize
                 LanesOf(element.Buffer, ExprWalker.Rewrite(element.Index, e => e is VariableRef v && v.Variable == _plan._loop.Counter ? _from : null));
 
             /// <summary>A lane group's first element with the vector counter at <paramref name="counter"/>.</summary>
-            private Expr At(Expr start, Expr counter) =>
-                ExprWalker.Rewrite(start, e => e is VariableRef v && v.Variable == _from.Variable ? counter : null);
+            private Expr At(Expr start, Expr counter)
+            {
+                Expr at = ExprWalker.Rewrite(start, e => e is VariableRef v && v.Variable == _from.Variable ? counter : null);
+                // Where the loop starts at 0, "o * n + 0" reads as "o * n".
+                return at is Binary { Operator: "+", Right: Literal { Code: "0" } } plusZero ? plusZero.Left : at;
+            }
 
             private SpanOf LanesOf(int buffer, Expr start)
             {

@@ -30,7 +30,7 @@ partial class Layers
         {
             sum = b[o];
             int _simd1 = 0;
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && o * inputs + 0 >= 0 && o * inputs + inputs <= w.Length && inputs <= x.Length)
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && o * inputs >= 0 && o * inputs + inputs <= w.Length && inputs <= x.Length)
             {
                 global::System.Runtime.Intrinsics.Vector512<float> _sumLanes1 = global::System.Runtime.Intrinsics.Vector512.Create<float>(0f);
                 for (; _simd1 <= inputs - global::System.Runtime.Intrinsics.Vector512<float>.Count; _simd1 += global::System.Runtime.Intrinsics.Vector512<float>.Count)
@@ -39,7 +39,7 @@ partial class Layers
                 }
                 sum += global::System.Runtime.Intrinsics.Vector512.Sum(_sumLanes1);
             }
-            else if (global::System.Numerics.Vector.IsHardwareAccelerated && o * inputs + 0 >= 0 && o * inputs + inputs <= w.Length && inputs <= x.Length)
+            else if (global::System.Numerics.Vector.IsHardwareAccelerated && o * inputs >= 0 && o * inputs + inputs <= w.Length && inputs <= x.Length)
             {
                 global::System.Numerics.Vector<float> _sumLanes2 = new global::System.Numerics.Vector<float>(0f);
                 for (; _simd1 <= inputs - global::System.Numerics.Vector<float>.Count; _simd1 += global::System.Numerics.Vector<float>.Count)
@@ -71,7 +71,7 @@ partial class Layers
             dY[o] = 0f;
             // for (int i = 0; i < inputs; i++)
             int _simd2 = 0;
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && inputs <= x.Length && o * inputs + 0 >= 0 && o * inputs + inputs <= w.Length && o * inputs + inputs <= dW.Length && inputs <= dX.Length)
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && inputs <= x.Length && o * inputs >= 0 && o * inputs + inputs <= w.Length && o * inputs + inputs <= dW.Length && inputs <= dX.Length)
             {
                 global::System.Runtime.Intrinsics.Vector512<float> _splat1 = global::System.Runtime.Intrinsics.Vector512.Create<float>(_dSum);
                 for (; _simd2 <= inputs - global::System.Runtime.Intrinsics.Vector512<float>.Count; _simd2 += global::System.Runtime.Intrinsics.Vector512<float>.Count)
@@ -83,7 +83,7 @@ partial class Layers
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dX), (nuint)(_simd2)) + _add2, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dX), (nuint)(_simd2));
                 }
             }
-            else if (global::System.Numerics.Vector.IsHardwareAccelerated && inputs <= x.Length && o * inputs + 0 >= 0 && o * inputs + inputs <= w.Length && o * inputs + inputs <= dW.Length && inputs <= dX.Length)
+            else if (global::System.Numerics.Vector.IsHardwareAccelerated && inputs <= x.Length && o * inputs >= 0 && o * inputs + inputs <= w.Length && o * inputs + inputs <= dW.Length && inputs <= dX.Length)
             {
                 global::System.Numerics.Vector<float> _splat2 = new global::System.Numerics.Vector<float>(_dSum);
                 for (; _simd2 <= inputs - global::System.Numerics.Vector<float>.Count; _simd2 += global::System.Numerics.Vector<float>.Count)
