@@ -142,14 +142,14 @@ internal sealed partial class ReverseMode
     private (int State, int Stack) KeptState(Callee callee, string stateType)
     {
         string stem = "_" + char.ToLowerInvariant(callee.Name[0]) + callee.Name.Substring(1) + "Saved";
-        int state = AddLocal(new Local(stem, ScalarType.Other, LocalShape.CalleeState, LocalRole.Temporary, TypeName: stateType));
+        int state = AddLocal(new Local(stem, ScalarType.Other, LocalShape.CalleeState, LocalRole.Temporary, TypeName: stateType, Callee: callee.Name));
         _prologue.Add(new Declare(state, null));
         if (!_frames.Any(f => f is LoopFrame))
         {
             return (state, -1);
         }
 
-        int stack = AddLocal(new Local(stem + "Stack", ScalarType.Other, LocalShape.CalleeStateStack, LocalRole.Temporary, TypeName: stateType));
+        int stack = AddLocal(new Local(stem + "Stack", ScalarType.Other, LocalShape.CalleeStateStack, LocalRole.Temporary, TypeName: stateType, Callee: callee.Name));
         _prologue.Add(new Declare(stack, null));
         _epilogue.Add(new Dispose(stack));
         return (state, stack);

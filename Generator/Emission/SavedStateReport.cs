@@ -105,16 +105,8 @@ internal static class SavedStateReport
     };
 
     /// <summary>The callee whose saved state a local keeps (a call that keeps its callee's internals), or null.</summary>
-    private static string? KeptCallee(Local local)
-    {
-        if (local.Shape is not (LocalShape.CalleeState or LocalShape.CalleeStateStack) || local.TypeName is not { } type)
-        {
-            return null;
-        }
-
-        string state = type.Substring(type.LastIndexOf('.') + 1);
-        return state.EndsWith("Saved", System.StringComparison.Ordinal) ? state.Substring(0, state.Length - "Saved".Length) : state;
-    }
+    private static string? KeptCallee(Local local) =>
+        local.Shape is LocalShape.CalleeState or LocalShape.CalleeStateStack ? local.Callee : null;
 
     /// <summary>Text for a doc comment, XML escaped.</summary>
     public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");

@@ -82,9 +82,10 @@ internal enum LocalShape
 /// is the name or the stem a generated name is numbered from (<c>_t</c> → <c>_t1</c>); <see cref="Of"/> is the primal
 /// variable an adjoint belongs to (else −1); <see cref="Numbered"/> says whether the stem takes a number;
 /// <see cref="TypeName"/> is the fully qualified struct of a <see cref="LocalShape.CalleeState"/> or
-/// <see cref="LocalShape.CalleeStateStack"/> (else null).
+/// <see cref="LocalShape.CalleeStateStack"/> (else null), and <see cref="Callee"/> the method whose state it keeps.
 /// </summary>
-internal sealed record Local(string Stem, ScalarType Type, LocalShape Shape, LocalRole Role, int Of = -1, bool Numbered = true, string? TypeName = null)
+internal sealed record Local(string Stem, ScalarType Type, LocalShape Shape, LocalRole Role, int Of = -1, bool Numbered = true, string? TypeName = null,
+    string? Callee = null)
 {
     public bool IsBuffer => Shape is LocalShape.Span or LocalShape.ReadOnlySpan or LocalShape.Array;
 }
