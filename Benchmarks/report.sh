@@ -43,7 +43,7 @@ for project in SourceGrad.Benchmarks SourceGrad.Benchmarks.Generator SourceGrad.
 done
 
 record_load "start"
-main_filters=('*Scalar*' '*LoopMlp*' '*TanhRnn*' '*MlpStep*' '*SgemmRate*' '*CheckpointBenchmarks*')
+main_filters=('*Scalar*' '*LoopMlp*' '*TanhRnn*' '*MlpStep*' '*SgemmRate*' '*CheckpointBenchmarks*' '*SplitBenchmarks*')
 matmul_filter='*MatMulBenchmarks*'
 if ! ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so\.0'; then
     matmul_filter='*MatMulBenchmarks.SourceGradMatMul*'

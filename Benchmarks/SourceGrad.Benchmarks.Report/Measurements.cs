@@ -18,6 +18,10 @@ public sealed class Measurements(ResultSet results)
     public double? CheckpointRatio(string method) =>
         RatioOf(results.Find(Suites.CheckpointType, method), results.Find(Suites.CheckpointType, Suites.CheckpointStoreAll));
 
+    /// <summary>The split pair's time ÷ the gradient's (<see cref="Suites.SplitType"/>).</summary>
+    public double? SplitRatio() =>
+        RatioOf(results.Find(Suites.SplitType, Suites.SplitForwardThenBackward), results.Find(Suites.SplitType, Suites.SplitGradient));
+
     public BenchmarkResult? Mlp(string method, int batch) => results.Find(Suites.MlpType, method, $"Batch={batch}");
 
     public double? MlpRatio(string method, int batch) => RatioOf(Mlp(method, batch), Mlp(Suites.Generated, batch));

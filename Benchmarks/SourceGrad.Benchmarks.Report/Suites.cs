@@ -74,6 +74,11 @@ public static class Suites
     public const string CheckpointStoreAll = "StoreAll";
     public const string CheckpointBinomial = "Binomial";
     public const string CheckpointSqrtN = "SqrtN";
+
+    /// <summary>Split mode on the tanh RNN: its gradient (the baseline) against <c>LossForward</c> then <c>LossBackward</c>.</summary>
+    public const string SplitType = "SplitBenchmarks";
+    public const string SplitGradient = "Gradient";
+    public const string SplitForwardThenBackward = "ForwardThenBackward";
     public const string TorchType = "MlpStepBenchmark";
     public static readonly int[] MlpBatches = [1, 64, 256];
 

@@ -57,6 +57,8 @@ public static class Targets
         verdicts.Add(AtMost("checkpoint-time",
             "Checkpointing, same recurrence: binomial (32 snapshots) at most 3× store-all's time, √N at most 2.2×",
             CheckpointTimes(m), "÷ store-all"));
+        verdicts.Add(AtMost("split", "Split mode: `MForward` then `MBackward` within 1.1× of `MGradient` (the tanh RNN, 32 units, 16 inputs, 50 steps)",
+            m.SplitRatio() is double split ? [("tanh RNN", split)] : [], 1.1, "forward + backward ÷ gradient"));
 
         var tape = m.ScalarRatios(Suites.ScalarTape).Where(pair => pair.Item2 is not null)
             .Select(pair => (pair.Item1, Speedup: pair.Item2!.Value)).ToList();

@@ -99,7 +99,7 @@ internal static class SavedStateReport
     /// <summary>How many snapshots a checkpointed loop's schedule takes, in the attribute's terms (N: the loop's iterations).</summary>
     private static string? Snapshots(MethodModel method) => method.Checkpoint switch
     {
-        CheckpointKind.Binomial => $"snapshots: at most {method.Snapshots} (min(Snapshots, ⌈N / L⌉ − 1), N the loop's iterations, recorded L = max(1, min(4·Snapshots, N / (16·Snapshots))) at a time)",
+        CheckpointKind.Binomial => $"snapshots: at most {method.Snapshots} (min(Snapshots, ⌈N / L⌉ − 1), N the loop's iterations, recorded L = max(1, min(8·Snapshots, N / (16·Snapshots))) at a time)",
         CheckpointKind.SqrtN => "snapshots: ⌈N / ⌈√N⌉⌉ − 1 (N the loop's iterations, recorded ⌈√N⌉ at a time)",
         _ => null,
     };
@@ -325,7 +325,7 @@ internal static class SavedStateReport
                     return Atom("snapshots");
                 case Invocation { Method: Checkpointing + "BinomialRecordLength", Arguments.Count: 2 } run when run.Arguments[1] is Literal { Code: var snapshots }
                     && long.TryParse(snapshots, NumberStyles.None, CultureInfo.InvariantCulture, out long s):
-                    return Atom($"max(1, min({4 * s}, {Of(run.Arguments[0] is Intrinsic { Name: "Max" } nonNegative ? nonNegative.Arguments[1] : run.Arguments[0], printer)} / {16 * s}))");
+                    return Atom($"max(1, min({8 * s}, {Of(run.Arguments[0] is Intrinsic { Name: "Max" } nonNegative ? nonNegative.Arguments[1] : run.Arguments[0], printer)} / {16 * s}))");
                 case Invocation { Method: Checkpointing + "SegmentLength", Arguments.Count: 1 } segment:
                     return Atom($"⌈√{Of(segment.Arguments[0] is Intrinsic { Name: "Max" } positive ? positive.Arguments[1] : segment.Arguments[0], printer)}⌉");
                 default:

@@ -47,7 +47,7 @@ public class CheckpointSavedBytesTests
     });
 
     [Theory]
-    [InlineData("Binomial", "8·max(1, min(32, steps / 128))", "snapshots: at most 8 (min(Snapshots, ⌈N / L⌉ − 1)")]
+    [InlineData("Binomial", "8·max(1, min(64, steps / 128))", "snapshots: at most 8 (min(Snapshots, ⌈N / L⌉ − 1)")]
     [InlineData("SqrtN", "8·⌈√steps⌉", "snapshots: ⌈N / ⌈√N⌉⌉ − 1")]
     public void The_diagnostic_and_the_doc_comment_say_what_the_checkpointed_gradient_holds(string method, string formula, string snapshots)
     {

@@ -13,7 +13,7 @@ partial class LongHorizon
     /// (times <c>seed</c>) into the adjoints, in reverse mode, without a tape.
     /// </summary>
     /// <remarks>
-    /// Saves 8·max(1, min(128, steps / 512)) + 16·snapshots + 24 bytes for its reverse sweep: h 8 bytes, loss 8 bytes, doubles saved by iteration 8·max(1, min(128, steps / 512)) bytes, schedule 4 bytes, stride 4 bytes, snapshots 16·snapshots bytes; snapshots: at most 32 (min(Snapshots, ⌈N / L⌉ − 1), N the loop's iterations, recorded L = max(1, min(4·Snapshots, N / (16·Snapshots))) at a time).
+    /// Saves 8·max(1, min(256, steps / 512)) + 16·snapshots + 24 bytes for its reverse sweep: h 8 bytes, loss 8 bytes, doubles saved by iteration 8·max(1, min(256, steps / 512)) bytes, schedule 4 bytes, stride 4 bytes, snapshots 16·snapshots bytes; snapshots: at most 32 (min(Snapshots, ⌈N / L⌉ − 1), N the loop's iterations, recorded L = max(1, min(8·Snapshots, N / (16·Snapshots))) at a time).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("SourceGrad", "1.0")]
     public static double RecurrenceGradient(double w, double u, global::System.ReadOnlySpan<double> x, int steps, ref double dW, ref double dU, global::System.Span<double> dX, double seed = 1)

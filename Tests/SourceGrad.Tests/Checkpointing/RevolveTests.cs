@@ -115,6 +115,7 @@ public class RevolveTests
     [InlineData(1000, 3, 12)]
     [InlineData(100_000, 32, 128)]
     [InlineData(100_001, 32, 128)]
+    [InlineData(100_000, 32, 195)]
     public void Binomial_over_runs_records_whole_aligned_runs_and_runs_the_optimum_over_runs(int steps, int snapshots, int recordLength)
     {
         Run run = Simulate(Revolve.Binomial(steps, snapshots, recordLength), recordLength);
@@ -132,15 +133,16 @@ public class RevolveTests
     }
 
     [Fact]
-    public void Binomial_record_length_is_four_iterations_per_snapshot_at_most_a_sixteenth_per_snapshot_of_the_loop()
+    public void Binomial_record_length_is_a_sixteenth_per_snapshot_of_the_loop_at_most_eight_iterations_per_snapshot()
     {
-        Assert.Equal(128, Revolve.BinomialRecordLength(100_000, 32));
+        Assert.Equal(195, Revolve.BinomialRecordLength(100_000, 32));
+        Assert.Equal(256, Revolve.BinomialRecordLength(1_000_000, 32));
         Assert.Equal(3, Revolve.BinomialRecordLength(100, 2));
-        Assert.Equal(8, Revolve.BinomialRecordLength(1000, 2));
+        Assert.Equal(16, Revolve.BinomialRecordLength(1000, 2));
         Assert.Equal(1, Revolve.BinomialRecordLength(400, 32));
         Assert.Equal(1, Revolve.BinomialRecordLength(0, 32));
-        Run run = Simulate(Revolve.Binomial(100_000, 32, Revolve.BinomialRecordLength(100_000, 32)), 128);
-        Assert.True(run.Advances < Revolve.OptimalAdvances(100_000, 32) * 6 / 10, $"{run.Advances} advances");
+        Run run = Simulate(Revolve.Binomial(100_000, 32, Revolve.BinomialRecordLength(100_000, 32)), 195);
+        Assert.True(run.Advances < Revolve.OptimalAdvances(100_000, 32) / 2, $"{run.Advances} advances");
         Assert.Throws<ArgumentOutOfRangeException>(() => Revolve.Binomial(10, 2, 0));
     }
 

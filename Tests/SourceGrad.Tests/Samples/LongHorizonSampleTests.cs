@@ -26,8 +26,8 @@ public class LongHorizonSampleTests
     public void Saved_bytes_follow_the_schedules()
     {
         Assert.Equal(100_000L * LongHorizonRun.StepSaveBytes, LongHorizonRun.SavedBytes("store-all", 100_000));
-        // Binomial records runs of 4 × 32 iterations (Revolve.BinomialRecordLength).
-        Assert.Equal(32L * LongHorizonRun.StateBytes + 128L * LongHorizonRun.StepSaveBytes, LongHorizonRun.SavedBytes("binomial", 100_000));
+        // Binomial records runs of 100,000 / (16 × 32) iterations (Revolve.BinomialRecordLength).
+        Assert.Equal(32L * LongHorizonRun.StateBytes + 195L * LongHorizonRun.StepSaveBytes, LongHorizonRun.SavedBytes("binomial", 100_000));
         Assert.Equal(315L * LongHorizonRun.StateBytes + 317L * LongHorizonRun.StepSaveBytes, LongHorizonRun.SavedBytes("sqrt-n", 100_000));
     }
 }
