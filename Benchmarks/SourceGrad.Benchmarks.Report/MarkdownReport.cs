@@ -304,13 +304,19 @@ public sealed class MarkdownReport(ResultSet results, Notes notes, string mode, 
         Line();
         if (scaling)
         {
-            Line("| Model | 1 thread | 2 threads | 1 thread ÷ 2 threads | Allocated (2 threads) |");
-            Line("|---|---:|---:|---:|---:|");
+            Line("The ceiling is the shards' gradients alone on two threads, each into a buffer of its own, with no sum and no update "
+                + "(nothing crosses the cores): one-thread step ÷ ceiling is the best scaling any reduction and update could leave on this machine.");
+            Line();
+            Line("| Model | 1 thread | 2 threads | 1 thread ÷ 2 threads | Ceiling (shards alone, 2 threads) | 1 thread ÷ ceiling | Allocated (2 threads) |");
+            Line("|---|---:|---:|---:|---:|---:|---:|");
             foreach ((string method, string label) in Suites.DataParallelModels)
             {
                 if (_m.DataParallel(method, 1) is { } one && _m.DataParallel(method, 2) is { } two)
                 {
-                    Line($"| {label} | {Targets.Time(one.MinNs)} | {Targets.Time(two.MinNs)} | {Targets.Ratio(one.MinNs / two.MinNs)} | {Bytes(two.BytesPerOperation)} |");
+                    BenchmarkResult? ceiling = _m.DataParallel(method + Suites.DataParallelCeilingSuffix, 2);
+                    string ceilingTime = ceiling is null ? "" : Targets.Time(ceiling.MinNs);
+                    string ceilingRatio = ceiling is null ? "" : Targets.Ratio(one.MinNs / ceiling.MinNs);
+                    Line($"| {label} | {Targets.Time(one.MinNs)} | {Targets.Time(two.MinNs)} | {Targets.Ratio(one.MinNs / two.MinNs)} | {ceilingTime} | {ceilingRatio} | {Bytes(two.BytesPerOperation)} |");
                 }
             }
 

@@ -109,6 +109,9 @@ public static class Suites
     public const string DataParallelType = "DataParallelStepBenchmarks";
     public const int DataParallelBatch = 256;
 
+    /// <summary>A model's ceiling row: its shards' gradients alone on two threads (no sum, no update).</summary>
+    public const string DataParallelCeilingSuffix = "ShardsAlone";
+
     public static readonly (string Method, string Label)[] DataParallelModels =
     [
         ("LoopWritten", "loop-written MLP"),

@@ -54,8 +54,8 @@ public readonly ref struct DataShard
 
     /// <summary>
     /// The buffer this shard adds <paramref name="parameter"/>'s gradient into (zeroed before the shard runs), as long
-    /// as the parameter: pass it as the generated gradient's adjoint. Shard 0 of <see cref="DataParallelGradient.Compute"/>
-    /// adds into the parameter's own <see cref="Parameter.Gradient"/>, the others into buffers of their own.
+    /// as the parameter: pass it as the generated gradient's adjoint. On one thread <see cref="DataParallelGradient.Compute"/>
+    /// adds into the parameter's own <see cref="Parameter.Gradient"/>; on several, each shard into buffers of its own.
     /// </summary>
     public Span<float> Gradient(Parameter parameter)
     {
@@ -73,8 +73,8 @@ public readonly ref struct DataShard
 
 /// <summary>
 /// Data-parallel gradients on the cores of one machine: splits each minibatch into one shard per thread, computes every
-/// shard's gradient at the same time (shard 0 into each <see cref="Parameter.Gradient"/>, every other shard into a flat
-/// buffer of its own), then adds the buffers into the gradients (vectorised, in shard order 1, 2, …), so a given thread count gives the same bits
+/// shard's gradient at the same time, each into a flat buffer of its own, then sums the buffers into the gradients
+/// (vectorised, in shard order 0, 1, …, each thread over its own range of whole cache lines), so a given thread count gives the same bits
 /// on every run, however the threads are scheduled. Against one thread the result differs only by rounding: the
 /// examples' contributions are summed per shard first (docs/scale.md gives the tolerance).
 /// <para>
@@ -112,11 +112,11 @@ public sealed class DataParallelGradient
         _parameters = parameters;
         Threads = threads;
         TotalLength = parameters.TotalLength;
-        // Shard 0 adds into the parameters' own gradients; the others each into a buffer of their own.
+        // Every shard adds into a buffer of its own, shard 0 too: had it added into the parameters' gradients, its thread
+        // would zero and fill lines the other threads summed into on the last step, and pull them across the cores.
         int paddedLength = (TotalLength + LineFloats - 1) / LineFloats * LineFloats + LineFloats;
         _shardGradients = new float[threads][];
-        _shardGradients[0] = [];
-        for (int shard = 1; shard < threads; shard++)
+        for (int shard = 0; shard < threads; shard++)
         {
             _shardGradients[shard] = new float[paddedLength];
         }
@@ -179,7 +179,7 @@ public sealed class DataParallelGradient
         {
             if (Threads == 1)
             {
-                float batchLoss = ComputeFirstShard(model, _parameters, 1, batch);
+                float batchLoss = ComputeWholeBatch(model, _parameters, batch);
                 optimizer?.Step(_parameters);
                 return batchLoss;
             }
@@ -302,15 +302,14 @@ public sealed class DataParallelGradient
             }
         }
 
-        SumRange(parameters, flatGradients, 0, parameters.TotalLength, assignFirst: true);
+        SumRange(parameters, flatGradients, 0, parameters.TotalLength);
     }
 
     /// <summary>
-    /// Elements [<paramref name="from"/>, <paramref name="to"/>) of the flat order: gradient = shard 0 + shard 1 + …
-    /// (<paramref name="assignFirst"/>: the first of <paramref name="flatGradients"/> is shard 0), or gradient += shard 1 + …
-    /// when the gradient already holds shard 0. Either way each element is added up in shard order, so the bits agree.
+    /// Elements [<paramref name="from"/>, <paramref name="to"/>) of the flat order: gradient = shard 0 + shard 1 + …, each
+    /// element added up in shard order, so any split into ranges gives the same bits.
     /// </summary>
-    private static void SumRange(ParameterSet parameters, ReadOnlySpan<float[]> flatGradients, int from, int to, bool assignFirst)
+    private static void SumRange(ParameterSet parameters, ReadOnlySpan<float[]> flatGradients, int from, int to)
     {
         foreach (Parameter parameter in parameters)
         {
@@ -321,35 +320,25 @@ public sealed class DataParallelGradient
             }
 
             Span<float> target = parameter.Gradient.AsSpan(lo - parameter.Offset, hi - lo);
-            if (assignFirst)
-            {
-                flatGradients[0].AsSpan(lo, hi - lo).CopyTo(target);
-            }
-
-            for (int shard = assignFirst ? 1 : 0; shard < flatGradients.Length; shard++)
+            flatGradients[0].AsSpan(lo, hi - lo).CopyTo(target);
+            for (int shard = 1; shard < flatGradients.Length; shard++)
             {
                 Vectorized.Add(target, flatGradients[shard].AsSpan(lo, hi - lo));
             }
         }
     }
 
-    /// <summary>What <see cref="ComputeShard"/> does for shard 0, into the parameters' gradients instead of a flat buffer.</summary>
-    private static float ComputeFirstShard(IShardGradient model, ParameterSet parameters, int shards, int batch)
+    /// <summary>The one-thread path: the whole batch as one shard, with seed 1, into the parameters' gradients (zeroed first).</summary>
+    private static float ComputeWholeBatch(IShardGradient model, ParameterSet parameters, int batch)
     {
         parameters.ZeroGradients();
-        (int start, int count) = ShardRange(0, shards, batch);
-        if (count == 0)
-        {
-            return 0;
-        }
-
-        var view = new DataShard(parameters, 0, start, count, batch, default, intoParameters: true);
-        return view.Seed * model.ComputeShardGradient(view);
+        var view = new DataShard(parameters, 0, 0, batch, batch, default, intoParameters: true);
+        return model.ComputeShardGradient(view);
     }
 
     private static void RunParts(ParallelWork work, int parts) => GemmWorkers.Run(work, parts);
 
-    /// <summary>Part 0 computes shard 0 into the parameters' gradients, part i > 0 shard i into its own buffer.</summary>
+    /// <summary>Part i computes shard i into its own buffer.</summary>
     private sealed class ShardWork(DataParallelGradient owner) : ParallelWork
     {
         private IShardGradient? _model;
@@ -363,21 +352,19 @@ public sealed class DataParallelGradient
         {
             // The shards already fill the cores: a product inside one stays on its thread.
             using var oneThread = Linalg.ProductsOnThisThread();
-            owner._shardLosses[part * LineFloats] = part == 0
-                ? ComputeFirstShard(_model!, owner._parameters, parts, _batch)
-                : ComputeShard(_model!, owner._parameters, part, parts, _batch, owner._shardGradients[part]);
+            owner._shardLosses[part * LineFloats] = ComputeShard(_model!, owner._parameters, part, parts, _batch, owner._shardGradients[part]);
         }
     }
 
     /// <summary>
-    /// Part i adds shards 1, 2, … into a slice of the parameters' gradients (whole cache lines), in shard order, and,
+    /// Part i sums shards 0, 1, … into a slice of the parameters' gradients (whole cache lines), in shard order, and,
     /// during a <see cref="Step"/>, updates the same slice with the optimizer block by block, each block right after its sum.
     /// </summary>
     private sealed class ReductionWork(DataParallelGradient owner) : ParallelWork
     {
         /// <summary>
-        /// Elements summed then updated at a time: 1,024 elements of the gradient, the other shard's buffer, the values
-        /// and up to two state arrays (Adam's moments) are 20 KB at two threads, which stays in a 32 KB L1 data cache
+        /// Elements summed then updated at a time: 1,024 elements of the gradient, the two shards' buffers, the values
+        /// and up to two state arrays (Adam's moments) are 24 KB at two threads, which stays in a 32 KB L1 data cache
         /// between the sum and the update.
         /// </summary>
         private const int BlockFloats = 1024;
@@ -393,17 +380,17 @@ public sealed class DataParallelGradient
             int lines = (owner.TotalLength + LineFloats - 1) / LineFloats;
             int from = (int)((long)part * lines / parts) * LineFloats;
             int to = Math.Min(owner.TotalLength, (int)((long)(part + 1) * lines / parts) * LineFloats);
-            ReadOnlySpan<float[]> otherShards = owner._shardGradients.AsSpan(1);
+            ReadOnlySpan<float[]> shards = owner._shardGradients;
             if (_step is not OptimizerStep step)
             {
-                SumRange(owner._parameters, otherShards, from, to, assignFirst: false);
+                SumRange(owner._parameters, shards, from, to);
                 return;
             }
 
             for (int blockStart = from; blockStart < to; blockStart += BlockFloats)
             {
                 int blockEnd = Math.Min(to, blockStart + BlockFloats);
-                SumRange(owner._parameters, otherShards, blockStart, blockEnd, assignFirst: false);
+                SumRange(owner._parameters, shards, blockStart, blockEnd);
                 step.Optimizer!.UpdateRangeUnchecked(step, blockStart, blockEnd - blockStart);
             }
         }

@@ -16,6 +16,7 @@ public class DataParallelStepBenchmarks
 
     private MlpShards? _loopWritten, _kernelBased;
     private DataParallelGradient? _loopGradient, _kernelGradient;
+    private ConcurrentShards? _loopShards, _kernelShards;
     private readonly Sgd _loopOptimizer = new(MlpProblem.LearningRate), _kernelOptimizer = new(MlpProblem.LearningRate);
 
     [ParamsSource(nameof(ThreadCounts))]
@@ -32,7 +33,16 @@ public class DataParallelStepBenchmarks
         _kernelBased = new MlpShards(problem, loopWritten: false);
         _loopGradient = new DataParallelGradient(_loopWritten.Parameters, Threads);
         _kernelGradient = new DataParallelGradient(_kernelBased.Parameters, Threads);
+        _loopShards = new ConcurrentShards(_loopWritten, _loopWritten.Parameters, Threads, Batch);
+        _kernelShards = new ConcurrentShards(_kernelBased, _kernelBased.Parameters, Threads, Batch);
         AllocationCheck.Run($"{nameof(DataParallelStepBenchmarks)}.{nameof(KernelBased)}[Threads={Threads}]", () => KernelBased());
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _loopShards?.Dispose();
+        _kernelShards?.Dispose();
     }
 
     /// <summary>
@@ -63,4 +73,16 @@ public class DataParallelStepBenchmarks
     /// </summary>
     [Benchmark]
     public float KernelBasedGradient() => _kernelGradient!.Compute(_kernelBased!, Batch);
+
+    /// <summary>
+    /// The ceiling beside <see cref="LoopWritten"/>: the shards' gradients alone, all at once, each into a buffer of its
+    /// own (no sum, no update, no weights or gradients crossing the cores). One-thread <see cref="LoopWritten"/> ÷ this
+    /// on two threads is the best scaling any reduction and update could leave.
+    /// </summary>
+    [Benchmark]
+    public float LoopWrittenShardsAlone() => _loopShards!.Run();
+
+    /// <summary>The same ceiling beside <see cref="KernelBased"/>.</summary>
+    [Benchmark]
+    public float KernelBasedShardsAlone() => _kernelShards!.Run();
 }
