@@ -163,6 +163,64 @@ public class CheckpointedGradientTests
         Assert.Equal(dCExpected, dCActual);
     }
 
+    private delegate double ShiftGradient(double x, Span<double> a, int n, ref double dX, Span<double> dA, double seed);
+
+    [Theory]
+    [MemberData(nameof(Steps))]
+    public void A_loop_that_saves_nothing_per_iteration_compiles_checkpointed_and_gives_store_all_bits(int steps)
+    {
+        (double Value, double[] A, double DX, double[] DA) Run(ShiftGradient gradient)
+        {
+            double[] a = Inputs(steps, 3);
+            double[] dA = Inputs(steps, 5);
+            double dX = 0.25;
+            double value = gradient(0.3, a, steps, ref dX, dA, 1.5);
+            return (value, a, dX, dA);
+        }
+
+        var expected = Run(CheckpointModels.ShiftGradient);
+        foreach (ShiftGradient checkpointed in new ShiftGradient[] { CheckpointModels.ShiftBinomialGradient, CheckpointModels.ShiftSqrtNGradient })
+        {
+            var actual = Run(checkpointed);
+            Assert.Equal(expected.Value, actual.Value);
+            Assert.Equal(expected.A, actual.A);
+            Assert.Equal(expected.DX, actual.DX);
+            Assert.Equal(expected.DA, actual.DA);
+        }
+
+        Assert.Equal(CheckpointModels.Shift(0.3, Inputs(steps, 3), steps), expected.Value);
+    }
+
+    private delegate double HalvingGradient(Span<double> a, double x, int steps, Span<double> dA, ref double dX, double seed);
+
+    [Theory]
+    [MemberData(nameof(Steps))]
+    public void A_span_parameter_of_the_state_ends_as_the_method_leaves_it(int steps)
+    {
+        (double Value, double[] A, double DX, double[] DA) Run(HalvingGradient gradient)
+        {
+            double[] a = [0.8, -0.3];
+            double[] dA = [0.5, 2];
+            double dX = 0.25;
+            double value = gradient(a, 0.3, steps, dA, ref dX, 1.5);
+            return (value, a, dX, dA);
+        }
+
+        var expected = Run(CheckpointModels.HalvingGradient);
+        foreach (HalvingGradient checkpointed in new HalvingGradient[] { CheckpointModels.HalvingBinomialGradient, CheckpointModels.HalvingSqrtNGradient })
+        {
+            var actual = Run(checkpointed);
+            Assert.Equal(expected.Value, actual.Value);
+            Assert.Equal(expected.A, actual.A);
+            Assert.Equal(expected.DX, actual.DX);
+            Assert.Equal(expected.DA, actual.DA);
+        }
+
+        double[] primal = [0.8, -0.3];
+        Assert.Equal(CheckpointModels.Halving(primal, 0.3, steps), expected.Value);
+        Assert.Equal(primal, expected.A);
+    }
+
     [Fact]
     public void Checkpointed_gradients_allocate_nothing_in_steady_state()
     {
