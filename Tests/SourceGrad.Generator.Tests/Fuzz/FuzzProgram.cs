@@ -52,6 +52,9 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
     /// </summary>
     public bool HasHessianVector => !Main.ReturnsVoid;
 
+    /// <summary>The main method's checkpointed twins (binomial and √N), when one of its top-level loops can be checkpointed.</summary>
+    public IReadOnlyList<CheckpointTwin> CheckpointTwins => CheckpointTwin.Of(Main, Index);
+
     public int NodeCount => Methods.Sum(m => Count(m.Body) + (m.ExpressionBody?.Nodes().Count() ?? 0));
 
     /// <summary>The program's class (what a failure report shows).</summary>
@@ -91,6 +94,14 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
             printed.Print(writer, differentiable, tangent: differentiable && ReferenceEquals(method, Main),
                 hessianVector: differentiable && ReferenceEquals(method, Main) && HasHessianVector,
                 split: differentiable && ReferenceEquals(method, Main));
+            if (differentiable && ReferenceEquals(method, Main))
+            {
+                foreach (CheckpointTwin twin in CheckpointTwins)
+                {
+                    writer.Line("");
+                    (printed with { Name = twin.Name }).Print(writer, checkpoint: twin.Options);
+                }
+            }
         }
 
         writer.Indent--;
@@ -154,8 +165,6 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
         }
 
         string call = $"{className}.{Main.Name}({string.Join(", ", primalArgs)})";
-        string gradientArgs = string.Join(", ", primalArgs.Concat(adjointArgs).Concat(Main.ReturnsVoid ? [] : [toReal + "seed"]));
-        string gradientCall = $"{className}.{Main.Name}Gradient({gradientArgs})";
         var writer = new CodeWriter();
         writer.Line($"public static class {harnessName}");
         writer.Line("{");
@@ -179,27 +188,11 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
         writer.Line("}");
         if (withGradient)
         {
-            writer.Line("");
-            writer.Line("public static double Gradient(double[] s, double[] a, int n, int m, double[] dS, double[] dA, double seed)");
-            writer.Line("{");
-            writer.Indent++;
-            if (asFloat)
+            WriteGradientHarness(writer, "Gradient", $"{className}.{Main.Name}Gradient", asFloat, primalArgs, adjointArgs, load, store);
+            foreach (CheckpointTwin twin in CheckpointTwins)
             {
-                writer.Line("float[] af = Array.ConvertAll(a, v => (float)v);");
-                writer.Line("float[] dAf = Array.ConvertAll(dA, v => (float)v);");
+                WriteGradientHarness(writer, twin.Name, $"{className}.{twin.Name}Gradient", asFloat, primalArgs, adjointArgs, load, store);
             }
-
-            load.ForEach(writer.Line);
-            writer.Line(Main.ReturnsVoid ? gradientCall + ";" : $"double result = {gradientCall};");
-            store.ForEach(writer.Line);
-            if (asFloat)
-            {
-                writer.Line("for (int i = 0; i < a.Length; i++) { a[i] = af[i]; dA[i] = dAf[i]; }");
-            }
-
-            writer.Line(Main.ReturnsVoid ? "return 0;" : "return result;");
-            writer.Indent--;
-            writer.Line("}");
 
             // Tangent(s, a, n, m, tS, tA, out tangent): tS the scalars' tangents, tA the buffer's (in, and out as its final contents').
             string tangentCall = $"{className}.{Main.Name}Tangent({string.Join(", ", primalArgs.Concat(tangentArgs).Concat(Main.ReturnsVoid ? [] : ["out " + real + " t"]))})";
@@ -233,6 +226,37 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
         writer.Indent--;
         writer.Line("}");
         return writer.ToString();
+    }
+
+    /// <summary>
+    /// <paramref name="name"/>(s, a, n, m, dS, dA, seed): calls <paramref name="gradient"/> (the main method's gradient,
+    /// or a checkpointed twin's) with the arguments and the adjoints, the scalars' written back into dS, the buffer's in dA.
+    /// </summary>
+    private void WriteGradientHarness(CodeWriter writer, string name, string gradient, bool asFloat, List<string> primalArgs, List<string> adjointArgs,
+        List<string> load, List<string> store)
+    {
+        string call = $"{gradient}({string.Join(", ", primalArgs.Concat(adjointArgs).Concat(Main.ReturnsVoid ? [] : [(asFloat ? "(float)" : "") + "seed"]))})";
+        writer.Line("");
+        writer.Line($"public static double {name}(double[] s, double[] a, int n, int m, double[] dS, double[] dA, double seed)");
+        writer.Line("{");
+        writer.Indent++;
+        if (asFloat)
+        {
+            writer.Line("float[] af = Array.ConvertAll(a, v => (float)v);");
+            writer.Line("float[] dAf = Array.ConvertAll(dA, v => (float)v);");
+        }
+
+        load.ForEach(writer.Line);
+        writer.Line(Main.ReturnsVoid ? call + ";" : $"double result = {call};");
+        store.ForEach(writer.Line);
+        if (asFloat)
+        {
+            writer.Line("for (int i = 0; i < a.Length; i++) { a[i] = af[i]; dA[i] = dAf[i]; }");
+        }
+
+        writer.Line(Main.ReturnsVoid ? "return 0;" : "return result;");
+        writer.Indent--;
+        writer.Line("}");
     }
 
     /// <summary>
