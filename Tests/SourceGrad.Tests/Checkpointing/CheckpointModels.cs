@@ -319,9 +319,9 @@ public static partial class CheckpointModels
     // the loop).
 
     [Differentiable]
-    public static double Halving(Span<double> a, double x, int steps)
+    public static double Halving(double x, Span<double> a, int n)
     {
-        for (int t = 0; t < steps; t++)
+        for (int t = 0; t < n; t++)
         {
             a[0] = 0.5 * a[0] + x;
         }
@@ -330,9 +330,9 @@ public static partial class CheckpointModels
     }
 
     [Differentiable(Checkpoint = CheckpointMode.Binomial, Snapshots = 1)]
-    public static double HalvingBinomial(Span<double> a, double x, int steps)
+    public static double HalvingBinomial(double x, Span<double> a, int n)
     {
-        for (int t = 0; t < steps; t++)
+        for (int t = 0; t < n; t++)
         {
             a[0] = 0.5 * a[0] + x;
         }
@@ -341,13 +341,100 @@ public static partial class CheckpointModels
     }
 
     [Differentiable(Checkpoint = CheckpointMode.SqrtN)]
-    public static double HalvingSqrtN(Span<double> a, double x, int steps)
+    public static double HalvingSqrtN(double x, Span<double> a, int n)
     {
-        for (int t = 0; t < steps; t++)
+        for (int t = 0; t < n; t++)
         {
             a[0] = 0.5 * a[0] + x;
         }
 
         return a[0] * x;
+    }
+
+    // ---- A local array of the state that only a callee writes, passed whole (the fuzzer's seed 20261211, program 595:
+    // the snapshots did not hold it, so iterations ran again from its final contents) ---------------------------------
+
+    [Differentiable]
+    public static double Biased(double x, Span<double> a, int n)
+    {
+        double[] y = new double[a.Length];
+        double h = 0;
+        for (int t = 0; t < n; t++)
+        {
+            h = Math.Tanh(x * h + y[0]);
+            Linalg.AddBias(y, a, 1, a.Length);
+        }
+
+        return h;
+    }
+
+    [Differentiable(Checkpoint = CheckpointMode.Binomial, Snapshots = 1)]
+    public static double BiasedBinomial(double x, Span<double> a, int n)
+    {
+        double[] y = new double[a.Length];
+        double h = 0;
+        for (int t = 0; t < n; t++)
+        {
+            h = Math.Tanh(x * h + y[0]);
+            Linalg.AddBias(y, a, 1, a.Length);
+        }
+
+        return h;
+    }
+
+    [Differentiable(Checkpoint = CheckpointMode.SqrtN)]
+    public static double BiasedSqrtN(double x, Span<double> a, int n)
+    {
+        double[] y = new double[a.Length];
+        double h = 0;
+        for (int t = 0; t < n; t++)
+        {
+            h = Math.Tanh(x * h + y[0]);
+            Linalg.AddBias(y, a, 1, a.Length);
+        }
+
+        return h;
+    }
+
+    // ---- A span the loop only reads, overwritten after it (the fuzzer's seed 20261211, program 1766: the iterations ran
+    // again from its new contents) -------------------------------------------------------------------------------------
+
+    [Differentiable]
+    public static double Rescaled(double x, Span<double> a, int n)
+    {
+        double h = 0;
+        for (int t = 0; t < n; t++)
+        {
+            h = Math.Tanh(h * x + a[t % a.Length]);
+        }
+
+        a[0] = 2 * a[0];
+        return h;
+    }
+
+    [Differentiable(Checkpoint = CheckpointMode.Binomial, Snapshots = 1)]
+    public static double RescaledBinomial(double x, Span<double> a, int n)
+    {
+        double h = 0;
+        for (int t = 0; t < n; t++)
+        {
+            h = Math.Tanh(h * x + a[t % a.Length]);
+        }
+
+        a[0] = 2 * a[0];
+        return h;
+    }
+
+    [Differentiable(Checkpoint = CheckpointMode.SqrtN)]
+    public static double RescaledSqrtN(double x, Span<double> a, int n)
+    {
+        double h = 0;
+        for (int t = 0; t < n; t++)
+        {
+            h = Math.Tanh(h * x + a[t % a.Length]);
+        }
+
+        a[0] = 2 * a[0];
+        return h;
     }
 }
