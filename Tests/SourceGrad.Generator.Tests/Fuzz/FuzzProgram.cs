@@ -235,28 +235,9 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
     private void WriteGradientHarness(CodeWriter writer, string name, string gradient, bool asFloat, List<string> primalArgs, List<string> adjointArgs,
         List<string> load, List<string> store)
     {
-        string call = $"{gradient}({string.Join(", ", primalArgs.Concat(adjointArgs).Concat(Main.ReturnsVoid ? [] : [(asFloat ? "(float)" : "") + "seed"]))})";
-        writer.Line("");
-        writer.Line($"public static double {name}(double[] s, double[] a, int n, int m, double[] dS, double[] dA, double seed)");
-        writer.Line("{");
-        writer.Indent++;
-        if (asFloat)
-        {
-            writer.Line("float[] af = Array.ConvertAll(a, v => (float)v);");
-            writer.Line("float[] dAf = Array.ConvertAll(dA, v => (float)v);");
-        }
-
-        load.ForEach(writer.Line);
-        writer.Line(Main.ReturnsVoid ? call + ";" : $"double result = {call};");
-        store.ForEach(writer.Line);
-        if (asFloat)
-        {
-            writer.Line("for (int i = 0; i < a.Length; i++) { a[i] = af[i]; dA[i] = dAf[i]; }");
-        }
-
-        writer.Line(Main.ReturnsVoid ? "return 0;" : "return result;");
-        writer.Indent--;
-        writer.Line("}");
+        string call = $"{gradient}({AdjointCallArguments(primalArgs, adjointArgs, asFloat)})";
+        WriteAdjointHarness(writer, $"{name}(double[] s, double[] a, int n, int m, double[] dS, double[] dA, double seed)", asFloat, load,
+            [Main.ReturnsVoid ? call + ";" : $"double result = {call};"], store, []);
     }
 
     /// <summary>
@@ -269,10 +250,32 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
         List<string> load, List<string> store)
     {
         string state = $"{className}.{Main.Name}Saved";
-        string backwardArgs(string saved) => string.Join(", ", primalArgs.Append($"ref {saved}").Concat(adjointArgs).Concat(Main.ReturnsVoid ? [] : [(asFloat ? "(float)" : "") + "seed"]));
+        string backward(string saved) => $"{className}.{Main.Name}Backward({AdjointCallArguments(primalArgs.Append($"ref {saved}"), adjointArgs, asFloat)})";
         string forward = $"{className}.{Main.Name}Forward({string.Join(", ", primalArgs.Append($"out {state} saved"))})";
+        WriteAdjointHarness(writer, "Split(double[] s, double[] a, int n, int m, double[] dS, double[] dA, double seed, out string? misuse)", asFloat, load,
+            [Main.ReturnsVoid ? forward + ";" : $"double result = {forward};", backward("saved") + ";"], store,
+            [
+                "misuse = null;",
+                $"try {{ {backward("saved")}; misuse = \"a second backward pass did not throw\"; }} catch (InvalidOperationException) {{ }}",
+                $"{state} empty = default;",
+                $"try {{ {backward("empty")}; misuse ??= \"a backward pass on a default state did not throw\"; }} catch (InvalidOperationException) {{ }}",
+                "saved.Dispose();",
+            ]);
+    }
+
+    /// <summary>The arguments of a call that takes the adjoints after the method's arguments, and the seed when the method returns a value.</summary>
+    private string AdjointCallArguments(IEnumerable<string> primalArgs, List<string> adjointArgs, bool asFloat) =>
+        string.Join(", ", primalArgs.Concat(adjointArgs).Concat(Main.ReturnsVoid ? [] : [(asFloat ? "(float)" : "") + "seed"]));
+
+    /// <summary>
+    /// A harness method with <paramref name="signature"/> that runs <paramref name="calls"/> between loading the scalar
+    /// adjoints from dS and storing them back, then <paramref name="after"/>; a float program's buffer and its adjoint
+    /// are converted on the way in and out. It returns the result the calls leave in <c>result</c> (0 for a void method).
+    /// </summary>
+    private void WriteAdjointHarness(CodeWriter writer, string signature, bool asFloat, List<string> load, List<string> calls, List<string> store, List<string> after)
+    {
         writer.Line("");
-        writer.Line("public static double Split(double[] s, double[] a, int n, int m, double[] dS, double[] dA, double seed, out string? misuse)");
+        writer.Line("public static double " + signature);
         writer.Line("{");
         writer.Indent++;
         if (asFloat)
@@ -282,14 +285,9 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
         }
 
         load.ForEach(writer.Line);
-        writer.Line(Main.ReturnsVoid ? forward + ";" : $"double result = {forward};");
-        writer.Line($"{className}.{Main.Name}Backward({backwardArgs("saved")});");
+        calls.ForEach(writer.Line);
         store.ForEach(writer.Line);
-        writer.Line("misuse = null;");
-        writer.Line($"try {{ {className}.{Main.Name}Backward({backwardArgs("saved")}); misuse = \"a second backward pass did not throw\"; }} catch (InvalidOperationException) {{ }}");
-        writer.Line($"{state} empty = default;");
-        writer.Line($"try {{ {className}.{Main.Name}Backward({backwardArgs("empty")}); misuse ??= \"a backward pass on a default state did not throw\"; }} catch (InvalidOperationException) {{ }}");
-        writer.Line("saved.Dispose();");
+        after.ForEach(writer.Line);
         if (asFloat)
         {
             writer.Line("for (int i = 0; i < a.Length; i++) { a[i] = af[i]; dA[i] = dAf[i]; }");
