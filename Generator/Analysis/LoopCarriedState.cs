@@ -14,7 +14,9 @@ namespace SourceGrad.Generator.Analysis;
 /// into the next iteration), or when code outside the loop mentions it (the reverse sweep of what comes before the loop
 /// reads the value the loop started from, which the last iteration reversed puts back);</item>
 /// <item>a buffer (a span or array the loop writes elements of, copies into, or passes to a callee that may write it) is
-/// carried whole.</item>
+/// carried whole;</item>
+/// <item>and so is what the loop only reads when the code after it overwrites it (a span a call after the loop updates in
+/// place): the iterations run again after that code, and must see what they saw the first time.</item>
 /// </list>
 /// Adjoints are not state: the reverse sweep alone writes them, and it runs each iteration's reverse once. Nor is a value
 /// only a save reads: an iteration's reverse reads what its own recording wrote, or the values carried into it.
@@ -42,6 +44,7 @@ internal sealed class LoopCarriedState
         var declared = new HashSet<int> { forward.Counter };
         var scalars = new HashSet<int>();
         var buffers = new HashSet<int>();
+        var read = new HashSet<int>();
         CodeWalker.Visit(primal, code =>
         {
             switch (code)
@@ -55,49 +58,22 @@ internal sealed class LoopCarriedState
                 case LoopCode { Counter: >= 0 } inner:
                     declared.Add(inner.Counter);
                     break;
-                case Assign { Target: var target }:
-                    Written(target);
-                    break;
-                case Accumulate { Target: var target }:
-                    Written(target);
-                    break;
-                case CopySpan copy:
-                    Written(copy.Destination);
-                    break;
-                case StackRange { Operation: not RangeOperation.Push } range:
-                    Written(range.Span);
-                    break;
-                case StoreVector store:
-                    Written(store.Span);
-                    break;
             }
 
+            Writes(program, code, scalars, buffers);
             foreach (Expr expr in CodeWalker.Expressions(code))
             {
-                ExprWalker.Visit(expr, e =>
-                {
-                    switch (e)
-                    {
-                        case RefTo reference:
-                            Written(reference.Target);
-                            break;
-                        case OutTo { Target: { } target }:
-                            Written(target);
-                            break;
-                        case Invocation invocation:
-                            foreach (Expr argument in invocation.Arguments)
-                            {
-                                if (argument is SpanOf span && program[span.Buffer].Shape is not LocalShape.ReadOnlySpan)
-                                {
-                                    buffers.Add(span.Buffer);
-                                }
-                            }
-
-                            break;
-                    }
-                });
+                ExprWalker.Visit(expr, e => read.Add(ExprWalker.LocalOf(e)));
             }
         });
+
+        // What the loop reads and the code after it overwrites: the iterations run again after that code ran.
+        var laterScalars = new HashSet<int>();
+        var laterBuffers = new HashSet<int>();
+        bool seen = false;
+        WritesAfter(program, program.Forward, forward, ref seen, laterScalars, laterBuffers);
+        scalars.UnionWith(laterScalars.Where(read.Contains));
+        buffers.UnionWith(laterBuffers.Where(read.Contains));
 
         var outside = new HashSet<int>();
         foreach (Code part in new Code[] { program.Forward, program.BetweenSweeps, program.Reverse, program.Epilogue })
@@ -116,15 +92,97 @@ internal sealed class LoopCarriedState
             && program[local].Type != ScalarType.Other;
 
         return new LoopCarriedState(
-            scalars.Where(IsState).Where(s => outside.Contains(s) || Liveness.IsReadBeforeWritten(s, primal)).OrderBy(s => s).ToList(),
+            scalars.Where(IsState).Where(s => laterScalars.Contains(s) || outside.Contains(s) || Liveness.IsReadBeforeWritten(s, primal)).OrderBy(s => s).ToList(),
             buffers.Where(IsState).OrderBy(b => b).ToList());
+    }
 
-        // A variable is a scalar of the state; an element or a span written names its buffer.
+    /// <summary>
+    /// What <paramref name="code"/> itself writes (not the code nested in it): a variable is a scalar written; an element
+    /// or a span written names its buffer, as does a span or array passed to a callee that may write it.
+    /// </summary>
+    private static void Writes(AdjointProgram program, Code code, HashSet<int> scalars, HashSet<int> buffers)
+    {
         void Written(Expr target)
         {
             if (ExprWalker.LocalOf(target) is int local and >= 0)
             {
                 (target is VariableRef ? scalars : buffers).Add(local);
+            }
+        }
+
+        switch (code)
+        {
+            case Assign { Target: var target }:
+                Written(target);
+                break;
+            case Accumulate { Target: var target }:
+                Written(target);
+                break;
+            case CopySpan copy:
+                Written(copy.Destination);
+                break;
+            case StackRange { Operation: not RangeOperation.Push } range:
+                Written(range.Span);
+                break;
+            case StoreVector store:
+                Written(store.Span);
+                break;
+        }
+
+        foreach (Expr expr in CodeWalker.Expressions(code))
+        {
+            ExprWalker.Visit(expr, e =>
+            {
+                switch (e)
+                {
+                    case RefTo reference:
+                        Written(reference.Target);
+                        break;
+                    case OutTo { Target: { } target }:
+                        Written(target);
+                        break;
+                    case Invocation invocation:
+                        // A slice, or a whole span or array passed as it is (a double[] local to a Span<double> parameter).
+                        foreach (Expr argument in invocation.Arguments)
+                        {
+                            if (argument is SpanOf span && program[span.Buffer].Shape is not LocalShape.ReadOnlySpan)
+                            {
+                                buffers.Add(span.Buffer);
+                            }
+                            else if (argument is VariableRef whole && program[whole.Variable].Shape is LocalShape.Span or LocalShape.Array)
+                            {
+                                buffers.Add(whole.Variable);
+                            }
+                        }
+
+                        break;
+                }
+            });
+        }
+    }
+
+    /// <summary>
+    /// What the code of <paramref name="part"/> after <paramref name="loop"/> writes (declarations aside), in program
+    /// order; <paramref name="seen"/> says whether the loop has been passed.
+    /// </summary>
+    private static void WritesAfter(AdjointProgram program, Sequence part, LoopCode loop, ref bool seen, HashSet<int> scalars, HashSet<int> buffers)
+    {
+        foreach (Code item in part.Items)
+        {
+            if (ReferenceEquals(item, loop))
+            {
+                seen = true;
+            }
+            else if (seen)
+            {
+                CodeWalker.Visit(item, code => Writes(program, code, scalars, buffers));
+            }
+            else
+            {
+                foreach (Sequence block in CodeWalker.Blocks(item))
+                {
+                    WritesAfter(program, block, loop, ref seen, scalars, buffers);
+                }
             }
         }
     }

@@ -159,6 +159,24 @@ internal static class LoopCheckpointing
             return chain;
         }
 
+        // Restoring snapshots leaves a buffer parameter of the state as an earlier iteration had it: unless the store-all
+        // program already puts its final contents back (its reverse restores elements too), keep them and put them back.
+        var betweenSweeps = program.BetweenSweeps.Items.ToList();
+        foreach (int buffer in state.Buffers.Where(b => b < method.Variables.Count && method.Variables[b].Kind == VariableKind.Parameter))
+        {
+            if (betweenSweeps.Any(code => code is CopySpan { Source: SpanOf { Buffer: var source, Start: null } } && source == buffer))
+            {
+                continue;
+            }
+
+            ScalarType type = locals[buffer].Type;
+            int final = Add(new Local("_final", type, LocalShape.PooledBuffer, LocalRole.Temporary));
+            betweenSweeps.Add(new DeclareBuffer(final, new LengthOf(buffer), BufferStorage.Pooled));
+            betweenSweeps.Add(new CopySpan(new SpanOf(type, buffer, null, null), new SpanOf(type, final, null, null)));
+            epilogue.Insert(0, new Dispose(final));
+            epilogue.Insert(0, new CopySpan(new SpanOf(type, final, null, null), new SpanOf(type, buffer, null, null)));
+        }
+
         string what = method.Checkpoint == CheckpointKind.Binomial
             ? $"binomial checkpointing with at most {method.Snapshots} snapshots"
             : "√N checkpointing (a snapshot before each of about √N segments)";
@@ -187,6 +205,7 @@ internal static class LoopCheckpointing
             Prologue = new Sequence(prologue.ToEquatableArray()),
             Forward = Replace(program.Forward, forward, forwardDriver),
             Reverse = Replace(program.Reverse, reverse, reverseDriver),
+            BetweenSweeps = new Sequence(betweenSweeps.ToEquatableArray()),
             Epilogue = new Sequence(epilogue.ToEquatableArray()),
             CheckpointedLoop = -1,
         };

@@ -45,7 +45,8 @@ internal static class DeadCode
     {
         switch (code)
         {
-            case Declare declare when Removable(program, declare.Local) && !uses.IsUsed(declare.Local) && Pure(declare.Value):
+            // A declaration stays while a write of its local does (one whose value has effects is kept).
+            case Declare declare when Removable(program, declare.Local) && !uses.IsUsed(declare.Local) && !uses.IsWritten(declare.Local) && Pure(declare.Value):
             case Assign { Target: VariableRef target } assign when Removable(program, target.Variable) && !uses.IsUsed(target.Variable) && Pure(assign.Value):
             case Accumulate { Target: VariableRef accumulated } accumulate when Removable(program, accumulated.Variable) && !uses.IsUsed(accumulated.Variable) && Pure(accumulate.Value):
             case Save save when !uses.IsRead(save.Slot):
@@ -96,16 +97,27 @@ internal static class DeadCode
         return written;
     }
 
-    /// <summary>Whether evaluating the expression does nothing but compute its value (a load counts: its save goes too).</summary>
-    private static bool Pure(Expr? expr) => expr is null || !ExprWalker.Any(expr, e => e is Invocation or Popped or RefTo);
+    /// <summary>
+    /// Whether evaluating the expression does nothing but compute its value (a load counts: its save goes too; so do the
+    /// checkpoint schedule's record lengths, a checkpointed loop's trip count when nothing indexes saves by it).
+    /// </summary>
+    private static bool Pure(Expr? expr) => expr is null
+        || !ExprWalker.Any(expr, e => e is Invocation { Method: not (RecordLength or SegmentLength) } or Popped or RefTo);
+
+    private const string RecordLength = "global::SourceGrad.Checkpointing.Revolve.BinomialRecordLength";
+
+    private const string SegmentLength = "global::SourceGrad.Checkpointing.Revolve.SegmentLength";
 
     /// <summary>Which locals some code reads, and which slots some load reads.</summary>
     private sealed class Uses
     {
         private readonly HashSet<int> _used = new();
         private readonly HashSet<int> _readSlots = new();
+        private readonly HashSet<int> _written = new();
 
         public bool IsUsed(int local) => _used.Contains(local);
+
+        public bool IsWritten(int local) => _written.Contains(local);
 
         public bool IsRead(int slot) => _readSlots.Contains(slot);
 
@@ -139,6 +151,10 @@ internal static class DeadCode
                     if (!writtenOnly)
                     {
                         uses.Add(expr);
+                    }
+                    else
+                    {
+                        uses._written.Add(((VariableRef)expr).Variable);
                     }
                 }
 

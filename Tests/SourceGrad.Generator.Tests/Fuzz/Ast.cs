@@ -207,7 +207,8 @@ internal sealed record MethodSpec(string Name, string ReturnType, Param[] Params
 {
     public bool ReturnsVoid => ReturnType == "void";
 
-    public void Print(CodeWriter writer, bool differentiable = true, bool tangent = false, bool hessianVector = false, bool split = false)
+    /// <summary>The method as C#; <paramref name="checkpoint"/> is the attribute's checkpointing options, if any.</summary>
+    public void Print(CodeWriter writer, bool differentiable = true, bool tangent = false, bool hessianVector = false, bool split = false, string? checkpoint = null)
     {
         if (differentiable)
         {
@@ -225,6 +226,11 @@ internal sealed record MethodSpec(string Name, string ReturnType, Param[] Params
             if (split)
             {
                 options.Add("Split = true");
+            }
+
+            if (checkpoint is not null)
+            {
+                options.Add(checkpoint);
             }
 
             writer.Line(options.Count == 0 ? "[Differentiable]" : $"[Differentiable({string.Join(", ", options)})]");

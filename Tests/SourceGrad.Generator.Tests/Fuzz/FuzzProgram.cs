@@ -52,6 +52,9 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
     /// </summary>
     public bool HasHessianVector => !Main.ReturnsVoid;
 
+    /// <summary>The main method's checkpointed twins (binomial and √N), when one of its top-level loops can be checkpointed.</summary>
+    public IReadOnlyList<CheckpointTwin> CheckpointTwins => CheckpointTwin.Of(Main, Index);
+
     public int NodeCount => Methods.Sum(m => Count(m.Body) + (m.ExpressionBody?.Nodes().Count() ?? 0));
 
     /// <summary>The program's class (what a failure report shows).</summary>
@@ -91,6 +94,14 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
             printed.Print(writer, differentiable, tangent: differentiable && ReferenceEquals(method, Main),
                 hessianVector: differentiable && ReferenceEquals(method, Main) && HasHessianVector,
                 split: differentiable && ReferenceEquals(method, Main));
+            if (differentiable && ReferenceEquals(method, Main))
+            {
+                foreach (CheckpointTwin twin in CheckpointTwins)
+                {
+                    writer.Line("");
+                    (printed with { Name = twin.Name }).Print(writer, checkpoint: twin.Options);
+                }
+            }
         }
 
         writer.Indent--;
@@ -154,8 +165,6 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
         }
 
         string call = $"{className}.{Main.Name}({string.Join(", ", primalArgs)})";
-        string gradientArgs = string.Join(", ", primalArgs.Concat(adjointArgs).Concat(Main.ReturnsVoid ? [] : [toReal + "seed"]));
-        string gradientCall = $"{className}.{Main.Name}Gradient({gradientArgs})";
         var writer = new CodeWriter();
         writer.Line($"public static class {harnessName}");
         writer.Line("{");
@@ -179,27 +188,11 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
         writer.Line("}");
         if (withGradient)
         {
-            writer.Line("");
-            writer.Line("public static double Gradient(double[] s, double[] a, int n, int m, double[] dS, double[] dA, double seed)");
-            writer.Line("{");
-            writer.Indent++;
-            if (asFloat)
+            WriteGradientHarness(writer, "Gradient", $"{className}.{Main.Name}Gradient", asFloat, primalArgs, adjointArgs, load, store);
+            foreach (CheckpointTwin twin in CheckpointTwins)
             {
-                writer.Line("float[] af = Array.ConvertAll(a, v => (float)v);");
-                writer.Line("float[] dAf = Array.ConvertAll(dA, v => (float)v);");
+                WriteGradientHarness(writer, twin.Name, $"{className}.{twin.Name}Gradient", asFloat, primalArgs, adjointArgs, load, store);
             }
-
-            load.ForEach(writer.Line);
-            writer.Line(Main.ReturnsVoid ? gradientCall + ";" : $"double result = {gradientCall};");
-            store.ForEach(writer.Line);
-            if (asFloat)
-            {
-                writer.Line("for (int i = 0; i < a.Length; i++) { a[i] = af[i]; dA[i] = dAf[i]; }");
-            }
-
-            writer.Line(Main.ReturnsVoid ? "return 0;" : "return result;");
-            writer.Indent--;
-            writer.Line("}");
 
             // Tangent(s, a, n, m, tS, tA, out tangent): tS the scalars' tangents, tA the buffer's (in, and out as its final contents').
             string tangentCall = $"{className}.{Main.Name}Tangent({string.Join(", ", primalArgs.Concat(tangentArgs).Concat(Main.ReturnsVoid ? [] : ["out " + real + " t"]))})";
@@ -236,6 +229,18 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
     }
 
     /// <summary>
+    /// <paramref name="name"/>(s, a, n, m, dS, dA, seed): calls <paramref name="gradient"/> (the main method's gradient,
+    /// or a checkpointed twin's) with the arguments and the adjoints, the scalars' written back into dS, the buffer's in dA.
+    /// </summary>
+    private void WriteGradientHarness(CodeWriter writer, string name, string gradient, bool asFloat, List<string> primalArgs, List<string> adjointArgs,
+        List<string> load, List<string> store)
+    {
+        string call = $"{gradient}({AdjointCallArguments(primalArgs, adjointArgs, asFloat)})";
+        WriteAdjointHarness(writer, $"{name}(double[] s, double[] a, int n, int m, double[] dS, double[] dA, double seed)", asFloat, load,
+            [Main.ReturnsVoid ? call + ";" : $"double result = {call};"], store, []);
+    }
+
+    /// <summary>
     /// Split(s, a, n, m, dS, dA, seed, out misuse): the main method's MForward then MBackward with Gradient's arguments
     /// (the buffer as MForward left it); then a second MBackward on the same state and one on a default state, each of
     /// which must throw an InvalidOperationException before it touches anything (misuse names the first that did not, or
@@ -245,10 +250,32 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
         List<string> load, List<string> store)
     {
         string state = $"{className}.{Main.Name}Saved";
-        string backwardArgs(string saved) => string.Join(", ", primalArgs.Append($"ref {saved}").Concat(adjointArgs).Concat(Main.ReturnsVoid ? [] : [(asFloat ? "(float)" : "") + "seed"]));
+        string backward(string saved) => $"{className}.{Main.Name}Backward({AdjointCallArguments(primalArgs.Append($"ref {saved}"), adjointArgs, asFloat)})";
         string forward = $"{className}.{Main.Name}Forward({string.Join(", ", primalArgs.Append($"out {state} saved"))})";
+        WriteAdjointHarness(writer, "Split(double[] s, double[] a, int n, int m, double[] dS, double[] dA, double seed, out string? misuse)", asFloat, load,
+            [Main.ReturnsVoid ? forward + ";" : $"double result = {forward};", backward("saved") + ";"], store,
+            [
+                "misuse = null;",
+                $"try {{ {backward("saved")}; misuse = \"a second backward pass did not throw\"; }} catch (InvalidOperationException) {{ }}",
+                $"{state} empty = default;",
+                $"try {{ {backward("empty")}; misuse ??= \"a backward pass on a default state did not throw\"; }} catch (InvalidOperationException) {{ }}",
+                "saved.Dispose();",
+            ]);
+    }
+
+    /// <summary>The arguments of a call that takes the adjoints after the method's arguments, and the seed when the method returns a value.</summary>
+    private string AdjointCallArguments(IEnumerable<string> primalArgs, List<string> adjointArgs, bool asFloat) =>
+        string.Join(", ", primalArgs.Concat(adjointArgs).Concat(Main.ReturnsVoid ? [] : [(asFloat ? "(float)" : "") + "seed"]));
+
+    /// <summary>
+    /// A harness method with <paramref name="signature"/> that runs <paramref name="calls"/> between loading the scalar
+    /// adjoints from dS and storing them back, then <paramref name="after"/>; a float program's buffer and its adjoint
+    /// are converted on the way in and out. It returns the result the calls leave in <c>result</c> (0 for a void method).
+    /// </summary>
+    private void WriteAdjointHarness(CodeWriter writer, string signature, bool asFloat, List<string> load, List<string> calls, List<string> store, List<string> after)
+    {
         writer.Line("");
-        writer.Line("public static double Split(double[] s, double[] a, int n, int m, double[] dS, double[] dA, double seed, out string? misuse)");
+        writer.Line("public static double " + signature);
         writer.Line("{");
         writer.Indent++;
         if (asFloat)
@@ -258,14 +285,9 @@ internal sealed record FuzzProgram(string ClassName, MethodSpec Main, IReadOnlyL
         }
 
         load.ForEach(writer.Line);
-        writer.Line(Main.ReturnsVoid ? forward + ";" : $"double result = {forward};");
-        writer.Line($"{className}.{Main.Name}Backward({backwardArgs("saved")});");
+        calls.ForEach(writer.Line);
         store.ForEach(writer.Line);
-        writer.Line("misuse = null;");
-        writer.Line($"try {{ {className}.{Main.Name}Backward({backwardArgs("saved")}); misuse = \"a second backward pass did not throw\"; }} catch (InvalidOperationException) {{ }}");
-        writer.Line($"{state} empty = default;");
-        writer.Line($"try {{ {className}.{Main.Name}Backward({backwardArgs("empty")}); misuse ??= \"a backward pass on a default state did not throw\"; }} catch (InvalidOperationException) {{ }}");
-        writer.Line("saved.Dispose();");
+        after.ForEach(writer.Line);
         if (asFloat)
         {
             writer.Line("for (int i = 0; i < a.Length; i++) { a[i] = af[i]; dA[i] = dAf[i]; }");

@@ -61,6 +61,15 @@ internal sealed class FuzzSummary
     /// <summary>Of the programs passed, those whose split mode (MForward + MBackward, bit for bit against MGradient, and its guards) was checked too.</summary>
     public int PassedWithSplit { get; set; }
 
+    /// <summary>Of the programs passed, those whose checkpointed twins (binomial and √N, bit for bit against MGradient) were checked too.</summary>
+    public int PassedWithCheckpoint { get; set; }
+
+    /// <summary>
+    /// Of the programs passed, those with checkpointed twins that were not compared: the store-all gradient runs the
+    /// checkpointed loop in another order at the point (LoopOrder), where the two may differ in the last bits.
+    /// </summary>
+    public int PassedWithCheckpointNotCompared { get; set; }
+
     public int Skipped { get; set; }
 
     /// <summary>Evaluation points passed over for another because they were near a kink (or a value was out of range).</summary>
@@ -80,7 +89,7 @@ internal sealed class FuzzSummary
     {
         string reasons = string.Join("; ", SkipReasons.OrderByDescending(r => r.Value).Select(r => $"{r.Value}× {r.Key}"));
         string kinds = string.Join(", ", Failures.GroupBy(f => f.Kind).Select(g => $"{g.Count()} {g.Key}"));
-        return $"{Generated} programs: {Passed} passed ({PassedWithHessianVector} with a Hessian-vector product, {PassedWithSplit} with split mode), {Skipped} skipped (every point near a kink: {reasons}; {PointsSkipped} points retried), " +
+        return $"{Generated} programs: {Passed} passed ({PassedWithHessianVector} with a Hessian-vector product, {PassedWithSplit} with split mode, {PassedWithCheckpoint} with checkpointed twins, {PassedWithCheckpointNotCompared} more with twins whose loop store-all runs in another order), {Skipped} skipped (every point near a kink: {reasons}; {PointsSkipped} points retried), " +
             $"{Failures.Count} failed{(kinds.Length > 0 ? " (" + kinds + ")" : "")}, in {Elapsed.TotalSeconds:F1} s (compiling {CompileTime.TotalSeconds:F1} s, checking {CheckTime.TotalSeconds:F1} s)";
     }
 }
@@ -128,7 +137,7 @@ internal static class FuzzRunner
         using (assembly)
         {
             var compiled = programs.Where(p => summary.Failures.All(f => f.Program != p))
-                .Select(p => CompiledProgram.From(p, assembly.Assembly))
+                .Select(p => CompiledProgram.From(p, assembly.Assembly, GeneratedSource(run!, p)))
                 .ToList();
             clock.Restart();
             CheckResult?[] results = CheckAll(compiled, out int hung);
@@ -144,6 +153,8 @@ internal static class FuzzRunner
                         summary.Passed++;
                         summary.PassedWithHessianVector += compiled[k].HessianVector is null ? 0 : 1;
                         summary.PassedWithSplit += compiled[k].Split is null ? 0 : 1;
+                        summary.PassedWithCheckpoint += result.CheckpointCompared ? 1 : 0;
+                        summary.PassedWithCheckpointNotCompared += compiled[k].Checkpointed is { Count: > 0 } && !result.CheckpointCompared ? 1 : 0;
                         break;
                     case Verdict.Skipped:
                         summary.Skipped++;

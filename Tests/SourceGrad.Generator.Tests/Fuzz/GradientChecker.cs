@@ -16,9 +16,12 @@ internal sealed record CompiledProgram(
     SourceGrad.Oracle.TapeHarness.Call? TapeGradient = null,
     TangentCall? Tangent = null,
     HessianVectorCall? HessianVector = null,
-    SplitCall? Split = null)
+    SplitCall? Split = null,
+    IReadOnlyList<(CheckpointTwin Twin, Func<double[], double[], int, int, double[], double[], double, double> Gradient)>? Checkpointed = null,
+    LoopOrder CheckpointedLoopOrder = LoopOrder.Same)
 {
-    public static CompiledProgram From(FuzzProgram program, Assembly assembly)
+    /// <summary>The program's harness delegates; <paramref name="generated"/> (what the generator wrote for it) tells how its store-all gradient runs the checkpointed loop.</summary>
+    public static CompiledProgram From(FuzzProgram program, Assembly assembly, string generated = "")
     {
         Type Harness(string name) => assembly.GetType(FuzzProgram.Namespace + "." + name, throwOnError: true)!;
         Func<double[], double[], int, int, double> Primal(Type harness) =>
@@ -32,8 +35,30 @@ internal sealed record CompiledProgram(
             TapeOracle.Load(program, assembly),
             harness.GetMethod("Tangent")!.CreateDelegate<TangentCall>(),
             harness.GetMethod("HessianVector")?.CreateDelegate<HessianVectorCall>(),
-            harness.GetMethod("Split")?.CreateDelegate<SplitCall>());
+            harness.GetMethod("Split")?.CreateDelegate<SplitCall>(),
+            program.CheckpointTwins
+                .Select(twin => (twin, harness.GetMethod(twin.Name)!.CreateDelegate<Func<double[], double[], int, int, double[], double[], double, double>>()))
+                .ToList(),
+            program.CheckpointTwins.Count == 0 ? LoopOrder.Same : CheckpointTwin.OrderInStoreAll(generated, program.Main.Name, program.CheckpointTwins[0].Counter));
     }
+
+    /// <summary>
+    /// Whether the checkpointed twins are compared at <paramref name="point"/>: the store-all gradient runs their loop in
+    /// their order there (a vectorised forward loop runs no whole vector when n, which bounds every trip count of the
+    /// main method's top-level loops with m and the constants, all below 4, is below the vector width).
+    /// </summary>
+    public bool ComparesCheckpointedAt(EvaluationPoint point) => Checkpointed is { Count: > 0 } && CheckpointedLoopOrder switch
+    {
+        LoopOrder.Same => true,
+        LoopOrder.SameUnlessVectorsRun => point.N < VectorWidth(Program.IsFloat),
+        _ => false,
+    };
+
+    /// <summary>The narrowest vector a generated loop runs on this machine (Vector512 first, then Vector&lt;T&gt;).</summary>
+    private static int VectorWidth(bool isFloat) =>
+        System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? (isFloat ? 16 : 8)
+        : System.Numerics.Vector.IsHardwareAccelerated ? (isFloat ? System.Numerics.Vector<float>.Count : System.Numerics.Vector<double>.Count)
+        : int.MaxValue;
 }
 
 /// <summary>The harness's split call: MForward then MBackward with Gradient's arguments; <c>misuse</c> names a guard that did not throw.</summary>
@@ -58,6 +83,9 @@ internal sealed record CheckResult(Verdict Verdict, string Detail)
 {
     /// <summary>Evaluation points passed over (near a kink, or out of range) before this verdict.</summary>
     public int PointsSkipped { get; init; }
+
+    /// <summary>Whether the checkpointed twins were compared with the gradient at the point of this verdict.</summary>
+    public bool CheckpointCompared { get; init; }
 
     public static readonly CheckResult Passed = new(Verdict.Passed, "");
 }
@@ -175,6 +203,12 @@ internal static class GradientChecker
             return new CheckResult(Verdict.Failed, splitMismatch);
         }
 
+        bool checkpointCompared = compiled.ComparesCheckpointedAt(point);
+        if (checkpointCompared && CheckCheckpointed(compiled, point, gradientValue, gradientBuffer, dScalars, dBuffer) is string checkpointMismatch)
+        {
+            return new CheckResult(Verdict.Failed, checkpointMismatch);
+        }
+
         // The objective whose gradient the adjoints hold: seed·result + upstream·(final buffer).
         double Objective(double[] scalars, double[] buffer)
         {
@@ -250,7 +284,7 @@ internal static class GradientChecker
             string? mismatch = compiled.TapeGradient is null ? null : TapeOracle.Compare(compiled, point, gradientValue, gradientBuffer, dScalars, dBuffer);
             mismatch ??= compiled.Tangent is null ? null : CheckTangent(compiled, point, value, primalBuffer, dScalars, dBuffer, Objective);
             mismatch ??= compiled.HessianVector is null ? null : CheckHessianVector(compiled, point, value, primalBuffer);
-            return mismatch is null ? CheckResult.Passed : new CheckResult(Verdict.Failed, mismatch);
+            return mismatch is null ? CheckResult.Passed with { CheckpointCompared = checkpointCompared } : new CheckResult(Verdict.Failed, mismatch);
         }
 
         var report = new StringBuilder("gradient differs from finite differences:\n");
@@ -405,40 +439,87 @@ internal static class GradientChecker
             return $"{SplitHeading} threw {e.GetType().Name}: {e.Message}\n{point}\n{e.StackTrace}";
         }
 
-        static bool Same(double x, double y) => BitConverter.DoubleToInt64Bits(x) == BitConverter.DoubleToInt64Bits(y);
         var report = new StringBuilder();
         if (misuse is not null)
         {
             report.Append(CultureInfo.InvariantCulture, $"  {misuse}\n");
         }
 
-        if (!Same(value, gradientValue))
-        {
-            report.Append(CultureInfo.InvariantCulture, $"  MForward returned {R(value)}, the gradient {R(gradientValue)}\n");
-        }
-
-        for (int i = 0; i < buffer.Length; i++)
-        {
-            if (!Same(buffer[i], gradientBuffer[i]))
-            {
-                report.Append(CultureInfo.InvariantCulture, $"  a[{i}]: {R(buffer[i])} after MBackward, {R(gradientBuffer[i])} after the gradient\n");
-            }
-
-            if (!Same(dA[i], dBuffer[i]))
-            {
-                report.Append(CultureInfo.InvariantCulture, $"  da[{i}]: {R(dA[i])} from MBackward, {R(dBuffer[i])} from the gradient\n");
-            }
-        }
-
-        for (int k = 0; k < dS.Length; k++)
-        {
-            if (!Same(dS[k], dScalars[k]))
-            {
-                report.Append(CultureInfo.InvariantCulture, $"  ds[{k}]: {R(dS[k])} from MBackward, {R(dScalars[k])} from the gradient\n");
-            }
-        }
-
+        AppendDifferences(report, "MForward", "MBackward", (value, buffer, dS, dA), (gradientValue, gradientBuffer, dScalars, dBuffer));
         return report.Length == 0 ? null : $"{SplitHeading} differs from the gradient:\n{report}{point}";
+    }
+
+    /// <summary>The heading of a checkpointed twin's failure.</summary>
+    public const string CheckpointHeading = "the checkpointed gradient";
+
+    /// <summary>
+    /// The checkpointed twins at the same point: each twin's gradient returns what the main method's returns, leaves the
+    /// buffer as it does, and adds the same adjoints, all bit for bit (the schedule runs the store-all gradient's
+    /// operations in its order, some iterations more than once from the same state).
+    /// </summary>
+    private static string? CheckCheckpointed(CompiledProgram compiled, EvaluationPoint point, double gradientValue, double[] gradientBuffer, double[] dScalars, double[] dBuffer)
+    {
+        foreach ((CheckpointTwin twin, var gradient) in compiled.Checkpointed ?? [])
+        {
+            double[] buffer = (double[])point.Buffer.Clone();
+            double[] dS = (double[])point.ScalarAdjoints.Clone();
+            double[] dA = (double[])point.Upstream.Clone();
+            double value;
+            try
+            {
+                value = gradient((double[])point.Scalars.Clone(), buffer, point.N, point.M, dS, dA, point.Seed);
+            }
+            catch (Exception e)
+            {
+                return $"{CheckpointHeading} of {twin.Description} threw {e.GetType().Name}: {e.Message}\n{point}\n{e.StackTrace}";
+            }
+
+            var report = new StringBuilder();
+            string name = twin.Name + "Gradient";
+            AppendDifferences(report, name, name, (value, buffer, dS, dA), (gradientValue, gradientBuffer, dScalars, dBuffer));
+            if (report.Length > 0)
+            {
+                return $"{CheckpointHeading} of {twin.Description} differs from the gradient:\n{report}{point}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Appends a line for each bit that differs between what another way of computing the gradient gave (its value,
+    /// returned by <paramref name="returnedBy"/>, the buffer after it and the adjoints it added, by <paramref name="addedBy"/>)
+    /// and what the gradient gave.
+    /// </summary>
+    private static void AppendDifferences(StringBuilder report, string returnedBy, string addedBy,
+        (double Value, double[] Buffer, double[] DScalars, double[] DBuffer) other, (double Value, double[] Buffer, double[] DScalars, double[] DBuffer) gradient)
+    {
+        static bool Same(double x, double y) => BitConverter.DoubleToInt64Bits(x) == BitConverter.DoubleToInt64Bits(y);
+        if (!Same(other.Value, gradient.Value))
+        {
+            report.Append(CultureInfo.InvariantCulture, $"  {returnedBy} returned {R(other.Value)}, the gradient {R(gradient.Value)}\n");
+        }
+
+        for (int i = 0; i < other.Buffer.Length; i++)
+        {
+            if (!Same(other.Buffer[i], gradient.Buffer[i]))
+            {
+                report.Append(CultureInfo.InvariantCulture, $"  a[{i}]: {R(other.Buffer[i])} after {addedBy}, {R(gradient.Buffer[i])} after the gradient\n");
+            }
+
+            if (!Same(other.DBuffer[i], gradient.DBuffer[i]))
+            {
+                report.Append(CultureInfo.InvariantCulture, $"  da[{i}]: {R(other.DBuffer[i])} from {addedBy}, {R(gradient.DBuffer[i])} from the gradient\n");
+            }
+        }
+
+        for (int k = 0; k < other.DScalars.Length; k++)
+        {
+            if (!Same(other.DScalars[k], gradient.DScalars[k]))
+            {
+                report.Append(CultureInfo.InvariantCulture, $"  ds[{k}]: {R(other.DScalars[k])} from {addedBy}, {R(gradient.DScalars[k])} from the gradient\n");
+            }
+        }
     }
 
     /// <summary>The heading of a Hessian-vector failure.</summary>

@@ -111,11 +111,57 @@ public class ProgramGeneratorTests
     [InlineData("float program", @"public static float F\(")]
     [InlineData("float program with a double call cast back", @"\(float\)Math\.")]
     [InlineData("float runtime kernel or rule", @"FuzzLib\.(BlendF|SoftplusF|BumpF)\(")]
+    [InlineData("binomial checkpointed twin", @"\[Differentiable\(Checkpoint = CheckpointMode\.Binomial, Snapshots = \d, CheckpointLoop = ""\w+""\)\]")]
+    [InlineData("binomial twin with 1 snapshot", @"Snapshots = 1,")]
+    [InlineData("binomial twin with 3 snapshots", @"Snapshots = 3,")]
+    [InlineData("√N checkpointed twin", @"\[Differentiable\(Checkpoint = CheckpointMode\.SqrtN, CheckpointLoop = ""\w+""\)\]")]
+    [InlineData("checkpointed twin of a float program", @"Checkpoint = [^\n]*\n\s*public static float FBinomial\(")]
+    [InlineData("checkpointed loop with a nested loop that breaks", @"CheckpointLoop = [^\n]*\n[^\[]*?\n    [ ]+for [^\n]*\n\s*\{[^\[]*?break;")]
     [InlineData("local named like a generator temporary", @"double (_v1|_d1|_t1|_result1|_trips1|_savedDoubles|_dArg1|value) = ")]
     public void The_CI_set_covers(string construct, string pattern)
     {
         var regex = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.Multiline);
         bool found = s_ciSources.Value.Any(regex.IsMatch);
         Assert.True(found, $"no program of the CI set has {construct} ({pattern})");
+    }
+
+    /// <summary>
+    /// A good share of the programs get checkpointed twins, and with the snapshot counts they use the schedules run
+    /// iterations again for the trip counts the loops have (n and m up to 5): a twin whose schedule only stored every
+    /// iteration would agree with MGradient whatever its recomputation does.
+    /// </summary>
+    [Fact]
+    public void Checkpointed_twins_are_common_and_their_schedules_recompute()
+    {
+        int withTwins = Enumerable.Range(0, FuzzSettings.DefaultCount).Count(index => ProgramGenerator.Create(FuzzSettings.DefaultSeed, index).CheckpointTwins.Count > 0);
+        Assert.True(withTwins >= FuzzSettings.DefaultCount / 4, $"only {withTwins} of {FuzzSettings.DefaultCount} programs have checkpointed twins");
+
+        // √N of 2 iterations is one segment, recorded at once: from 3 on both schedules run iterations again.
+        for (int steps = 3; steps <= 5; steps++)
+        {
+            foreach (int snapshots in CheckpointTwin.SnapshotCounts)
+            {
+                Assert.True(Recomputed(SourceGrad.Checkpointing.Revolve.Binomial(steps, snapshots, SourceGrad.Checkpointing.Revolve.BinomialRecordLength(steps, snapshots))) > 0,
+                    $"binomial with {snapshots} snapshots runs none of {steps} iterations again");
+            }
+
+            Assert.True(Recomputed(SourceGrad.Checkpointing.Revolve.SqrtN(steps)) > 0, $"√N runs none of {steps} iterations again");
+        }
+
+        // Fewer snapshots than iterations: a snapshot restored, and iterations advanced from it before the last is recorded.
+        Assert.True(Recomputed(SourceGrad.Checkpointing.Revolve.Binomial(5, 1, 1)) > 4);
+    }
+
+    /// <summary>How many iterations the schedule runs without saves (each also recorded once later).</summary>
+    private static long Recomputed(SourceGrad.Checkpointing.Revolve schedule)
+    {
+        long advanced = 0;
+        while (schedule.Next())
+        {
+            advanced += schedule.Action == SourceGrad.Checkpointing.CheckpointAction.Advance ? schedule.To - schedule.From : 0;
+        }
+
+        schedule.Dispose();
+        return advanced;
     }
 }

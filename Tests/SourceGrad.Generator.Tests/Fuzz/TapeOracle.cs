@@ -61,8 +61,10 @@ internal static class TapeOracle
         foreach (FuzzProgram program in programs)
         {
             INamedTypeSymbol type = compilation.GetTypeByMetadataName($"{FuzzProgram.Namespace}.{program.ClassName}")!;
+            // The checkpointed twins are checked against the main method's gradient, not the tape.
+            HashSet<string> twins = program.CheckpointTwins.Select(t => t.Name).ToHashSet();
             IMethodSymbol[] methods = type.GetMembers().OfType<IMethodSymbol>()
-                .Where(IsDifferentiable)
+                .Where(m => IsDifferentiable(m) && !twins.Contains(m.Name))
                 .ToArray();
             try
             {

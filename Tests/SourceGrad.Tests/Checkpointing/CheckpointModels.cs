@@ -270,4 +270,171 @@ public static partial class CheckpointModels
 
         return m + y * flips;
     }
+
+    // ---- A loop that saves nothing per iteration: its reverse reads no record, so its record length goes unused ----
+    // (The fuzzer's seed 20250601, programs 73, 79, 108, …: the record length was assigned to a local whose declaration
+    // dead code had removed, and the checkpointed gradient did not compile.)
+
+    [Differentiable]
+    public static double Shift(double x, Span<double> a, int n)
+    {
+        double h = 0;
+        for (int i = 0; i < n; i++)
+        {
+            h = 0.5 * h + x;
+        }
+
+        Activations.Relu(a, a);
+        return Reductions.Sum(a) * h;
+    }
+
+    [Differentiable(Checkpoint = CheckpointMode.Binomial, Snapshots = 2)]
+    public static double ShiftBinomial(double x, Span<double> a, int n)
+    {
+        double h = 0;
+        for (int i = 0; i < n; i++)
+        {
+            h = 0.5 * h + x;
+        }
+
+        Activations.Relu(a, a);
+        return Reductions.Sum(a) * h;
+    }
+
+    [Differentiable(Checkpoint = CheckpointMode.SqrtN)]
+    public static double ShiftSqrtN(double x, Span<double> a, int n)
+    {
+        double h = 0;
+        for (int i = 0; i < n; i++)
+        {
+            h = 0.5 * h + x;
+        }
+
+        Activations.Relu(a, a);
+        return Reductions.Sum(a) * h;
+    }
+
+    // ---- A span parameter of the state whose old elements the reverse sweep never reads, so store-all keeps no copy ----
+    // of its final contents (the fuzzer's seed 20250601, program 301: the snapshots restored left it as it was before
+    // the loop).
+
+    [Differentiable]
+    public static double Halving(double x, Span<double> a, int n)
+    {
+        for (int t = 0; t < n; t++)
+        {
+            a[0] = 0.5 * a[0] + x;
+        }
+
+        return a[0] * x;
+    }
+
+    [Differentiable(Checkpoint = CheckpointMode.Binomial, Snapshots = 1)]
+    public static double HalvingBinomial(double x, Span<double> a, int n)
+    {
+        for (int t = 0; t < n; t++)
+        {
+            a[0] = 0.5 * a[0] + x;
+        }
+
+        return a[0] * x;
+    }
+
+    [Differentiable(Checkpoint = CheckpointMode.SqrtN)]
+    public static double HalvingSqrtN(double x, Span<double> a, int n)
+    {
+        for (int t = 0; t < n; t++)
+        {
+            a[0] = 0.5 * a[0] + x;
+        }
+
+        return a[0] * x;
+    }
+
+    // ---- A local array of the state that only a callee writes, passed whole (the fuzzer's seed 20261211, program 595:
+    // the snapshots did not hold it, so iterations ran again from its final contents) ---------------------------------
+
+    [Differentiable]
+    public static double Biased(double x, Span<double> a, int n)
+    {
+        double[] y = new double[a.Length];
+        double h = 0;
+        for (int t = 0; t < n; t++)
+        {
+            h = Math.Tanh(x * h + y[0]);
+            Linalg.AddBias(y, a, 1, a.Length);
+        }
+
+        return h;
+    }
+
+    [Differentiable(Checkpoint = CheckpointMode.Binomial, Snapshots = 1)]
+    public static double BiasedBinomial(double x, Span<double> a, int n)
+    {
+        double[] y = new double[a.Length];
+        double h = 0;
+        for (int t = 0; t < n; t++)
+        {
+            h = Math.Tanh(x * h + y[0]);
+            Linalg.AddBias(y, a, 1, a.Length);
+        }
+
+        return h;
+    }
+
+    [Differentiable(Checkpoint = CheckpointMode.SqrtN)]
+    public static double BiasedSqrtN(double x, Span<double> a, int n)
+    {
+        double[] y = new double[a.Length];
+        double h = 0;
+        for (int t = 0; t < n; t++)
+        {
+            h = Math.Tanh(x * h + y[0]);
+            Linalg.AddBias(y, a, 1, a.Length);
+        }
+
+        return h;
+    }
+
+    // ---- A span the loop only reads, overwritten after it (the fuzzer's seed 20261211, program 1766: the iterations ran
+    // again from its new contents) -------------------------------------------------------------------------------------
+
+    [Differentiable]
+    public static double Rescaled(double x, Span<double> a, int n)
+    {
+        double h = 0;
+        for (int t = 0; t < n; t++)
+        {
+            h = Math.Tanh(h * x + a[t % a.Length]);
+        }
+
+        a[0] = 2 * a[0];
+        return h;
+    }
+
+    [Differentiable(Checkpoint = CheckpointMode.Binomial, Snapshots = 1)]
+    public static double RescaledBinomial(double x, Span<double> a, int n)
+    {
+        double h = 0;
+        for (int t = 0; t < n; t++)
+        {
+            h = Math.Tanh(h * x + a[t % a.Length]);
+        }
+
+        a[0] = 2 * a[0];
+        return h;
+    }
+
+    [Differentiable(Checkpoint = CheckpointMode.SqrtN)]
+    public static double RescaledSqrtN(double x, Span<double> a, int n)
+    {
+        double h = 0;
+        for (int t = 0; t < n; t++)
+        {
+            h = Math.Tanh(h * x + a[t % a.Length]);
+        }
+
+        a[0] = 2 * a[0];
+        return h;
+    }
 }

@@ -163,6 +163,53 @@ public class CheckpointedGradientTests
         Assert.Equal(dCExpected, dCActual);
     }
 
+    private delegate double ShiftGradient(double x, Span<double> a, int n, ref double dX, Span<double> dA, double seed);
+
+    /// <summary>
+    /// Loops found by the fuzzer's checkpointed twins: one that saves nothing per iteration, so nothing reads its record
+    /// length (seed 20250601, programs 73, 79, 108, …: the checkpointed gradient did not compile); one whose span
+    /// parameter is in the state while the store-all reverse never restores its elements, so store all keeps no copy of
+    /// its final contents (program 301: the snapshots restored left it as it was before the loop); one whose local array
+    /// only a callee writes, passed whole (seed 20261211, program 595: the snapshots did not hold it); and one that reads a
+    /// span the code after it overwrites (program 1766: the iterations ran again from its new contents).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Steps))]
+    public void Loops_the_fuzzer_found_give_store_all_bits_and_effects(int steps)
+    {
+        (double Value, double[] A, double DX, double[] DA) Run(ShiftGradient gradient)
+        {
+            double[] a = Inputs(Math.Max(steps, 1), 3);
+            double[] dA = Inputs(a.Length, 5);
+            double dX = 0.25;
+            double value = gradient(0.3, a, steps, ref dX, dA, 1.5);
+            return (value, a, dX, dA);
+        }
+
+        foreach ((ShiftGradient storeAll, ShiftGradient[] checkpointed, Func<double, double[], int, double> primal) in new (ShiftGradient, ShiftGradient[], Func<double, double[], int, double>)[]
+                 {
+                     (CheckpointModels.ShiftGradient, [CheckpointModels.ShiftBinomialGradient, CheckpointModels.ShiftSqrtNGradient], (x, a, n) => CheckpointModels.Shift(x, a, n)),
+                     (CheckpointModels.HalvingGradient, [CheckpointModels.HalvingBinomialGradient, CheckpointModels.HalvingSqrtNGradient], (x, a, n) => CheckpointModels.Halving(x, a, n)),
+                     (CheckpointModels.BiasedGradient, [CheckpointModels.BiasedBinomialGradient, CheckpointModels.BiasedSqrtNGradient], (x, a, n) => CheckpointModels.Biased(x, a, n)),
+                     (CheckpointModels.RescaledGradient, [CheckpointModels.RescaledBinomialGradient, CheckpointModels.RescaledSqrtNGradient], (x, a, n) => CheckpointModels.Rescaled(x, a, n)),
+                 })
+        {
+            var expected = Run(storeAll);
+            foreach (ShiftGradient gradient in checkpointed)
+            {
+                var actual = Run(gradient);
+                Assert.Equal(expected.Value, actual.Value);
+                Assert.Equal(expected.A, actual.A);
+                Assert.Equal(expected.DX, actual.DX);
+                Assert.Equal(expected.DA, actual.DA);
+            }
+
+            double[] inputs = Inputs(Math.Max(steps, 1), 3);
+            Assert.Equal(primal(0.3, inputs, steps), expected.Value);
+            Assert.Equal(inputs, expected.A);
+        }
+    }
+
     [Fact]
     public void Checkpointed_gradients_allocate_nothing_in_steady_state()
     {
