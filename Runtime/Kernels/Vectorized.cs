@@ -256,6 +256,11 @@ internal static class Vectorized
         where T : unmanaged, INumber<T>
         => Accumulate(x, x, y, default(First<T>));
 
+    /// <summary>target = u + v (one pass where a copy and then <see cref="Add{T}(Span{T}, ReadOnlySpan{T})"/> take two).</summary>
+    public static void Add<T>(ReadOnlySpan<T> u, ReadOnlySpan<T> v, Span<T> target)
+        where T : unmanaged, INumber<T>
+        => Map(u, v, target, default(Plus<T>));
+
     /// <summary>Σ x.</summary>
     public static T Sum<T>(ReadOnlySpan<T> x)
         where T : unmanaged, INumber<T>
@@ -310,6 +315,16 @@ internal static class Vectorized
         public Vector<T> Invoke(Vector<T> u, Vector<T> v) => u;
 
         public Vector512<T> Invoke(Vector512<T> u, Vector512<T> v) => u;
+    }
+
+    internal readonly struct Plus<T> : IBinaryOp<T>
+        where T : unmanaged, INumber<T>
+    {
+        public T Invoke(T u, T v) => u + v;
+
+        public Vector<T> Invoke(Vector<T> u, Vector<T> v) => u + v;
+
+        public Vector512<T> Invoke(Vector512<T> u, Vector512<T> v) => u + v;
     }
 
     internal readonly struct Product<T> : IBinaryOp<T>

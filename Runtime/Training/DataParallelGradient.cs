@@ -320,8 +320,15 @@ public sealed class DataParallelGradient
             }
 
             Span<float> target = parameter.Gradient.AsSpan(lo - parameter.Offset, hi - lo);
-            flatGradients[0].AsSpan(lo, hi - lo).CopyTo(target);
-            for (int shard = 1; shard < flatGradients.Length; shard++)
+            if (flatGradients.Length == 1)
+            {
+                flatGradients[0].AsSpan(lo, hi - lo).CopyTo(target);
+                continue;
+            }
+
+            // Shards 0 and 1 in one pass (the same bits as copying shard 0 and adding shard 1), then the others.
+            Vectorized.Add<float>(flatGradients[0].AsSpan(lo, hi - lo), flatGradients[1].AsSpan(lo, hi - lo), target);
+            for (int shard = 2; shard < flatGradients.Length; shard++)
             {
                 Vectorized.Add(target, flatGradients[shard].AsSpan(lo, hi - lo));
             }

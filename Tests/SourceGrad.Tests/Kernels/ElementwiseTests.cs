@@ -110,6 +110,24 @@ public class ElementwiseTests
         });
     }
 
+    [Theory]
+    [MemberData(nameof(VectorPathsHere), MemberType = typeof(KernelTestData))]
+    public void Sum_of_two_spans_is_the_copy_then_add_bit_for_bit(string path)
+    {
+        OnPath(path, () =>
+        {
+            foreach (int length in Lengths)
+            {
+                float[] u = ToSingle(Uniform(length, length)), v = ToSingle(Uniform(length + 1, length));
+                float[] copiedThenAdded = (float[])u.Clone(), target = new float[length];
+                Vectorized.Add(copiedThenAdded.AsSpan(), v);
+                Vectorized.Add<float>(u, v, target);
+                Assert.Equal(u.Zip(v, (a, b) => a + b), target);
+                Assert.Equal(copiedThenAdded, target);
+            }
+        });
+    }
+
     [Fact]
     public void Empty_reductions_give_zero_for_sums_and_NaN_for_means()
     {
