@@ -38,12 +38,6 @@ public class DataParallelStepBenchmarks
         AllocationCheck.Run($"{nameof(DataParallelStepBenchmarks)}.{nameof(KernelBased)}[Threads={Threads}]", () => KernelBased());
     }
 
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _loopShards?.Dispose();
-        _kernelShards?.Dispose();
-    }
 
     /// <summary>
     /// The step as a trainer takes it: <see cref="DataParallelGradient.Step"/>, which on one thread is the gradient then
