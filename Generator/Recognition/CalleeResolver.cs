@@ -160,7 +160,7 @@ internal static class CalleeResolver
     /// </summary>
     private static string? SavedStateOf(IMethodSymbol method)
     {
-        if (DifferentiableFlag(method, "Split") != true || DifferentiableFlag(method, "Recompute") == true)
+        if (!AttributeArguments.IsSet(method, Types.DifferentiableAttribute, "Split") || AttributeArguments.IsSet(method, Types.DifferentiableAttribute, "Recompute"))
         {
             return null;
         }
@@ -187,43 +187,7 @@ internal static class CalleeResolver
         return type.ToDisplayString(s_typeFormat) + "." + method.Name + "Saved";
     }
 
-    private static bool? DifferentiableFlag(IMethodSymbol method, string property)
-    {
-        foreach (AttributeData attribute in method.GetAttributes())
-        {
-            if (attribute.AttributeClass?.ToDisplayString() == Types.DifferentiableAttribute)
-            {
-                foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
-                {
-                    if (argument.Key == property && argument.Value.Value is bool value)
-                    {
-                        return value;
-                    }
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static bool AcceptsEmptyAdjoints(IMethodSymbol rule)
-    {
-        foreach (AttributeData attribute in rule.GetAttributes())
-        {
-            if (attribute.AttributeClass?.ToDisplayString() == Types.DerivativeOfAttribute)
-            {
-                foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
-                {
-                    if (argument.Key == "AcceptsEmptyAdjoints" && argument.Value.Value is true)
-                    {
-                        return true;
-                    }
-                }
-            }
-        }
-
-        return false;
-    }
+    private static bool AcceptsEmptyAdjoints(IMethodSymbol rule) => AttributeArguments.IsSet(rule, Types.DerivativeOfAttribute, "AcceptsEmptyAdjoints");
 
     public static string? RuleTargetName(IMethodSymbol method) => AttributeTarget(method, Types.DerivativeOfAttribute);
 

@@ -16,24 +16,7 @@ internal sealed partial class MethodRecognizer
     private bool AttributeFlag(string property, bool unset) => AttributeValue(property) is bool value ? value : unset;
 
     /// <summary>The value of a named argument of the method's [Differentiable] (an enum's as its integer), or null when it is not set.</summary>
-    private object? AttributeValue(string property)
-    {
-        foreach (AttributeData attribute in _method.GetAttributes())
-        {
-            if (attribute.AttributeClass?.ToDisplayString() == Types.DifferentiableAttribute)
-            {
-                foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
-                {
-                    if (argument.Key == property)
-                    {
-                        return argument.Value.Value;
-                    }
-                }
-            }
-        }
-
-        return null;
-    }
+    private object? AttributeValue(string property) => AttributeArguments.Named(_method, Types.DifferentiableAttribute, property);
 
     /// <summary>[Differentiable(Snapshots = n)], 32 when unset; below 1 it is SG0034 at the argument.</summary>
     private int CheckedSnapshots()

@@ -127,13 +127,9 @@ internal static class TangentRules
     }
 
     /// <summary>Whether the rule treats an empty input tangent as zero (<c>[TangentOf(…, AcceptsEmptyTangents = true)]</c>).</summary>
-    private static bool AcceptsEmptyTangents(IMethodSymbol rule) => rule.GetAttributes().Any(attribute =>
-        attribute.AttributeClass?.ToDisplayString() == Types.TangentOfAttribute
-        && attribute.NamedArguments.Any(argument => argument.Key == "AcceptsEmptyTangents" && argument.Value.Value is true));
+    private static bool AcceptsEmptyTangents(IMethodSymbol rule) => AttributeArguments.IsSet(rule, Types.TangentOfAttribute, "AcceptsEmptyTangents");
 
-    private static bool RequestsTangent(IMethodSymbol method) => method.GetAttributes().Any(attribute =>
-        attribute.AttributeClass?.ToDisplayString() == Types.DifferentiableAttribute
-        && attribute.NamedArguments.Any(argument => argument.Key == "Tangent" && argument.Value.Value is true));
+    private static bool RequestsTangent(IMethodSymbol method) => AttributeArguments.IsSet(method, Types.DifferentiableAttribute, "Tangent");
 
     /// <summary>
     /// The method's parameters; a tangent per active parameter (by value for a scalar; <c>ReadOnlySpan</c> for a
