@@ -288,12 +288,18 @@ internal sealed partial class ReverseMode
     /// (<c>Revolve.BinomialRecordLength</c>) or a √N segment's (<c>Revolve.SegmentLength</c>), what the schedule uses.
     /// </summary>
     private Expr RecordLength(Expr tripFormula) => _method.Checkpoint == CheckpointKind.SqrtN
-        ? new Invocation(ScalarType.Int, "global::SourceGrad.Checkpointing.Revolve.SegmentLength", new[] { tripFormula }.ToEquatableArray())
+        ? new Invocation(ScalarType.Int, SegmentLengthMethod, new[] { tripFormula }.ToEquatableArray(), IsPure: true)
         : BinomialRecordLength(tripFormula, _method.Snapshots);
 
     /// <summary>The length of the runs a binomial schedule of <paramref name="steps"/> iterations records at a time.</summary>
     internal static Expr BinomialRecordLength(Expr steps, int snapshots) =>
-        new Invocation(ScalarType.Int, "global::SourceGrad.Checkpointing.Revolve.BinomialRecordLength", new[] { steps, Int(snapshots) }.ToEquatableArray());
+        new Invocation(ScalarType.Int, RecordLengthMethod, new[] { steps, Int(snapshots) }.ToEquatableArray(), IsPure: true);
+
+    /// <summary>The runtime's binomial run length (<c>Revolve.BinomialRecordLength(steps, snapshots)</c>).</summary>
+    internal const string RecordLengthMethod = "global::SourceGrad.Checkpointing.Revolve.BinomialRecordLength";
+
+    /// <summary>The runtime's √N segment length (<c>Revolve.SegmentLength(steps)</c>).</summary>
+    internal const string SegmentLengthMethod = "global::SourceGrad.Checkpointing.Revolve.SegmentLength";
 
     /// <summary>The position of an iteration of the checkpointed loop in its record: its place in its run or segment.</summary>
     private Expr CheckpointedIteration(CanonicalCounter counter, Expr start, int recordLength)

@@ -264,8 +264,6 @@ internal static class SavedStateReport
     /// </summary>
     private sealed class Polynomial
     {
-        private const string Checkpointing = "global::SourceGrad.Checkpointing.Revolve.";
-
         private readonly List<string> _order = new();
         private readonly Dictionary<string, long> _coefficients = new();
 
@@ -323,10 +321,10 @@ internal static class SavedStateReport
                 // A checkpointed loop's schedule, in the user's terms: its snapshots, a binomial run's length, a √N segment's.
                 case MemberOf { Member: "SnapshotCount" }:
                     return Atom("snapshots");
-                case Invocation { Method: Checkpointing + "BinomialRecordLength", Arguments.Count: 2 } run when run.Arguments[1] is Literal { Code: var snapshots }
+                case Invocation { Method: Differentiation.ReverseMode.RecordLengthMethod, Arguments.Count: 2 } run when run.Arguments[1] is Literal { Code: var snapshots }
                     && long.TryParse(snapshots, NumberStyles.None, CultureInfo.InvariantCulture, out long s):
                     return Atom($"max(1, min({8 * s}, {Of(run.Arguments[0] is Intrinsic { Name: "Max" } nonNegative ? nonNegative.Arguments[1] : run.Arguments[0], printer)} / {16 * s}))");
-                case Invocation { Method: Checkpointing + "SegmentLength", Arguments.Count: 1 } segment:
+                case Invocation { Method: Differentiation.ReverseMode.SegmentLengthMethod, Arguments.Count: 1 } segment:
                     return Atom($"⌈√{Of(segment.Arguments[0] is Intrinsic { Name: "Max" } positive ? positive.Arguments[1] : segment.Arguments[0], printer)}⌉");
                 default:
                     return Atom(printer.PrintExpression(expr).Replace("global::System.", ""));

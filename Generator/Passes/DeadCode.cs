@@ -98,15 +98,11 @@ internal static class DeadCode
     }
 
     /// <summary>
-    /// Whether evaluating the expression does nothing but compute its value (a load counts: its save goes too; so do the
-    /// checkpoint schedule's record lengths, a checkpointed loop's trip count when nothing indexes saves by it).
+    /// Whether evaluating the expression does nothing but compute its value (a load counts: its save goes too; so does a
+    /// pure call, such as a checkpointed loop's run length when nothing indexes saves by it).
     /// </summary>
     private static bool Pure(Expr? expr) => expr is null
-        || !ExprWalker.Any(expr, e => e is Invocation { Method: not (RecordLength or SegmentLength) } or Popped or RefTo);
-
-    private const string RecordLength = "global::SourceGrad.Checkpointing.Revolve.BinomialRecordLength";
-
-    private const string SegmentLength = "global::SourceGrad.Checkpointing.Revolve.SegmentLength";
+        || !ExprWalker.Any(expr, e => e is Invocation { IsPure: false } or Popped or RefTo);
 
     /// <summary>Which locals some code reads, and which slots some load reads.</summary>
     private sealed class Uses

@@ -10,7 +10,11 @@ namespace SourceGrad.Generator.Model;
 internal sealed record SpanOf(ScalarType Type, int Buffer, Expr? Start, Expr? Length) : Expr(Type);
 
 /// <summary>A call of a static method by its fully qualified name; <see cref="Expr.Type"/> is Other for void.</summary>
-internal sealed record Invocation(ScalarType Type, string Method, EquatableArray<Expr> Arguments) : Expr(Type);
+/// <remarks>
+/// <see cref="IsPure"/>: the callee only computes its result (no effects, nothing allocated that must be returned), so a
+/// call whose result nothing reads may go (DeadCode); any other call stays for its effects.
+/// </remarks>
+internal sealed record Invocation(ScalarType Type, string Method, EquatableArray<Expr> Arguments, bool IsPure = false) : Expr(Type);
 
 /// <summary>An argument passed by reference: <c>ref target</c>.</summary>
 internal sealed record RefTo(Expr Target) : Expr(Target.Type);
