@@ -164,17 +164,15 @@ internal static class LoopCheckpointing
         var betweenSweeps = program.BetweenSweeps.Items.ToList();
         foreach (int buffer in state.Buffers.Where(b => b < method.Variables.Count && method.Variables[b].Kind == VariableKind.Parameter))
         {
-            if (betweenSweeps.Any(code => code is CopySpan { Source: SpanOf { Buffer: var source, Start: null } } && source == buffer))
+            if (ReverseMode.KeepsFinalContents(program.BetweenSweeps, buffer))
             {
                 continue;
             }
 
             ScalarType type = locals[buffer].Type;
-            int final = Add(new Local("_final", type, LocalShape.PooledBuffer, LocalRole.Temporary));
-            betweenSweeps.Add(new DeclareBuffer(final, new LengthOf(buffer), BufferStorage.Pooled));
-            betweenSweeps.Add(new CopySpan(new SpanOf(type, buffer, null, null), new SpanOf(type, final, null, null)));
-            epilogue.Insert(0, new Dispose(final));
-            epilogue.Insert(0, new CopySpan(new SpanOf(type, final, null, null), new SpanOf(type, buffer, null, null)));
+            (Code[] keep, Code[] putBack) = ReverseMode.FinalContents(buffer, type, Add(new Local("_final", type, LocalShape.PooledBuffer, LocalRole.Temporary)));
+            betweenSweeps.AddRange(keep);
+            epilogue.InsertRange(0, putBack);
         }
 
         string what = method.Checkpoint == CheckpointKind.Binomial

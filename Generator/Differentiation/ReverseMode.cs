@@ -158,12 +158,23 @@ internal sealed partial class ReverseMode
         {
             Variable variable = _method.Variables[buffer];
             int final = AddLocal(new Local("_final", variable.Type, LocalShape.PooledBuffer, LocalRole.Temporary));
-            _betweenSweeps.Add(new DeclareBuffer(final, new LengthOf(buffer), BufferStorage.Pooled));
-            _betweenSweeps.Add(new CopySpan(new SpanOf(variable.Type, buffer, null, null), new SpanOf(variable.Type, final, null, null)));
-            _epilogue.Add(new CopySpan(new SpanOf(variable.Type, final, null, null), new SpanOf(variable.Type, buffer, null, null)));
-            _epilogue.Add(new Dispose(final));
+            (Code[] keep, Code[] putBack) = FinalContents(buffer, variable.Type, final);
+            _betweenSweeps.AddRange(keep);
+            _epilogue.AddRange(putBack);
         }
     }
+
+    /// <summary>
+    /// Keeping a buffer's final contents across the reverse sweep: what runs between the sweeps (a pooled copy of the
+    /// buffer in <paramref name="final"/>) and what puts them back at the end (the copy back, then the pool's return).
+    /// </summary>
+    internal static (Code[] Keep, Code[] PutBack) FinalContents(int buffer, ScalarType type, int final) => (
+        new Code[] { new DeclareBuffer(final, new LengthOf(buffer), BufferStorage.Pooled), new CopySpan(new SpanOf(type, buffer, null, null), new SpanOf(type, final, null, null)) },
+        new Code[] { new CopySpan(new SpanOf(type, final, null, null), new SpanOf(type, buffer, null, null)), new Dispose(final) });
+
+    /// <summary>Whether code between the sweeps already keeps <paramref name="buffer"/>'s final contents (<see cref="FinalContents"/>).</summary>
+    internal static bool KeepsFinalContents(Sequence betweenSweeps, int buffer) =>
+        betweenSweeps.Items.Any(code => code is CopySpan { Source: SpanOf { Buffer: var source, Start: null } } && source == buffer);
 
     private void DeclareScalarAdjoints()
     {
