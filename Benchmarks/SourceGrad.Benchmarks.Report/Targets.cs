@@ -243,11 +243,11 @@ public static class Targets
     {
         const string Target = "MLP step at batch 256, loop-written and kernel-based models: two threads (`DataParallelGradient`) ≥ 1.85× one thread";
         // Each model's ceiling (its shards alone on two threads) goes beside it in brackets: what no reduction could beat.
-        string Where(string method, string label) =>
+        string Labelled(string method, string label) =>
             m.DataParallel(method, 1) is { } one && m.DataParallel(method + Suites.DataParallelCeilingSuffix, 2) is { } ceiling
                 ? $"{label} [ceiling {one.MinNs / ceiling.MinNs:F2}×]"
                 : label;
-        var scaling = Suites.DataParallelModels.Select(model => (Label: Where(model.Method, model.Label), m.DataParallelScaling(model.Method)))
+        var scaling = Suites.DataParallelModels.Select(model => (Label: Labelled(model.Method, model.Label), m.DataParallelScaling(model.Method)))
             .Where(pair => pair.Item2 is not null).Select(pair => (pair.Label, pair.Item2!.Value)).ToList();
         return scaling.Count == 0
             ? new TargetVerdict("dataparallel", Target, "not run", TargetStatus.NotMeasured, "the wall-clock run of the data-parallel suite did not run")
