@@ -81,7 +81,7 @@ internal sealed class ProgramActivity
         _ => -1,
     };
 
-    private bool IsBufferLocal(int local) => _program.Locals[local].Shape is not (LocalShape.Scalar or LocalShape.Vector or LocalShape.Vector512);
+    private bool IsBufferLocal(int local) => !_program.Locals[local].Shape.IsValue();
 
     private void Unite(Code code)
     {

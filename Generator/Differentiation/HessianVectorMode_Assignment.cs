@@ -124,5 +124,5 @@ internal sealed partial class HessianVectorMode
         _ => throw new System.InvalidOperationException("not an assignable target: " + target),
     };
 
-    private bool IsBuffer(int local) => _locals[local].Shape is not (LocalShape.Scalar or LocalShape.Vector or LocalShape.Vector512);
+    private bool IsBuffer(int local) => !_locals[local].Shape.IsValue();
 }

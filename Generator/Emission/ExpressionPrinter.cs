@@ -8,7 +8,16 @@ namespace SourceGrad.Generator.Emission;
 internal sealed class ExpressionPrinter
 {
     public const string Vector512 = "global::System.Runtime.Intrinsics.Vector512";
+    public const string Vector256 = "global::System.Runtime.Intrinsics.Vector256";
     public const string Vector = "global::System.Numerics.Vector";
+
+    /// <summary>The static class whose methods make and take vectors of <paramref name="width"/>.</summary>
+    public static string VectorClass(LocalShape width) => width switch
+    {
+        LocalShape.Vector512 => Vector512,
+        LocalShape.Vector256 => Vector256,
+        _ => Vector,
+    };
 
     private const int Primary = 15;
     private const int UnaryLevel = 14;
@@ -54,6 +63,7 @@ internal sealed class ExpressionPrinter
             LocalShape.PooledBuffer => $"global::SourceGrad.Internal.PooledBuffer<{element}>",
             LocalShape.SaveStack => $"global::SourceGrad.Internal.SaveStack<{element}>",
             LocalShape.Vector512 => $"{Vector512}<{element}>",
+            LocalShape.Vector256 => $"{Vector256}<{element}>",
             LocalShape.Vector => $"{Vector}<{element}>",
             LocalShape.CheckpointSchedule => "global::SourceGrad.Checkpointing.Revolve",
             _ => element,
@@ -131,21 +141,21 @@ internal sealed class ExpressionPrinter
             case Popped popped:
                 return _nameOf(popped.Stack) + ".Pop()";
             case LoadVector load:
-                return $"{(load.Width == LocalShape.Vector512 ? Vector512 : Vector)}.LoadUnsafe({PrintLanes(load.Span)})";
+                return $"{VectorClass(load.Width)}.LoadUnsafe({PrintLanes(load.Span)})";
             case Broadcast broadcast:
-                return broadcast.Width == LocalShape.Vector512
-                    ? $"{Vector512}.Create<{TypeName(broadcast.Type)}>({Print(broadcast.Value)})"
-                    : $"new {Vector}<{TypeName(broadcast.Type)}>({Print(broadcast.Value)})";
+                return broadcast.Width == LocalShape.Vector
+                    ? $"new {Vector}<{TypeName(broadcast.Type)}>({Print(broadcast.Value)})"
+                    : $"{VectorClass(broadcast.Width)}.Create<{TypeName(broadcast.Type)}>({Print(broadcast.Value)})";
             case SumLanes sum:
-                return $"{(sum.Width == LocalShape.Vector512 ? Vector512 : Vector)}.Sum({Print(sum.Vector)})";
+                return $"{VectorClass(sum.Width)}.Sum({Print(sum.Vector)})";
             case LaneCount count:
                 return $"{TypeName(count.Element, count.Width)}.Count";
             case Accelerated accelerated:
-                return $"{(accelerated.Width == LocalShape.Vector512 ? Vector512 : Vector)}.IsHardwareAccelerated";
+                return $"{VectorClass(accelerated.Width)}.IsHardwareAccelerated";
             case NewPooledBuffer pooled:
                 return $"new {TypeName(pooled.Type, LocalShape.PooledBuffer)}({Print(pooled.Length)})";
             case VectorCall call:
-                return $"{(call.Width == LocalShape.Vector512 ? Vector512 : Vector)}.{call.Method}({string.Join(", ", call.Arguments.Select(Print))})";
+                return $"{VectorClass(call.Width)}.{call.Method}({string.Join(", ", call.Arguments.Select(Print))})";
             case LaneIndices indices:
                 return $"{TypeName(indices.Type, indices.Width)}.Indices";
             case Quoted quoted:

@@ -217,7 +217,7 @@ internal sealed class ProgramPrinter
                 _writer.Line($"{NameOf(push.Stack)}.Push({Print(push.Value)});");
                 break;
             case StoreVector store:
-                _writer.Line($"{(store.Width == LocalShape.Vector512 ? ExpressionPrinter.Vector512 : ExpressionPrinter.Vector)}.StoreUnsafe({Print(store.Vector)}, {_expressions.PrintLanes(store.Span)});");
+                _writer.Line($"{ExpressionPrinter.VectorClass(store.Width)}.StoreUnsafe({Print(store.Vector)}, {_expressions.PrintLanes(store.Span)});");
                 break;
             default:
                 throw new System.InvalidOperationException($"the printer has no form for {code.GetType().Name} (a pass should have lowered it)");

@@ -219,6 +219,7 @@ internal static class SavedStateReport
     private static Polynomial Count(SavedItem item, ProgramPrinter printer) => item.Shape switch
     {
         LocalShape.Vector512 => Polynomial.Constant(64 / item.ElementSize),
+        LocalShape.Vector256 => Polynomial.Constant(32 / item.ElementSize),
         LocalShape.Vector => Polynomial.Atom($"Vector<{ExpressionPrinter.TypeName(item.ElementSize == 8 ? ScalarType.Double : ScalarType.Float)}>.Count"),
         LocalShape.PooledBuffer or LocalShape.Array when item.Length is not null => Polynomial.Of(item.Length, printer),
         LocalShape.PooledBuffer or LocalShape.Array => Polynomial.Atom("n"),

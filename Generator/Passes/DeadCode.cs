@@ -66,7 +66,7 @@ internal static class DeadCode
     private static bool Removable(AdjointProgram program, int local)
     {
         Local variable = program.Locals[local];
-        return variable.Role != LocalRole.Primal && variable.Numbered && variable.Shape is LocalShape.Scalar or LocalShape.Vector or LocalShape.Vector512;
+        return variable.Role != LocalRole.Primal && variable.Numbered && variable.Shape.IsValue();
     }
 
     /// <summary>

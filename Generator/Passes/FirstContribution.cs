@@ -103,7 +103,7 @@ internal static class FirstContribution
 
     private static bool IsCandidate(AdjointProgram program, int local) =>
         program.Locals[local] is { Numbered: true } variable && variable.Role != LocalRole.Primal
-        && variable.Shape is LocalShape.Scalar or LocalShape.Vector512 or LocalShape.Vector;
+        && variable.Shape.IsValue();
 
     private static bool IsZero(Expr value) => value switch
     {

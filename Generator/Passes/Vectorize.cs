@@ -6,7 +6,8 @@ namespace SourceGrad.Generator.Passes;
 
 /// <summary>
 /// Vectorised loops: an ascending loop whose iterations are independent element-wise arithmetic on one element type
-/// runs as many lanes at a time as the machine's widest accelerated vector holds (Vector512, else Vector&lt;T&gt;),
+/// runs as many lanes at a time as the machine's widest accelerated vector holds (Vector512, else Vector&lt;T&gt;;
+/// a loop that rotates lanes, below, Vector512, else Vector256, as Vector&lt;T&gt; has no shuffle),
 /// and the original loop finishes the iterations left over. Its statements may compute locals, accumulate into a
 /// scalar (a dot product, a gradient summed over the iterations: lanes are summed after the loop), accumulate into
 /// or store to the iteration's element of a buffer (<c>dW[j·n + k] += a · x[k]</c>), and read buffers at the
@@ -38,6 +39,10 @@ internal static class Vectorize
         return rewritten with { Locals = locals.ToEquatableArray() };
     }
 
+    /// <summary>The lanes of a fixed-width vector of <paramref name="type"/> (Vector512 or Vector256).</summary>
+    private static int LaneCountOf(ScalarType type, LocalShape width) =>
+        (width == LocalShape.Vector512 ? 64 : 32) / (type == ScalarType.Float ? 4 : 8);
+
     /// <summary>Where an accumulation adds: the buffer, the index's part that does not change, and its constant offset.</summary>
     private readonly record struct Place(int Buffer, Expr? Base, int Offset);
 
@@ -68,8 +73,28 @@ internal static class Vectorize
             _groups = groups;
         }
 
-        /// <summary>Whether some buffer gets contributions at different offsets: only Vector512, which can rotate lanes, runs such loops.</summary>
+        /// <summary>
+        /// Whether some buffer gets contributions at different offsets: such loops rotate lanes, which Vector512 and
+        /// Vector256 can (a shuffle) and Vector&lt;T&gt; cannot.
+        /// </summary>
         private bool Rotates => _groups.Values.Any(g => g.Most > g.Least);
+
+        /// <summary>The largest spread of a group's offsets: a width rotates by at most its lanes less one.</summary>
+        private int Spread => _groups.Values.Select(g => g.Most - g.Least).DefaultIfEmpty(0).Max();
+
+        /// <summary>The widths this loop runs at, widest first; each is tried where the machine accelerates it.</summary>
+        private LocalShape[] Widths()
+        {
+            if (!Rotates)
+            {
+                return new[] { LocalShape.Vector512, LocalShape.Vector };
+            }
+
+            // Vector256 where the rotation fits its lanes: on AVX2 machines it is the widest vector with a shuffle.
+            return Spread < LaneCountOf(_type, LocalShape.Vector256)
+                ? new[] { LocalShape.Vector512, LocalShape.Vector256 }
+                : new[] { LocalShape.Vector512 };
+        }
 
         public static Plan? Make(LoopCode loop, List<Local> locals)
         {
@@ -259,8 +284,7 @@ internal static class Vectorize
                 most = System.Math.Max(most, place.Offset);
             }
 
-            int lanes = type == ScalarType.Float ? 16 : 8;
-            return first || most - least >= lanes ? null : (common, least, most);
+            return first || most - least >= LaneCountOf(type, LocalShape.Vector512) ? null : (common, least, most);
         }
 
         /// <summary><c>c + base + offset</c> (in any order) with base invariant: where a per-iteration element is.</summary>
@@ -345,7 +369,7 @@ internal static class Vectorize
         {
             int from = Add(locals, new Local("_simd", ScalarType.Int, LocalShape.Scalar, LocalRole.Temporary));
             var counter = new VariableRef(ScalarType.Int, from);
-            var widths = Rotates ? new[] { LocalShape.Vector512 } : new[] { LocalShape.Vector512, LocalShape.Vector };
+            LocalShape[] widths = Widths();
             Code? chain = null;
             for (int i = widths.Length - 1; i >= 0; i--)
             {
@@ -505,7 +529,7 @@ internal static class Vectorize
             private Expr Rotated(Expr contributions, int shift, List<Code> code, List<Code> after, int buffer, Expr? offsetBase, int least)
             {
                 ScalarType index = Type == ScalarType.Float ? ScalarType.Int : ScalarType.Long;
-                int lanes = Type == ScalarType.Float ? 16 : 8;
+                int lanes = LaneCountOf(Type, _width);
                 Literal Constant(int value) => index == ScalarType.Int ? Int(value) : Recognition.MethodRecognizer.Constant(ScalarType.Long, (long)value);
 
                 // Lane j takes lane j − s (mod lanes); lanes below s come from the carry.

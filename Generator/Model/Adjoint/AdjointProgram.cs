@@ -64,6 +64,12 @@ internal enum LocalShape
     /// <summary>A <c>Vector512&lt;T&gt;</c>.</summary>
     Vector512,
 
+    /// <summary>
+    /// A <c>Vector256&lt;T&gt;</c>: where Vector512 is not accelerated (AVX2), the width of a loop that rotates lanes,
+    /// which <c>Vector&lt;T&gt;</c> cannot.
+    /// </summary>
+    Vector256,
+
     /// <summary>A <c>System.Numerics.Vector&lt;T&gt;</c> (the machine's preferred width).</summary>
     Vector,
 
@@ -75,6 +81,14 @@ internal enum LocalShape
 
     /// <summary>A <c>SourceGrad.Internal.StateStack&lt;CSaved&gt;</c>: a callee's saved states, one per call in a loop, in LIFO order.</summary>
     CalleeStateStack,
+}
+
+/// <summary>What the shapes have in common.</summary>
+internal static class LocalShapes
+{
+    /// <summary>Whether a variable of <paramref name="shape"/> is one value (a scalar or a vector's lanes), not storage of many.</summary>
+    public static bool IsValue(this LocalShape shape) =>
+        shape is LocalShape.Scalar or LocalShape.Vector or LocalShape.Vector512 or LocalShape.Vector256;
 }
 
 /// <summary>

@@ -54,7 +54,10 @@ internal sealed record CompiledProgram(
         _ => false,
     };
 
-    /// <summary>The narrowest vector a generated loop runs on this machine (Vector512 first, then Vector&lt;T&gt;).</summary>
+    /// <summary>
+    /// The narrowest vector a generated loop runs on this machine: Vector512 first, then Vector&lt;T&gt; (a loop that rotates
+    /// lanes runs Vector256 there instead, as many lanes as Vector&lt;T&gt; where AVX2 is the widest; narrower is only conservative).
+    /// </summary>
     private static int VectorWidth(bool isFloat) =>
         System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? (isFloat ? 16 : 8)
         : System.Numerics.Vector.IsHardwareAccelerated ? (isFloat ? System.Numerics.Vector<float>.Count : System.Numerics.Vector<double>.Count)

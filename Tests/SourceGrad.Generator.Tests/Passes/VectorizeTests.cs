@@ -60,7 +60,13 @@ public class VectorizeTests
         Assert.Single(lines, l => l.StartsWith("Vector512.StoreUnsafe(", StringComparison.Ordinal) && l.Contains("GetReference(dX), (nuint)(_simd2))", StringComparison.Ordinal));
         Assert.Contains("dX[_simd2] += Vector512.GetElement(_carry1, 0);", lines);
 
-        // Without 512-bit vectors there is no lane rotation: the loop runs scalar.
+        // Without 512-bit vectors the loop rotates Vector256's lanes (AVX2 has the shuffle, Vector<T> no API for it): four
+        // doubles, the permutation masked with 3. Only the forward sweep's sum, which rotates nothing, takes Vector<T>.
+        Assert.Contains(lines, l => l.StartsWith("else if (Vector256.IsHardwareAccelerated", StringComparison.Ordinal));
+        Assert.Contains("Vector256<long> _splat5 = Vector256<long>.Indices - Vector256.Create<long>(1L) & Vector256.Create<long>(3L);", lines);
+        Assert.Contains("Vector256<double> _rotated2 = Vector256.Shuffle(_add4, _splat5);", lines);
+        Assert.Contains("Vector256<double> _add6 = Vector256.ConditionalSelect(_splat6, _carry2, _rotated2);", lines);
+        Assert.Contains("dX[_simd2] += Vector256.GetElement(_carry2, 0);", lines);
         Assert.Equal(1, lines.Count(l => l.StartsWith("else if (Vector.IsHardwareAccelerated", StringComparison.Ordinal)));
     }
 
