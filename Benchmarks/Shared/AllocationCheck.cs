@@ -12,8 +12,12 @@ public static class AllocationCheck
     public const string Marker = "// allocation check:";
 
     /// <param name="key">Type.Method, then the BenchmarkDotNet parameters in brackets if any: <c>MlpStepBenchmarks.Generated[Batch=64]</c>.</param>
-    /// <returns>The bytes allocated on this thread over <paramref name="calls"/> steady-state calls.</returns>
-    public static long Run(string key, Action call, int calls = 64)
+    /// <param name="otherThreads">
+    /// For a call that also runs on other threads (worker threads it forks): the bytes those threads have allocated so
+    /// far, counted the same way, so that the check counts them beside this thread's.
+    /// </param>
+    /// <returns>The bytes allocated on this thread (and <paramref name="otherThreads"/>) over <paramref name="calls"/> steady-state calls.</returns>
+    public static long Run(string key, Action call, int calls = 64, Func<long>? otherThreads = null)
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentOutOfRangeException.ThrowIfLessThan(calls, 1);
@@ -31,13 +35,14 @@ public static class AllocationCheck
             call();
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        long Counted() => GC.GetAllocatedBytesForCurrentThread() + (otherThreads?.Invoke() ?? 0);
+        long before = Counted();
         for (int i = 0; i < calls; i++)
         {
             call();
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = Counted() - before;
         Console.WriteLine($"{Marker} {key}: {allocated} B in {calls} calls");
         return allocated;
     }

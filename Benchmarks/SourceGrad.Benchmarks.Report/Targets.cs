@@ -197,7 +197,7 @@ public static class Targets
         }
 
         var allocating = results.ThreadAllocations.Where(pair => pair.Value.Bytes > 0).ToList();
-        string measured = $"{results.ThreadAllocations.Count} generated benchmarks, bytes on the calling thread over 64 warm calls each";
+        string measured = $"{results.ThreadAllocations.Count} generated benchmarks, bytes on the calling thread (the data-parallel steps' worker threads too) over 64 warm calls each";
         return allocating.Count == 0
             ? new TargetVerdict("allocations", Target, measured, TargetStatus.Met, "met: 0 B in every one")
             : new TargetVerdict("allocations", Target, measured, TargetStatus.Missed,
