@@ -10,7 +10,8 @@ namespace SourceGrad.Generator.Tests.Passes;
 /// on an AVX-512 machine the Vector256 branch of a loop that rotates lanes never runs in the test process. These tests
 /// compile a generated gradient into a small program and run it in child processes with the wider instruction sets
 /// switched off (the runtime's <c>DOTNET_EnableAVX512F</c>, <c>DOTNET_EnableAVX2</c> settings), so that every branch runs
-/// on whatever machine runs the tests, and compare each with the scalar gradient (<c>Vectorize = false</c>).
+/// on whatever machine runs the tests, and compare each gradient and Hessian-vector product with the scalar one
+/// (<c>Vectorize = false</c>).
 /// </summary>
 public sealed class VectorWidthTests
 {
@@ -57,6 +58,17 @@ public sealed class VectorWidthTests
                     worstDouble = System.Math.Max(worstDouble, Relative(f, g));
                     for (int i = 0; i < n; i++) worstDouble = System.Math.Max(worstDouble, Relative(dF[i], dG[i]));
 
+                    // The Hessian-vector product's loops rotate the tangents' lanes too.
+                    var v = new double[n];
+                    for (int i = 0; i < n; i++) v[i] = System.Math.Cos(0.7 * i);
+                    var hvF = new double[n];
+                    var hvG = new double[n];
+                    System.Array.Clear(dF);
+                    System.Array.Clear(dG);
+                    Stencil.FHessianVector(x, v, dF, hvF);
+                    Stencil.GHessianVector(x, v, dG, hvG);
+                    for (int i = 0; i < n; i++) worstDouble = System.Math.Max(worstDouble, System.Math.Max(Relative(hvF[i], hvG[i]), Relative(dF[i], dG[i])));
+
                     var dH = new float[n];
                     var dK = new float[n];
                     float h = Stencil.HGradient(xf, dH), k = Stencil.KGradient(xf, dK);
@@ -79,7 +91,7 @@ public sealed class VectorWidthTests
 
     /// <summary>The loop <paramref name="body"/> as method <paramref name="vectorised"/> and as its scalar twin <paramref name="scalar"/>.</summary>
     private static string Twins(string type, string vectorised, string scalar, string body) =>
-        string.Concat(new[] { (vectorised, "[Differentiable]"), (scalar, "[Differentiable(Vectorize = false)]") }.Select(method => $$"""
+        string.Concat(new[] { (vectorised, "[Differentiable(HessianVector = true)]"), (scalar, "[Differentiable(HessianVector = true, Vectorize = false)]") }.Select(method => $$"""
             {{method.Item2}}
             public static {{type}} {{method.Item1}}(ReadOnlySpan<{{type}}> x)
             {
@@ -94,10 +106,15 @@ public sealed class VectorWidthTests
     public void The_generated_loops_have_a_Vector256_branch_for_the_rotations()
     {
         GeneratorRun run = GeneratorRunner.Run(Program);
-        string gradient = run.Source("Stencil.F.").Text;
-        Assert.Contains("Vector256.IsHardwareAccelerated", gradient, StringComparison.Ordinal);
-        Assert.Contains("Vector256.Shuffle(", gradient, StringComparison.Ordinal);
-        Assert.DoesNotContain("Vector", run.Source("Stencil.G.").Text, StringComparison.Ordinal);
+        string Generated(string method, string kind) =>
+            Assert.Single(run.Sources, s => s.HintName.StartsWith($"Stencil.{method}.", StringComparison.Ordinal)
+                && s.HintName.EndsWith($".{kind}.g.cs", StringComparison.Ordinal)).Text;
+        foreach (string kind in new[] { "Gradient", "HessianVector" })
+        {
+            Assert.Contains("Vector256.IsHardwareAccelerated", Generated("F", kind), StringComparison.Ordinal);
+            Assert.Contains("Vector256.Shuffle(", Generated("F", kind), StringComparison.Ordinal);
+            Assert.DoesNotContain("IsHardwareAccelerated", Generated("G", kind), StringComparison.Ordinal);
+        }
     }
 
     [Theory]
