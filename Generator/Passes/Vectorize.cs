@@ -7,7 +7,8 @@ namespace SourceGrad.Generator.Passes;
 /// <summary>
 /// Vectorised loops: an ascending loop whose iterations are independent element-wise arithmetic on one element type
 /// runs as many lanes at a time as the machine's widest accelerated vector holds (Vector512, else Vector&lt;T&gt;;
-/// a loop that rotates lanes, below, Vector512, else Vector256, as Vector&lt;T&gt; has no shuffle),
+/// a loop that rotates lanes, below, Vector512, else Vector256 when the rotation spans fewer than its lanes, as
+/// Vector&lt;T&gt; has no shuffle),
 /// and the original loop finishes the iterations left over. Its statements may compute locals, accumulate into a
 /// scalar (a dot product, a gradient summed over the iterations: lanes are summed after the loop), accumulate into
 /// or store to the iteration's element of a buffer (<c>dW[j·n + k] += a · x[k]</c>), and read buffers at the

@@ -71,6 +71,39 @@ public class VectorizeTests
     }
 
     [Theory]
+    [InlineData("double", 3, true)]
+    [InlineData("double", 4, false)]
+    [InlineData("float", 7, true)]
+    [InlineData("float", 8, false)]
+    public void A_rotation_gets_a_Vector256_branch_only_when_it_spans_fewer_than_its_lanes(string type, int spread, bool vector256)
+    {
+        string source = $$"""
+            public static partial class P
+            {
+                [Differentiable]
+                public static {{type}} F(ReadOnlySpan<{{type}}> x)
+                {
+                    {{type}} sum = 0;
+                    for (int i = 0; i < x.Length - {{spread}}; i++)
+                    {
+                        {{type}} d = x[i + {{spread}}] - x[i];
+                        sum += d * d;
+                    }
+
+                    return sum;
+                }
+            }
+            """;
+        (_, string after) = PassHarness.BeforeAndAfter(source, "Vectorize");
+        string[] lines = PassHarness.Lines(after);
+
+        // Vector512 rotates by up to 7 doubles or 15 floats; Vector256 by up to 3 or 7.
+        Assert.Contains(lines, l => l.StartsWith("Vector512<" + type + "> _rotated", StringComparison.Ordinal));
+        Assert.Equal(vector256, lines.Any(l => l.StartsWith("else if (Vector256.IsHardwareAccelerated", StringComparison.Ordinal)));
+        Assert.Equal(vector256, lines.Any(l => l.Contains("Vector256.Shuffle(", StringComparison.Ordinal)));
+    }
+
+    [Theory]
     [InlineData(64, 64, 64, null)]
     [InlineData(64, 40, 64, typeof(IndexOutOfRangeException))]
     [InlineData(64, 64, 63, typeof(IndexOutOfRangeException))]
