@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
+using SourceGrad.Checkpointing;
 using SourceGrad.Generator.Tests.Infrastructure;
 
 namespace SourceGrad.Generator.Tests;
@@ -62,5 +65,59 @@ public class CheckpointSavedBytesTests
         Assert.DoesNotContain("Revolve", message, StringComparison.Ordinal);
         string said = message.Substring(message.IndexOf(" saves ", StringComparison.Ordinal) + " saves ".Length);
         Assert.Equal("/// Saves " + said.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal) + ".", remarks);
+    }
+
+    /// <summary>
+    /// The report writes the runtime's schedule as formulas of its own (the run length and the snapshots of
+    /// <see cref="Revolve"/>): evaluated, they must give what the runtime computes, so a change to either fails here.
+    /// </summary>
+    [Fact]
+    public void The_reported_formulas_give_the_runtime_schedule()
+    {
+        GeneratorRun run = s_run.Value;
+        string Message(string method) =>
+            Assert.Single(run.Reports, d => d.Id == "SG0037" && d.GetMessage().Contains($"'{method}'", StringComparison.Ordinal)).GetMessage();
+
+        // Binomial, Snapshots = 8: "8·max(1, min(64, steps / 128))" bytes a run, "min(Snapshots, ⌈N / L⌉ − 1)" snapshots.
+        const int snapshots = 8;
+        Match run8 = Regex.Match(Message("Binomial"), @"max\(1, min\((\d+), steps / (\d+)\)\)");
+        Assert.True(run8.Success, Message("Binomial"));
+        int cap = int.Parse(run8.Groups[1].Value, CultureInfo.InvariantCulture), divisor = int.Parse(run8.Groups[2].Value, CultureInfo.InvariantCulture);
+        Assert.Contains($"min(Snapshots, ⌈N / L⌉ − 1), N the loop's iterations, recorded L = max(1, min(8·Snapshots, N / (16·Snapshots)))", Message("Binomial"), StringComparison.Ordinal);
+        Assert.Equal((8 * snapshots, 16 * snapshots), (cap, divisor));
+        Assert.Contains("snapshots: ⌈N / ⌈√N⌉⌉ − 1 (N the loop's iterations, recorded ⌈√N⌉ at a time)", Message("SqrtN"), StringComparison.Ordinal);
+        foreach (int steps in Enumerable.Range(0, 3000).Concat([8191, 8192, 8193, 100_000, 1_000_000]))
+        {
+            int length = Math.Max(1, Math.Min(cap, steps / divisor));
+            Assert.Equal(Revolve.BinomialRecordLength(steps, snapshots), length);
+            if (steps == 0)
+            {
+                continue;
+            }
+
+            using (Revolve binomial = Revolve.Binomial(steps, snapshots, length))
+            {
+                Assert.Equal(Math.Min(snapshots, CeilingDivide(steps, length) - 1), binomial.SnapshotCount);
+            }
+
+            int segment = CeilingSquareRoot(steps);
+            Assert.Equal(Revolve.SegmentLength(steps), segment);
+            using Revolve sqrtN = Revolve.SqrtN(steps);
+            Assert.Equal(CeilingDivide(steps, segment) - 1, sqrtN.SnapshotCount);
+        }
+    }
+
+    private static int CeilingDivide(int a, int b) => (a + b - 1) / b;
+
+    /// <summary>⌈√n⌉ in integers: the least r with r² ≥ n.</summary>
+    private static int CeilingSquareRoot(int n)
+    {
+        int r = 0;
+        while ((long)r * r < n)
+        {
+            r++;
+        }
+
+        return r;
     }
 }
