@@ -8,7 +8,8 @@ namespace SourceGrad.Kernels;
 
 /// <summary>
 /// C (+)= op(A)·op(B) for row-major matrices, in the Goto/BLIS scheme: B is packed a depth block at a time into
-/// panels two vectors wide (one, for a product at most one vector wide; kept in L2), A into panels of MR rows (one
+/// panels two vectors wide (one, for a product at most one vector wide; kept in L2), or read in place when it is
+/// narrow (see <see cref="InPlaceBRowBytes"/>), A into panels of MR rows (one
 /// panel sits in L1 while the B panels stream past it; read in place when few panels share it), and a
 /// register-blocked micro-kernel computes each MR × NR tile of C. On several threads (one fork and one
 /// join per product) each thread computes a range of C's tiles, packing what it reads into its own buffers, and takes
@@ -34,6 +35,39 @@ internal static unsafe class Gemm<T>
 
     /// <summary>Whether a column group of <paramref name="groupPanels"/> panels reads A in place (see <see cref="InPlaceAPanels"/>).</summary>
     private static bool ReadsAInPlace(int groupPanels) => groupPanels <= InPlaceAPanels;
+
+    /// <summary>
+    /// A plain (not transposed) B whose rows are at most this long, and cover whole panels, is read where it is stored
+    /// rather than packed: a depth block of it then spans no more memory than its packed copy would (128 KB of floats),
+    /// and the prefetcher follows its rows as well. Packing such a B cost a copy of the whole matrix per product, which
+    /// few rows of A share: 9% of a batch-64 product 64×784×128 (the MLP's first layer) on the Zen 5 of PEERS.md, and
+    /// nothing gained back at 20,000 rows.
+    /// </summary>
+    private const int InPlaceBRowBytes = 512;
+
+    /// <summary>Whether the one-thread product reads B in place (see <see cref="InPlaceBRowBytes"/>).</summary>
+    private static bool ReadsBInPlace(in Problem problem, in Blocking blocking) =>
+        !problem.TransposeB && (long)problem.N * Unsafe.SizeOf<T>() <= InPlaceBRowBytes && problem.N % blocking.PanelWidth == 0;
+
+    /// <summary>Whether a one-thread product of these sizes on <paramref name="path"/> reads B in place (for tests).</summary>
+    internal static bool ReadsBInPlace(int m, int k, int n, bool transposeB, GemmPath path)
+    {
+        int count = path switch
+        {
+            GemmPath.Vector512 => Vector512<T>.Count,
+            GemmPath.Vector256 => Vector256<T>.Count,
+            GemmPath.Vector128 => Vector128<T>.Count,
+            _ => 0,
+        };
+        if (count == 0 || m <= 1 || n <= 1)
+        {
+            return false;
+        }
+
+        var problem = new Problem(null, null, null, m, k, n, transposeA: false, transposeB, accumulate: false);
+        var shape = path == GemmPath.Vector512 ? TileShape.Rows12x2 : TileShape.Rows6x2;
+        return ReadsBInPlace(problem, new Blocking(n <= count ? TileShape.Rows12x1 : shape, count));
+    }
 
     /// <summary>At most this many columns of B are packed at once, which bounds the packing buffer.</summary>
     private const int ColumnGroup = 4096;
@@ -432,21 +466,29 @@ internal static unsafe class Gemm<T>
         for (int groupStart = 0; groupStart < problem.N; groupStart += ColumnGroup)
         {
             int groupPanels = GroupPanels(problem, blocking, groupStart);
+            bool bInPlace = ReadsBInPlace(problem, blocking);
             for (int depthStart = 0; depthStart < problem.K; depthStart += depthBlock)
             {
                 int depth = Math.Min(depthBlock, problem.K - depthStart);
-                var block = new DepthBlockOf(groupStart, groupPanels, depthStart, depth, packedB);
-                PackB<TVector, TSimd>(problem, blocking, block, 0, groupPanels);
+                var block = new DepthBlockOf(groupStart, groupPanels, depthStart, depth, packedB, bInPlace);
+                if (!bInPlace)
+                {
+                    PackB<TVector, TSimd>(problem, blocking, block, 0, groupPanels);
+                }
+
                 Compute<TVector, TSimd>(problem, blocking, block, packedA);
             }
         }
     }
 
     /// <summary>One depth block of one column group: where it starts, its size, and its packed B.</summary>
-    private readonly struct DepthBlockOf(int groupStart, int groupPanels, int depthStart, int depth, T* packedB)
+    private readonly struct DepthBlockOf(int groupStart, int groupPanels, int depthStart, int depth, T* packedB, bool bInPlace = false)
     {
         public readonly int GroupStart = groupStart, GroupPanels = groupPanels, DepthStart = depthStart, Depth = depth;
         public readonly T* PackedB = packedB;
+
+        /// <summary>B is read where it is stored, its rows a stored row apart (see <see cref="InPlaceBRowBytes"/>).</summary>
+        public readonly bool BInPlace = bInPlace;
     }
 
     /// <summary>
@@ -633,19 +675,20 @@ internal static unsafe class Gemm<T>
                 T* rowOfC = p.C + (nint)(firstRow + tileRow) * p.StrideC;
                 for (int panel = sweepStart; panel < sweepEnd; panel++)
                 {
-                    T* panelB = block.PackedB + (nint)panel * depth * width;
                     int column0 = block.GroupStart + panel * width;
+                    T* panelB = block.BInPlace ? p.B + (nint)block.DepthStart * p.StrideB + column0 : block.PackedB + (nint)panel * depth * width;
+                    nint bStep = block.BInPlace ? p.StrideB : width;
                     int columns = Math.Min(width, p.N - column0);
                     if (tileRowsHere == tileRows && columns == width)
                     {
-                        Kernel<TVector, TSimd>(blocking.Shape, depth, panelA, aStep, aRow, panelB, rowOfC + column0, p.StrideC, accumulate);
+                        Kernel<TVector, TSimd>(blocking.Shape, depth, panelA, aStep, aRow, panelB, bStep, rowOfC + column0, p.StrideC, accumulate);
                     }
                     else
                     {
                         // A ragged edge: compute the tile aside, then merge the part inside C. Six rows or fewer take the
                         // half-height kernel (it reads the first six of each step's values, whatever the step).
                         TileShape shape = tileRowsHere <= 6 && blocking.Shape == TileShape.Rows12x2 ? TileShape.Rows6x2 : blocking.Shape;
-                        Kernel<TVector, TSimd>(shape, depth, panelA, aStep, aRow, panelB, edgeTile, width, accumulate: false);
+                        Kernel<TVector, TSimd>(shape, depth, panelA, aStep, aRow, panelB, bStep, edgeTile, width, accumulate: false);
                         MergeEdge(edgeTile, width, rowOfC + column0, p.StrideC, tileRowsHere, columns, accumulate);
                     }
                 }
@@ -654,20 +697,20 @@ internal static unsafe class Gemm<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel<TVector, TSimd>(TileShape shape, int depth, T* panelA, nint aStep, nint aRow, T* panelB, T* c, nint ldc, bool accumulate)
+    private static void Kernel<TVector, TSimd>(TileShape shape, int depth, T* panelA, nint aStep, nint aRow, T* panelB, nint bStep, T* c, nint ldc, bool accumulate)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
         switch (shape)
         {
             case TileShape.Rows12x1:
-                MicroKernel<T>.Rows12x1<TVector, TSimd>(depth, panelA, aStep, aRow, panelB, c, ldc, accumulate);
+                MicroKernel<T>.Rows12x1<TVector, TSimd>(depth, panelA, aStep, aRow, panelB, bStep, c, ldc, accumulate);
                 break;
             case TileShape.Rows12x2:
-                MicroKernel<T>.Rows12x2<TVector, TSimd>(depth, panelA, aStep, aRow, panelB, c, ldc, accumulate);
+                MicroKernel<T>.Rows12x2<TVector, TSimd>(depth, panelA, aStep, aRow, panelB, bStep, c, ldc, accumulate);
                 break;
             default:
-                MicroKernel<T>.Rows6x2<TVector, TSimd>(depth, panelA, aStep, aRow, panelB, c, ldc, accumulate);
+                MicroKernel<T>.Rows6x2<TVector, TSimd>(depth, panelA, aStep, aRow, panelB, bStep, c, ldc, accumulate);
                 break;
         }
     }

@@ -4,7 +4,7 @@ namespace SourceGrad.Kernels;
 
 /// <summary>
 /// Register-blocked matrix-multiply micro-kernels: a tile of rows × vectors of C stays in registers while the
-/// packed panels of A and B stream through. Each accumulator must be its own local to live in a register, hence
+/// panels of A and B stream through. Each accumulator must be its own local to live in a register, hence
 /// one line per row; the bodies follow one pattern (keep it that way when editing).
 /// </summary>
 internal static unsafe class MicroKernel<T>
@@ -12,10 +12,11 @@ internal static unsafe class MicroKernel<T>
 {
     /// <summary>
     /// C[0..12, 0..2V] (+)= A·B over kc steps: A is a panel of 12 rows (the 12 values of each step together, steps
-    /// <c>aStep</c> apart: MR when packed), B a packed panel 2 vectors wide; the 24 accumulators stay in registers.
+    /// <c>aStep</c> apart: MR when packed), B a panel 2 vectors wide (its steps <c>bStep</c> apart: the panel's width when
+    /// packed, B's row length when read in place); the 24 accumulators stay in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows12x2<TVector, TSimd>(nint kc, T* a, nint aStep, nint aRow, T* b, T* c, nint ldc, bool accumulate)
+    public static void Rows12x2<TVector, TSimd>(nint kc, T* a, nint aStep, nint aRow, T* b, nint bStep, T* c, nint ldc, bool accumulate)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
@@ -61,7 +62,7 @@ internal static unsafe class MicroKernel<T>
             ar = TSimd.Broadcast(a + 11 * aRow);
             c11_0 = TSimd.MultiplyAdd(ar, b0, c11_0); c11_1 = TSimd.MultiplyAdd(ar, b1, c11_1);
             a += aStep;
-            b += 2 * width;
+            b += bStep;
         }
 
         T* row0 = c;
@@ -96,7 +97,7 @@ internal static unsafe class MicroKernel<T>
     /// 16-register ISAs too.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows12x1<TVector, TSimd>(nint kc, T* a, nint aStep, nint aRow, T* b, T* c, nint ldc, bool accumulate)
+    public static void Rows12x1<TVector, TSimd>(nint kc, T* a, nint aStep, nint aRow, T* b, nint bStep, T* c, nint ldc, bool accumulate)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
@@ -119,7 +120,7 @@ internal static unsafe class MicroKernel<T>
             c10 = TSimd.MultiplyAdd(TSimd.Broadcast(a + 10 * aRow), b0, c10);
             c11 = TSimd.MultiplyAdd(TSimd.Broadcast(a + 11 * aRow), b0, c11);
             a += aStep;
-            b += width;
+            b += bStep;
         }
 
         Store<TVector, TSimd>(c, c0, accumulate);
@@ -138,10 +139,11 @@ internal static unsafe class MicroKernel<T>
 
     /// <summary>
     /// C[0..6, 0..2V] (+)= A·B over kc steps: A is a panel of 6 rows (the 6 values of each step together, steps
-    /// <c>aStep</c> apart: MR when packed), B a packed panel 2 vectors wide; the 12 accumulators stay in registers.
+    /// <c>aStep</c> apart: MR when packed), B a panel 2 vectors wide (steps <c>bStep</c> apart); the 12 accumulators stay
+    /// in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rows6x2<TVector, TSimd>(nint kc, T* a, nint aStep, nint aRow, T* b, T* c, nint ldc, bool accumulate)
+    public static void Rows6x2<TVector, TSimd>(nint kc, T* a, nint aStep, nint aRow, T* b, nint bStep, T* c, nint ldc, bool accumulate)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
@@ -169,7 +171,7 @@ internal static unsafe class MicroKernel<T>
             ar = TSimd.Broadcast(a + 5 * aRow);
             c5_0 = TSimd.MultiplyAdd(ar, b0, c5_0); c5_1 = TSimd.MultiplyAdd(ar, b1, c5_1);
             a += aStep;
-            b += 2 * width;
+            b += bStep;
         }
 
         T* row0 = c;

@@ -88,6 +88,14 @@ internal static class KernelTestData
     /// <summary>Puts <see cref="Linalg.MaxDegreeOfParallelism"/> back as it was when disposed; the test sets it freely meanwhile.</summary>
     public static IDisposable KeepThreadCount() => new ThreadCountRestorer(Linalg.MaxDegreeOfParallelism);
 
+    /// <summary>Restores the GEMM path a test sets (<see cref="GemmPaths.Current"/>) when disposed.</summary>
+    public static IDisposable KeepPath() => new PathRestorer(GemmPaths.Current);
+
+    private sealed class PathRestorer(GemmPath saved) : IDisposable
+    {
+        public void Dispose() => GemmPaths.Current = saved;
+    }
+
     private sealed class ThreadCountRestorer(int saved) : IDisposable
     {
         public void Dispose() => Linalg.MaxDegreeOfParallelism = saved;

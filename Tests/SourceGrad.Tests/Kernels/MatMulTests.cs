@@ -30,25 +30,48 @@ public class MatMulTests
     [MemberData(nameof(GemmPathsHere), MemberType = typeof(KernelTestData))]
     public void Every_instruction_set_path_matches_the_naive_product_for_sizes_1_to_70(string path)
     {
-        GemmPath saved = GemmPaths.Current;
+        using IDisposable restore = KeepPath();
         GemmPaths.Current = Enum.Parse<GemmPath>(path);
-        try
+        for (int size = 1; size <= 70; size++)
         {
-            for (int size = 1; size <= 70; size++)
-            {
-                // Three different sizes per case, so rows, depth and columns each cross every boundary.
-                int m = size, k = 71 - size, n = size * 37 % 70 + 1;
-                bool transposeA = size % 2 == 1, transposeB = size % 4 >= 2;
-                CheckFloat(m, k, n, transposeA, transposeB, seed: size);
-                CheckDouble(m, k, n, transposeA, transposeB, seed: size);
-            }
-
-            CheckFloat(257, 257, 257, transposeA: false, transposeB: false, seed: 257);
-            CheckDouble(131, 257, 67, transposeA: true, transposeB: true, seed: 258);
+            // Three different sizes per case, so rows, depth and columns each cross every boundary.
+            int m = size, k = 71 - size, n = size * 37 % 70 + 1;
+            bool transposeA = size % 2 == 1, transposeB = size % 4 >= 2;
+            CheckFloat(m, k, n, transposeA, transposeB, seed: size);
+            CheckDouble(m, k, n, transposeA, transposeB, seed: size);
         }
-        finally
+
+        CheckFloat(257, 257, 257, transposeA: false, transposeB: false, seed: 257);
+        CheckDouble(131, 257, 67, transposeA: true, transposeB: true, seed: 258);
+    }
+
+    /// <summary>
+    /// A narrow plain B (rows of at most 512 bytes, whole panels) is read where it is stored, its steps a stored row
+    /// apart: ragged rows of A, several depth blocks, one to eight panels, both layouts of A, on every path.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(GemmPathsHere), MemberType = typeof(KernelTestData))]
+    public void A_narrow_B_read_in_place_matches_the_naive_product_on_every_path(string path)
+    {
+        using IDisposable restore = KeepPath();
+        GemmPaths.Current = Enum.Parse<GemmPath>(path);
+        if (GemmPaths.Current != GemmPath.Scalar)
         {
-            GemmPaths.Current = saved;
+            // The shapes below take the in-place path; wider, ragged or transposed Bs are packed.
+            Assert.True(Gemm<float>.ReadsBInPlace(64, 784, 128, transposeB: false, GemmPaths.Current));
+            Assert.True(Gemm<double>.ReadsBInPlace(13, 600, 64, transposeB: false, GemmPaths.Current));
+            Assert.False(Gemm<float>.ReadsBInPlace(64, 784, 128, transposeB: true, GemmPaths.Current));
+            Assert.False(Gemm<float>.ReadsBInPlace(64, 784, 256, transposeB: false, GemmPaths.Current));
+            Assert.False(Gemm<double>.ReadsBInPlace(13, 600, 63, transposeB: false, GemmPaths.Current));
+        }
+
+        foreach ((int m, int k, int n) in new[] { (64, 784, 128), (13, 600, 64), (30, 300, 32), (25, 40, 16), (7, 513, 8) })
+        {
+            foreach (bool transposeA in new[] { false, true })
+            {
+                CheckFloat(m, k, n, transposeA, transposeB: false, seed: m + k + n);
+                CheckDouble(m, k, n, transposeA, transposeB: false, seed: m + k + n);
+            }
         }
     }
 

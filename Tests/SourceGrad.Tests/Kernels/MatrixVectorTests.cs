@@ -53,24 +53,17 @@ public class MatrixVectorTests
 
     private static void ForEachPathAndTranspose(Action<bool, bool> check)
     {
-        GemmPath saved = GemmPaths.Current;
-        try
+        using IDisposable restore = KeepPath();
+        foreach (GemmPath path in Enum.GetValues<GemmPath>().Where(path => path <= GemmPaths.Best))
         {
-            foreach (GemmPath path in Enum.GetValues<GemmPath>().Where(path => path <= GemmPaths.Best))
+            GemmPaths.Current = path;
+            foreach (bool transposeA in new[] { false, true })
             {
-                GemmPaths.Current = path;
-                foreach (bool transposeA in new[] { false, true })
+                foreach (bool transposeB in new[] { false, true })
                 {
-                    foreach (bool transposeB in new[] { false, true })
-                    {
-                        check(transposeA, transposeB);
-                    }
+                    check(transposeA, transposeB);
                 }
             }
-        }
-        finally
-        {
-            GemmPaths.Current = saved;
         }
     }
 }
