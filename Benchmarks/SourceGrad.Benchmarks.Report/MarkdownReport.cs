@@ -316,7 +316,7 @@ public sealed class MarkdownReport(ResultSet results, Notes notes, string mode, 
                     BenchmarkResult? ceiling = _m.DataParallel(method + Suites.DataParallelCeilingSuffix, 2);
                     string ceilingTime = ceiling is null ? "" : Targets.Time(ceiling.MinNs);
                     string ceilingRatio = ceiling is null ? "" : Targets.Ratio(one.MinNs / ceiling.MinNs);
-                    Line($"| {label} | {Targets.Time(one.MinNs)} | {Targets.Time(two.MinNs)} | {Targets.Ratio(one.MinNs / two.MinNs)} | {ceilingTime} | {ceilingRatio} | {StepAllocation(two)} |");
+                    Line($"| {label} | {Targets.Time(one.MinNs)} | {Targets.Time(two.MinNs)} | {Targets.Ratio(one.MinNs / two.MinNs)} | {ceilingTime} | {ceilingRatio} | {StepAllocation(method, two)} |");
                 }
             }
 
@@ -365,8 +365,12 @@ public sealed class MarkdownReport(ResultSet results, Notes notes, string mode, 
     /// A two-thread step's bytes per call: the setup's count on the calling thread and the workers (AllocationCheck),
     /// where it ran; else BenchmarkDotNet's column, which counts the whole process (the JIT's tiering included).
     /// </summary>
-    private string StepAllocation(BenchmarkResult twoThreads) =>
-        results.ThreadAllocations.TryGetValue(twoThreads.Key, out var check)
+    /// <summary>
+    /// The two-thread step's bytes from its setup's allocation check (the caller's and the workers'), keyed without the
+    /// wall-clock suffix its timing row carries; BenchmarkDotNet's whole-process count only where no check ran.
+    /// </summary>
+    private string StepAllocation(string method, BenchmarkResult twoThreads) =>
+        results.ThreadAllocations.TryGetValue(BenchmarkResult.BenchmarkKey(Suites.DataParallelType, method, "Threads=2"), out var check)
             ? Bytes(check.Bytes / check.Calls) + (check.Bytes % check.Calls == 0 ? "" : "+")
             : Bytes(twoThreads.BytesPerOperation);
 
