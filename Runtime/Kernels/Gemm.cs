@@ -39,9 +39,8 @@ internal static unsafe class Gemm<T>
     /// <summary>
     /// A plain (not transposed) B whose rows are at most this long, and cover whole panels, is read where it is stored
     /// rather than packed: a depth block of it then spans no more memory than its packed copy would (128 KB of floats),
-    /// and the prefetcher follows its rows as well. Packing such a B cost a copy of the whole matrix per product, which
-    /// few rows of A share: 9% of a batch-64 product 64×784×128 (the MLP's first layer) on the Zen 5 of PEERS.md, and
-    /// nothing gained back at 20,000 rows.
+    /// and the prefetcher follows its rows as well. Packing such a B costs a copy of the whole matrix per product, which
+    /// few rows of A share (the MLP's first layer at batch 64); docs/matmul.md has the measurements.
     /// </summary>
     private const int InPlaceBRowBytes = 512;
 
@@ -463,10 +462,10 @@ internal static unsafe class Gemm<T>
     {
         int depthBlock = DepthBlock;
         ReservePackingBuffers(problem, blocking, out T* packedA, out T* packedB);
+        bool bInPlace = ReadsBInPlace(problem, blocking);
         for (int groupStart = 0; groupStart < problem.N; groupStart += ColumnGroup)
         {
             int groupPanels = GroupPanels(problem, blocking, groupStart);
-            bool bInPlace = ReadsBInPlace(problem, blocking);
             for (int depthStart = 0; depthStart < problem.K; depthStart += depthBlock)
             {
                 int depth = Math.Min(depthBlock, problem.K - depthStart);
