@@ -38,15 +38,25 @@ internal static unsafe class Gemm<T>
 
     /// <summary>
     /// A plain (not transposed) B whose rows are at most this long, and cover whole panels, is read where it is stored
-    /// rather than packed: a depth block of it then spans no more memory than its packed copy would (128 KB of floats),
-    /// and the prefetcher follows its rows as well. Packing such a B costs a copy of the whole matrix per product, which
-    /// few rows of A share (the MLP's first layer at batch 64); docs/matmul.md has the measurements.
+    /// rather than packed when A has at most <see cref="InPlaceBMaxRows"/> rows: a depth block of it then spans no more
+    /// memory than its packed copy would (128 KB of floats), and the prefetcher follows its rows as well. Packing such a
+    /// B costs a copy of the whole matrix per product, which few rows of A share (the MLP's first layer at batch 64);
+    /// docs/matmul.md has the measurements.
     /// </summary>
     private const int InPlaceBRowBytes = 512;
 
+    /// <summary>
+    /// The most rows of A for which B is read in place. A panel read in place steps a whole stored row at a time, so its
+    /// rows fall in a few sets of the L1 cache and cannot all stay there from one row tile of A to the next; with more
+    /// rows of A to share it the packed copy wins again (on the Zen 3 the 128- and 256-row halves of the MLP's batch-256
+    /// step ran slower in place).
+    /// </summary>
+    private const int InPlaceBMaxRows = 64;
+
     /// <summary>Whether the one-thread product reads B in place (see <see cref="InPlaceBRowBytes"/>).</summary>
     private static bool ReadsBInPlace(in Problem problem, in Blocking blocking) =>
-        !problem.TransposeB && (long)problem.N * Unsafe.SizeOf<T>() <= InPlaceBRowBytes && problem.N % blocking.PanelWidth == 0;
+        !problem.TransposeB && problem.M <= InPlaceBMaxRows &&
+        (long)problem.N * Unsafe.SizeOf<T>() <= InPlaceBRowBytes && problem.N % blocking.PanelWidth == 0;
 
     /// <summary>Whether a one-thread product of these sizes on <paramref name="path"/> reads B in place (for tests).</summary>
     internal static bool ReadsBInPlace(int m, int k, int n, bool transposeB, GemmPath path)

@@ -57,12 +57,14 @@ public class MatMulTests
         GemmPaths.Current = Enum.Parse<GemmPath>(path);
         if (GemmPaths.Current != GemmPath.Scalar)
         {
-            // The shapes below take the in-place path; wider, ragged or transposed Bs are packed.
+            // The shapes below take the in-place path; wider, ragged or transposed Bs, and Bs that many rows of A share, are packed.
             Assert.True(Gemm<float>.ReadsBInPlace(64, 784, 128, transposeB: false, GemmPaths.Current));
             Assert.True(Gemm<double>.ReadsBInPlace(13, 600, 64, transposeB: false, GemmPaths.Current));
             Assert.False(Gemm<float>.ReadsBInPlace(64, 784, 128, transposeB: true, GemmPaths.Current));
             Assert.False(Gemm<float>.ReadsBInPlace(64, 784, 256, transposeB: false, GemmPaths.Current));
             Assert.False(Gemm<double>.ReadsBInPlace(13, 600, 63, transposeB: false, GemmPaths.Current));
+            Assert.False(Gemm<float>.ReadsBInPlace(65, 784, 128, transposeB: false, GemmPaths.Current));
+            Assert.False(Gemm<float>.ReadsBInPlace(784, 64, 128, transposeB: false, GemmPaths.Current));
         }
 
         foreach ((int m, int k, int n) in new[] { (64, 784, 128), (13, 600, 64), (30, 300, 32), (25, 40, 16), (7, 513, 8) })
