@@ -28,13 +28,21 @@ internal static unsafe class Gemm<T>
     private const int ColumnBlockPanels = 16;
 
     /// <summary>
-    /// Up to this many column panels, A is read in place rather than packed: with so few panels to share it, packing cost
-    /// as much as the product. The micro-kernel takes A's layout as two strides: between steps and between rows.
+    /// Up to this many column panels of 512-bit vectors, A is read in place rather than packed: with so few panels to
+    /// share it, packing cost as much as the product. The micro-kernel takes A's layout as two strides: between steps and
+    /// between rows.
     /// </summary>
-    private const int InPlaceAPanels = 4;
+    private const int InPlaceAPanels512 = 4;
 
-    /// <summary>Whether a column group of <paramref name="groupPanels"/> panels reads A in place (see <see cref="InPlaceAPanels"/>).</summary>
-    private static bool ReadsAInPlace(int groupPanels) => groupPanels <= InPlaceAPanels;
+    /// <summary>
+    /// The same bound for narrower vectors, whose panels are narrower and each pass over A shorter: on the Zen 3 (AVX2)
+    /// reading A in place beat packing it up to 16 panels of 16 floats, plain or transposed, and was slower transposed
+    /// from 24 on (docs/matmul.md).
+    /// </summary>
+    private const int InPlaceAPanelsNarrow = 16;
+
+    /// <summary>Whether a column group of <paramref name="groupPanels"/> panels reads A in place (see <see cref="InPlaceAPanels512"/>).</summary>
+    private static bool ReadsAInPlace(in Blocking blocking, int groupPanels) => groupPanels <= blocking.InPlaceAPanels;
 
     /// <summary>
     /// A plain (not transposed) B whose rows are at most this long, and cover whole panels, is read where it is stored
@@ -198,6 +206,9 @@ internal static unsafe class Gemm<T>
         /// <summary>NR: columns of a tile and of a packed panel of B.</summary>
         public readonly int PanelWidth = shape == TileShape.Rows12x1 ? vectorCount : 2 * vectorCount;
 
+        /// <summary>Up to this many column panels A is read in place (see <see cref="InPlaceAPanels512"/>).</summary>
+        public readonly int InPlaceAPanels = vectorCount * Unsafe.SizeOf<T>() >= 64 ? InPlaceAPanels512 : InPlaceAPanelsNarrow;
+
         /// <summary>Row tiles covering <paramref name="rows"/> rows (the last one ragged).</summary>
         public int RowTiles(int rows) => (rows + TileRows - 1) / TileRows;
 
@@ -283,7 +294,7 @@ internal static unsafe class Gemm<T>
             _rowTiles = _blocking.RowTiles(_problem.M);
             int groupPanels = GroupPanels(_problem, _blocking, 0);
             int target = UnitsPerThread * threads;
-            int maxColumnChunks = Math.Max(1, groupPanels / (ReadsAInPlace(groupPanels) ? 1 : MinPanelsPerUnit));
+            int maxColumnChunks = Math.Max(1, groupPanels / (ReadsAInPlace(_blocking, groupPanels) ? 1 : MinPanelsPerUnit));
 
             // A unit's rows fit the A buffer.
             int minRowChunks = (_rowTiles + RowBlock / _blocking.TileRows - 1) / (RowBlock / _blocking.TileRows);
@@ -329,7 +340,7 @@ internal static unsafe class Gemm<T>
         /// </summary>
         private bool ColumnRangesPackLess(int groupPanels)
         {
-            if (ReadsAInPlace(groupPanels))
+            if (ReadsAInPlace(_blocking, groupPanels))
             {
                 return true;
             }
@@ -653,7 +664,7 @@ internal static unsafe class Gemm<T>
 
         // The first depth block of an overwriting product stores; every later block adds.
         bool accumulate = p.Accumulate || block.DepthStart > 0;
-        bool aInPlace = ReadsAInPlace(block.GroupPanels);
+        bool aInPlace = ReadsAInPlace(blocking, block.GroupPanels);
         T* edgeTile = stackalloc T[12 * 4 * Vector512<T>.Count];
         int fullTileRows = rows - rows % tileRows;
         if (!aInPlace)
