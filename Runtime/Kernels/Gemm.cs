@@ -69,22 +69,31 @@ internal static unsafe class Gemm<T>
     /// <summary>Whether a one-thread product of these sizes on <paramref name="path"/> reads B in place (for tests).</summary>
     internal static bool ReadsBInPlace(int m, int k, int n, bool transposeB, GemmPath path)
     {
-        int count = path switch
+        if (path == GemmPath.Scalar || m <= 1 || n <= 1)
         {
-            GemmPath.Vector512 => Vector512<T>.Count,
-            GemmPath.Vector256 => Vector256<T>.Count,
-            GemmPath.Vector128 => Vector128<T>.Count,
-            _ => 0,
-        };
-        if (count == 0 || m <= 1 || n <= 1)
-        {
+            // The scalar loops and the matrix-vector kernels read every operand in place, unblocked.
             return false;
         }
 
         var problem = new Problem(null, null, null, m, k, n, transposeA: false, transposeB, accumulate: false);
-        var shape = path == GemmPath.Vector512 ? TileShape.Rows12x2 : TileShape.Rows6x2;
-        return ReadsBInPlace(problem, new Blocking(n <= count ? TileShape.Rows12x1 : shape, count));
+        int vectorCount = path switch
+        {
+            GemmPath.Vector512 => Vector512<T>.Count,
+            GemmPath.Vector256 => Vector256<T>.Count,
+            _ => Vector128<T>.Count,
+        };
+        return ReadsBInPlace(problem, BlockingFor(problem, vectorCount, TileShapeOf(path)));
     }
+
+    /// <summary>The register tile of a vectorised path's micro-kernel for products wider than one vector.</summary>
+    private static TileShape TileShapeOf(GemmPath path) => path == GemmPath.Vector512 ? TileShape.Rows12x2 : TileShape.Rows6x2;
+
+    /// <summary>
+    /// The blocking of <paramref name="problem"/> with vectors of <paramref name="vectorCount"/> elements: tiles one
+    /// vector wide when C is no wider than a vector, <paramref name="shape"/> otherwise.
+    /// </summary>
+    private static Blocking BlockingFor(in Problem problem, int vectorCount, TileShape shape) =>
+        new(problem.N <= vectorCount ? TileShape.Rows12x1 : shape, vectorCount);
 
     /// <summary>At most this many columns of B are packed at once, which bounds the packing buffer.</summary>
     private const int ColumnGroup = 4096;
@@ -127,13 +136,13 @@ internal static unsafe class Gemm<T>
         switch (path)
         {
             case GemmPath.Vector512:
-                Run<Vector512<T>, Simd512<T>>(problem, threads, TileShape.Rows12x2);
+                Run<Vector512<T>, Simd512<T>>(problem, threads, TileShapeOf(path));
                 break;
             case GemmPath.Vector256:
-                Run<Vector256<T>, Simd256<T>>(problem, threads, TileShape.Rows6x2);
+                Run<Vector256<T>, Simd256<T>>(problem, threads, TileShapeOf(path));
                 break;
             case GemmPath.Vector128:
-                Run<Vector128<T>, Simd128<T>>(problem, threads, TileShape.Rows6x2);
+                Run<Vector128<T>, Simd128<T>>(problem, threads, TileShapeOf(path));
                 break;
             default:
                 MultiplyScalar(problem);
@@ -180,7 +189,7 @@ internal static unsafe class Gemm<T>
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
-        var blocking = new Blocking(problem.N <= TSimd.Count ? TileShape.Rows12x1 : shape, TSimd.Count);
+        Blocking blocking = BlockingFor(problem, TSimd.Count, shape);
         if (threads > 1)
         {
             SharedWork<TVector, TSimd> work = SharedWork<TVector, TSimd>.ForCurrentThread(problem, blocking);
@@ -366,7 +375,8 @@ internal static unsafe class Gemm<T>
                 int groupStart = GroupStart(phase), depthStart = phase % _depthBlocks * DepthBlock;
                 int groupPanels = GroupPanels(p, _blocking, groupStart);
                 int depth = Math.Min(DepthBlock, p.K - depthStart);
-                var block = new DepthBlockOf(groupStart, groupPanels, depthStart, depth, packedB);
+                // Each thread packs its panels of B: reading B in place was measured on one thread only.
+                var block = new DepthBlockOf(groupStart, groupPanels, depthStart, depth, packedB, bInPlace: false);
 
                 // C's tiles take this phase's sum only after the last one's. Within a column group every phase has the
                 // same units, so a unit waits only for itself in the phase before: a thread whose partner is held up
@@ -502,7 +512,7 @@ internal static unsafe class Gemm<T>
     }
 
     /// <summary>One depth block of one column group: where it starts, its size, and its packed B.</summary>
-    private readonly struct DepthBlockOf(int groupStart, int groupPanels, int depthStart, int depth, T* packedB, bool bInPlace = false)
+    private readonly struct DepthBlockOf(int groupStart, int groupPanels, int depthStart, int depth, T* packedB, bool bInPlace)
     {
         public readonly int GroupStart = groupStart, GroupPanels = groupPanels, DepthStart = depthStart, Depth = depth;
         public readonly T* PackedB = packedB;
