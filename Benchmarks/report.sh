@@ -25,16 +25,18 @@ mkdir -p "$results"
 # The load average before each suite goes into the report: on a shared machine it says how noisy the run was.
 record_load() { printf '%s\t%s\n' "$1" "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)" >> "$results/load.tsv"; }
 skip() { printf '%s\t%s\n' "$1" "$2" >> "$results/skipped.tsv"; echo "report.sh: skipping $1: $2" >&2; }
+# run_suite PASS PROJECT [--wall-clock] ARGS...: PASS names the pass's console log, so two passes over one project
+# (the wall-clock matmul and data-parallel ones) keep a log each.
 run_suite() {
-    local project=$1 artifacts=$1
-    shift
+    local pass=$1 project=$2 artifacts=$2
+    shift 2
     if [ "${1:-}" = "--wall-clock" ]; then
         artifacts="wallclock-$project"
     fi
     # Without OpenBLAS's kernel overrides, so it picks its best kernel (docs/matmul.md); nothing else reads them.
     # The console output is kept too: the suites print their allocation checks and OpenBLAS's kernel there.
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE dotnet run --no-build -c Release --project "Benchmarks/$project" -- \
-        --report "$mode" --artifacts "$results/$artifacts" "$@" | tee "$results/$artifacts-console.log"
+        --report "$mode" --artifacts "$results/$artifacts" "$@" | tee "$results/$pass-console.log"
 }
 
 echo "report.sh: building the benchmark projects"
@@ -50,22 +52,22 @@ if ! ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so\.0'; then
     skip "OpenBLAS" "libopenblas.so.0 is not installed (Benchmarks/SourceGrad.Benchmarks/MatMul/install-openblas.sh)"
 fi
 main_filters+=("$matmul_filter")
-run_suite SourceGrad.Benchmarks --filter "${main_filters[@]}"
+run_suite main SourceGrad.Benchmarks --filter "${main_filters[@]}"
 
 # Two-thread scaling needs the wall clock (the CPU-time clock counts one thread), so the matrix products run again.
 record_load "before the wall-clock MatMul suite"
-run_suite SourceGrad.Benchmarks --wall-clock --filter "$matmul_filter"
+run_suite wallclock-matmul SourceGrad.Benchmarks --wall-clock --filter "$matmul_filter"
 
 # Data-parallel steps (one and two threads) and the Orleans sample's step beside them need the wall clock too.
 record_load "before the wall-clock data-parallel suite"
-run_suite SourceGrad.Benchmarks --wall-clock --filter '*DataParallelStep*' '*DistributedStep*'
+run_suite wallclock-dataparallel SourceGrad.Benchmarks --wall-clock --filter '*DataParallelStep*' '*DistributedStep*'
 
 record_load "before the generator suite"
-run_suite SourceGrad.Benchmarks.Generator --filter '*'
+run_suite generator SourceGrad.Benchmarks.Generator --filter '*'
 
 record_load "before the TorchSharp suite"
 if dotnet build -c Release Benchmarks/SourceGrad.Benchmarks.Torch -nologo -v quiet > "$results/torch-build.log" 2>&1; then
-    run_suite SourceGrad.Benchmarks.Torch --filter '*'
+    run_suite torch SourceGrad.Benchmarks.Torch --filter '*'
 else
     skip "TorchSharp" "Benchmarks/SourceGrad.Benchmarks.Torch did not build (its log: $results/torch-build.log)"
 fi
