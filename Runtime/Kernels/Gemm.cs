@@ -36,34 +36,34 @@ internal static unsafe class Gemm<T>
 
     /// <summary>
     /// The same bound for narrower vectors, whose panels are narrower and each pass over A shorter: on the Zen 3 (AVX2)
-    /// reading A in place beat packing it up to 16 panels of 16 floats, plain or transposed, and was slower transposed
-    /// from 24 on (docs/matmul.md).
+    /// reading A in place beat packing it, plain or transposed, at every width measured from 6 to 16 panels of 16 floats,
+    /// and was slower transposed from 24 on (docs/matmul.md). Doubles and 128-bit vectors take the same bound, less
+    /// measured.
     /// </summary>
     private const int InPlaceAPanelsNarrow = 16;
 
-    /// <summary>Whether a column group of <paramref name="groupPanels"/> panels reads A in place (see <see cref="InPlaceAPanels512"/>).</summary>
-    private static bool ReadsAInPlace(in Blocking blocking, int groupPanels) => groupPanels <= blocking.InPlaceAPanels;
-
     /// <summary>
     /// A plain (not transposed) B whose rows are at most this long, and cover whole panels, is read where it is stored
-    /// rather than packed when A has at most <see cref="InPlaceBMaxRows"/> rows: a depth block of it then spans no more
-    /// memory than its packed copy would (128 KB of floats), and the prefetcher follows its rows as well. Packing such a
-    /// B costs a copy of the whole matrix per product, which few rows of A share (the MLP's first layer at batch 64);
-    /// docs/matmul.md has the measurements.
+    /// rather than packed (with narrow vectors only when A has at most <see cref="InPlaceBMaxRowsNarrow"/> rows): a depth
+    /// block of it then spans no more memory than its packed copy would (128 KB of floats), and the prefetcher follows
+    /// its rows as well. Packing such a B costs a copy of the whole matrix per product, which few rows of A share (the
+    /// MLP's first layer at batch 64); docs/matmul.md has the measurements. Such a B has at most as many panels as A is
+    /// read in place for, so A is then read in place too.
     /// </summary>
     private const int InPlaceBRowBytes = 512;
 
     /// <summary>
-    /// The most rows of A for which B is read in place. A panel read in place steps a whole stored row at a time, so its
-    /// rows fall in a few sets of the L1 cache and cannot all stay there from one row tile of A to the next; with more
-    /// rows of A to share it the packed copy wins again (on the Zen 3 the 128- and 256-row halves of the MLP's batch-256
-    /// step ran slower in place).
+    /// With vectors narrower than 512 bits, the most rows of A for which B is read in place. A panel read in place steps
+    /// a whole stored row at a time, so its rows fall in a few sets of the L1 cache and cannot all stay there from one
+    /// row tile of A to the next; with more rows of A to share it the packed copy wins again (on the Zen 3 the MLP's
+    /// 128-row shards and its 256-row one-thread step ran slower in place). With 512-bit vectors, where it was measured
+    /// on the Zen 5 at any number of rows, B stays in place for every A.
     /// </summary>
-    private const int InPlaceBMaxRows = 64;
+    private const int InPlaceBMaxRowsNarrow = 64;
 
     /// <summary>Whether the one-thread product reads B in place (see <see cref="InPlaceBRowBytes"/>).</summary>
     private static bool ReadsBInPlace(in Problem problem, in Blocking blocking) =>
-        !problem.TransposeB && problem.M <= InPlaceBMaxRows &&
+        !problem.TransposeB && problem.M <= blocking.InPlaceBMaxRows &&
         (long)problem.N * Unsafe.SizeOf<T>() <= InPlaceBRowBytes && problem.N % blocking.PanelWidth == 0;
 
     /// <summary>Whether a one-thread product of these sizes on <paramref name="path"/> reads B in place (for tests).</summary>
@@ -76,24 +76,48 @@ internal static unsafe class Gemm<T>
         }
 
         var problem = new Problem(null, null, null, m, k, n, transposeA: false, transposeB, accumulate: false);
-        int vectorCount = path switch
-        {
-            GemmPath.Vector512 => Vector512<T>.Count,
-            GemmPath.Vector256 => Vector256<T>.Count,
-            _ => Vector128<T>.Count,
-        };
-        return ReadsBInPlace(problem, BlockingFor(problem, vectorCount, TileShapeOf(path)));
+        return ReadsBInPlace(problem, BlockingFor(problem, path));
     }
 
+    /// <summary>Whether a product <paramref name="n"/> columns wide on <paramref name="path"/> reads A in place (for tests).</summary>
+    internal static bool ReadsAInPlace(int m, int n, GemmPath path)
+    {
+        if (path == GemmPath.Scalar || m <= 1 || n <= 1)
+        {
+            return false;
+        }
+
+        var problem = new Problem(null, null, null, m, 1, n, transposeA: false, transposeB: false, accumulate: false);
+        Blocking blocking = BlockingFor(problem, path);
+        return blocking.ReadsAInPlace(GroupPanels(problem, blocking, 0));
+    }
+
+    /// <summary>The elements of T in one vector of a vectorised path.</summary>
+    private static int VectorCountOf(GemmPath path) => path switch
+    {
+        GemmPath.Vector512 => Vector512<T>.Count,
+        GemmPath.Vector256 => Vector256<T>.Count,
+        GemmPath.Vector128 => Vector128<T>.Count,
+        _ => throw new ArgumentOutOfRangeException(nameof(path), path, "Only the vectorised paths are blocked."),
+    };
+
     /// <summary>The register tile of a vectorised path's micro-kernel for products wider than one vector.</summary>
-    private static TileShape TileShapeOf(GemmPath path) => path == GemmPath.Vector512 ? TileShape.Rows12x2 : TileShape.Rows6x2;
+    private static TileShape TileShapeOf(GemmPath path) => path switch
+    {
+        GemmPath.Vector512 => TileShape.Rows12x2,
+        GemmPath.Vector256 or GemmPath.Vector128 => TileShape.Rows6x2,
+        _ => throw new ArgumentOutOfRangeException(nameof(path), path, "Only the vectorised paths are blocked."),
+    };
 
     /// <summary>
-    /// The blocking of <paramref name="problem"/> with vectors of <paramref name="vectorCount"/> elements: tiles one
-    /// vector wide when C is no wider than a vector, <paramref name="shape"/> otherwise.
+    /// The blocking of <paramref name="problem"/> on <paramref name="path"/>: tiles one vector wide when C is no wider
+    /// than a vector, the path's tile otherwise.
     /// </summary>
-    private static Blocking BlockingFor(in Problem problem, int vectorCount, TileShape shape) =>
-        new(problem.N <= vectorCount ? TileShape.Rows12x1 : shape, vectorCount);
+    private static Blocking BlockingFor(in Problem problem, GemmPath path)
+    {
+        int vectorCount = VectorCountOf(path);
+        return new Blocking(problem.N <= vectorCount ? TileShape.Rows12x1 : TileShapeOf(path), vectorCount);
+    }
 
     /// <summary>At most this many columns of B are packed at once, which bounds the packing buffer.</summary>
     private const int ColumnGroup = 4096;
@@ -136,13 +160,13 @@ internal static unsafe class Gemm<T>
         switch (path)
         {
             case GemmPath.Vector512:
-                Run<Vector512<T>, Simd512<T>>(problem, threads, TileShapeOf(path));
+                Run<Vector512<T>, Simd512<T>>(problem, threads, path);
                 break;
             case GemmPath.Vector256:
-                Run<Vector256<T>, Simd256<T>>(problem, threads, TileShapeOf(path));
+                Run<Vector256<T>, Simd256<T>>(problem, threads, path);
                 break;
             case GemmPath.Vector128:
-                Run<Vector128<T>, Simd128<T>>(problem, threads, TileShapeOf(path));
+                Run<Vector128<T>, Simd128<T>>(problem, threads, path);
                 break;
             default:
                 MultiplyScalar(problem);
@@ -185,11 +209,11 @@ internal static unsafe class Gemm<T>
         }
     }
 
-    private static void Run<TVector, TSimd>(in Problem problem, int threads, TileShape shape)
+    private static void Run<TVector, TSimd>(in Problem problem, int threads, GemmPath path)
         where TVector : struct
         where TSimd : ISimd<TVector, T>
     {
-        Blocking blocking = BlockingFor(problem, TSimd.Count, shape);
+        Blocking blocking = BlockingFor(problem, path);
         if (threads > 1)
         {
             SharedWork<TVector, TSimd> work = SharedWork<TVector, TSimd>.ForCurrentThread(problem, blocking);
@@ -215,8 +239,17 @@ internal static unsafe class Gemm<T>
         /// <summary>NR: columns of a tile and of a packed panel of B.</summary>
         public readonly int PanelWidth = shape == TileShape.Rows12x1 ? vectorCount : 2 * vectorCount;
 
-        /// <summary>Up to this many column panels A is read in place (see <see cref="InPlaceAPanels512"/>).</summary>
-        public readonly int InPlaceAPanels = vectorCount * Unsafe.SizeOf<T>() >= 64 ? InPlaceAPanels512 : InPlaceAPanelsNarrow;
+        /// <summary>Whether the vectors are 512 bits wide: the bounds on reading A and B in place differ for them.</summary>
+        private readonly bool _wide = vectorCount * Unsafe.SizeOf<T>() >= Vector512<byte>.Count;
+
+        /// <summary>The most rows of A for which B may be read in place (see <see cref="InPlaceBMaxRowsNarrow"/>).</summary>
+        public int InPlaceBMaxRows => _wide ? int.MaxValue : InPlaceBMaxRowsNarrow;
+
+        /// <summary>
+        /// Whether a column group of <paramref name="groupPanels"/> panels reads A in place (see
+        /// <see cref="InPlaceAPanels512"/> and <see cref="InPlaceAPanelsNarrow"/>).
+        /// </summary>
+        public bool ReadsAInPlace(int groupPanels) => groupPanels <= (_wide ? InPlaceAPanels512 : InPlaceAPanelsNarrow);
 
         /// <summary>Row tiles covering <paramref name="rows"/> rows (the last one ragged).</summary>
         public int RowTiles(int rows) => (rows + TileRows - 1) / TileRows;
@@ -263,7 +296,8 @@ internal static unsafe class Gemm<T>
 
         /// <summary>
         /// A unit cut from a row tile spans at least this many column panels, so packing its A stays cheap beside it
-        /// (when A is read in place there is nothing to pack, and a unit may be a single panel).
+        /// (when A is read in place there is nothing to pack, and a unit may be a single panel). Set with 512-bit
+        /// vectors and kept for narrow ones, where A is packed only above 16 panels; not measured there.
         /// </summary>
         private const int MinPanelsPerUnit = 4;
 
@@ -303,11 +337,12 @@ internal static unsafe class Gemm<T>
             _rowTiles = _blocking.RowTiles(_problem.M);
             int groupPanels = GroupPanels(_problem, _blocking, 0);
             int target = UnitsPerThread * threads;
-            int maxColumnChunks = Math.Max(1, groupPanels / (ReadsAInPlace(_blocking, groupPanels) ? 1 : MinPanelsPerUnit));
+            bool aInPlace = _blocking.ReadsAInPlace(groupPanels);
+            int maxColumnChunks = Math.Max(1, groupPanels / (aInPlace ? 1 : MinPanelsPerUnit));
 
             // A unit's rows fit the A buffer.
             int minRowChunks = (_rowTiles + RowBlock / _blocking.TileRows - 1) / (RowBlock / _blocking.TileRows);
-            _columnsOuter = ColumnRangesPackLess(groupPanels);
+            _columnsOuter = ColumnRangesPackLess(groupPanels, aInPlace);
             if (_columnsOuter)
             {
                 // A range per column chunk (each thread packs only its B panels, and all of A), cut into rows.
@@ -347,9 +382,9 @@ internal static unsafe class Gemm<T>
         /// pack all of A (nothing, when A is read in place), the second all of B. A copy that deals values out to the
         /// lanes of a panel (plain A, transposed B) counts twice: it moves one value at a time, the other a vector.
         /// </summary>
-        private bool ColumnRangesPackLess(int groupPanels)
+        private bool ColumnRangesPackLess(int groupPanels, bool aInPlace)
         {
-            if (ReadsAInPlace(_blocking, groupPanels))
+            if (aInPlace)
             {
                 return true;
             }
@@ -674,7 +709,7 @@ internal static unsafe class Gemm<T>
 
         // The first depth block of an overwriting product stores; every later block adds.
         bool accumulate = p.Accumulate || block.DepthStart > 0;
-        bool aInPlace = ReadsAInPlace(blocking, block.GroupPanels);
+        bool aInPlace = blocking.ReadsAInPlace(block.GroupPanels);
         T* edgeTile = stackalloc T[12 * 4 * Vector512<T>.Count];
         int fullTileRows = rows - rows % tileRows;
         if (!aInPlace)

@@ -14,6 +14,8 @@ public class MatMulTests
         { 1, 1, 1 }, { 1, 70, 1 }, { 70, 1, 1 }, { 1, 1, 70 }, { 5, 1, 7 }, { 1, 37, 65 }, { 13, 1, 33 },
         { 12, 256, 32 }, { 13, 257, 33 }, { 11, 129, 63 }, { 25, 300, 97 }, { 7, 513, 5 }, { 64, 64, 64 },
         { 65, 31, 129 }, { 385, 10, 20 }, { 257, 257, 257 }, { 2, 3, 4097 },
+        // Either side of the widest C for which A is read in place with AVX2 (16 panels: 256 floats, 128 doubles).
+        { 13, 300, 256 }, { 19, 300, 241 }, { 19, 300, 257 }, { 13, 300, 128 }, { 13, 300, 129 },
     };
 
     [Theory]
@@ -63,8 +65,10 @@ public class MatMulTests
             Assert.False(Gemm<float>.ReadsBInPlace(64, 784, 128, transposeB: true, GemmPaths.Current));
             Assert.False(Gemm<float>.ReadsBInPlace(64, 784, 256, transposeB: false, GemmPaths.Current));
             Assert.False(Gemm<double>.ReadsBInPlace(13, 600, 63, transposeB: false, GemmPaths.Current));
-            Assert.False(Gemm<float>.ReadsBInPlace(65, 784, 128, transposeB: false, GemmPaths.Current));
-            Assert.False(Gemm<float>.ReadsBInPlace(784, 64, 128, transposeB: false, GemmPaths.Current));
+            // Beyond 64 rows of A only 512-bit vectors keep B in place.
+            bool wide = GemmPaths.Current == GemmPath.Vector512;
+            Assert.Equal(wide, Gemm<float>.ReadsBInPlace(65, 784, 128, transposeB: false, GemmPaths.Current));
+            Assert.Equal(wide, Gemm<float>.ReadsBInPlace(784, 64, 128, transposeB: false, GemmPaths.Current));
         }
 
         foreach ((int m, int k, int n) in new[] { (64, 784, 128), (13, 600, 64), (30, 300, 32), (25, 40, 16), (7, 513, 8) })
@@ -77,11 +81,55 @@ public class MatMulTests
         }
     }
 
+    /// <summary>
+    /// A is read where it is stored while C has at most 4 column panels of 512-bit vectors or 16 of narrower ones, and
+    /// packed beyond: the products on either side of each path's bound match the naive product, with A plain and
+    /// transposed, with several depth blocks and across a row block.
+    /// </summary>
     [Theory]
-    [InlineData(200, 150, 90)] // taller than wide, few column panels (A read in place with AVX-512: ranges of columns)
+    [MemberData(nameof(GemmPathsHere), MemberType = typeof(KernelTestData))]
+    public void A_is_read_in_place_up_to_the_bound_of_each_path_and_packed_beyond(string path)
+    {
+        using IDisposable restore = KeepPath();
+        GemmPaths.Current = Enum.Parse<GemmPath>(path);
+        (int floats, int doubles) = GemmPaths.Current switch
+        {
+            GemmPath.Vector512 => (128, 64),
+            GemmPath.Vector256 => (256, 128),
+            _ => (128, 64),
+        };
+        if (GemmPaths.Current != GemmPath.Scalar)
+        {
+            Assert.True(Gemm<float>.ReadsAInPlace(37, floats, GemmPaths.Current));
+            Assert.False(Gemm<float>.ReadsAInPlace(37, floats + 1, GemmPaths.Current));
+            Assert.True(Gemm<double>.ReadsAInPlace(37, doubles, GemmPaths.Current));
+            Assert.False(Gemm<double>.ReadsAInPlace(37, doubles + 1, GemmPaths.Current));
+        }
+
+        foreach (bool transposeA in new[] { false, true })
+        {
+            foreach (int n in new[] { floats, floats + 1 })
+            {
+                CheckFloat(37, 300, n, transposeA, transposeB: false, seed: n);
+            }
+
+            foreach (int n in new[] { doubles, doubles + 1 })
+            {
+                CheckDouble(37, 300, n, transposeA, transposeB: false, seed: n);
+            }
+
+            CheckFloat(400, 300, floats, transposeA, transposeB: false, seed: 400);
+        }
+    }
+
+    [Theory]
+    [InlineData(200, 150, 90)] // taller than wide, few column panels (A read in place on every vector path: ranges of columns)
     [InlineData(5, 100, 3000)] // wider than tall: ranges of columns
     [InlineData(1000, 40, 33)] // a column panel and a half (with AVX-512): a ragged column chunk
-    [InlineData(600, 300, 200)] // B smaller to pack than A, on every ISA, two depth blocks: the ranges split the rows
+    [InlineData(600, 300, 200)] // two depth blocks; with AVX-512 B is smaller to pack than A: the ranges split the rows
+    [InlineData(600, 300, 300)] // A packed on every path (10 to 38 panels) and larger to pack than B: the ranges split the rows
+    [InlineData(200, 150, 256)] // with AVX2 the widest C that reads A in place (16 panels)
+    [InlineData(200, 150, 257)] // and one column more: A packed
     [InlineData(64, 784, 128)] // the MLP's first layer
     [InlineData(30, 600, 70)] // three row tiles, three column panels: a ragged column split
     [InlineData(2000, 64, 10)] // ten columns: panels one vector wide
