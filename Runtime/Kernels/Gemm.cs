@@ -652,6 +652,12 @@ internal static unsafe class Gemm<T>
             for (int panelStart = 0; panelStart < paddedRows; panelStart += tileRows, destination += panelSize)
             {
                 int panelRows = Math.Min(tileRows, rows - panelStart);
+                T* firstRow = p.A + (nint)(row0 + panelStart) * p.StrideA + block.DepthStart;
+                if (panelRows == tileRows && PanelTranspose.TryPackRows(firstRow, p.StrideA, depth, tileRows, destination))
+                {
+                    continue;
+                }
+
                 for (int lane = 0; lane < tileRows; lane++)
                 {
                     T* source = lane < panelRows ? p.A + (nint)(row0 + panelStart + lane) * p.StrideA + block.DepthStart : null;
