@@ -380,7 +380,8 @@ internal static unsafe class Gemm<T>
         /// <summary>
         /// Whether ranges that split the columns pack less than ranges that split the rows. The first has every thread
         /// pack all of A (nothing, when A is read in place), the second all of B. A copy that deals values out to the
-        /// lanes of a panel (plain A, transposed B) counts twice: it moves one value at a time, the other a vector.
+        /// lanes of a panel (plain A, transposed B) counts twice: it moved one value at a time, the other a vector (on x86
+        /// whole panels are now transposed in vectors too, PanelTranspose; the weight was not measured again since).
         /// </summary>
         private bool ColumnRangesPackLess(int groupPanels, bool aInPlace)
         {
@@ -594,9 +595,20 @@ internal static unsafe class Gemm<T>
         }
         else
         {
-            // B is n×k: column j of op(B) is row j of B, contiguous along the depth.
+            // B is n×k: column j of op(B) is row j of B, contiguous along the depth. A whole panel is `width` rows of B
+            // dealt out step by step, as a panel of a plain A is.
             int paddedColumns = (endPanel - firstPanel) * width;
-            for (int column = 0; column < paddedColumns; column++)
+            int firstColumn = 0;
+            for (; firstColumn + width <= columns; firstColumn += width)
+            {
+                T* rows = p.B + (nint)(column0 + firstColumn) * p.StrideB + block.DepthStart;
+                if (!PanelTranspose.TryPackRows(rows, p.StrideB, depth, width, destination + (firstColumn / width) * panelSize))
+                {
+                    break;
+                }
+            }
+
+            for (int column = firstColumn; column < paddedColumns; column++)
             {
                 T* source = column < columns ? p.B + (nint)(column0 + column) * p.StrideB + block.DepthStart : null;
                 CopyToLane(source, destination + (column / width) * panelSize + column % width, depth, width);

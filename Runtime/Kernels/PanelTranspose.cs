@@ -5,10 +5,11 @@ using System.Runtime.Intrinsics.X86;
 namespace SourceGrad.Kernels;
 
 /// <summary>
-/// Packs whole panels of a plain (row-major) A for the GEMM: a panel holds MR rows of A interleaved step by step,
-/// destination[step · MR + row] = A[row, step]. Copied one value at a time that is MR strided stores per step; here
-/// four steps of four rows (two of two, for doubles) are loaded as vectors and transposed in registers, so each load
-/// and store moves a vector. Only x86 with SSE and an even MR; elsewhere the caller copies value by value.
+/// Packs whole panels for the GEMM whose source rows run along the depth: MR rows of a plain A, or a panel's width of
+/// rows of a transposed B, interleaved step by step, destination[step · rows + row] = source[row, step]. Copied one
+/// value at a time that is a strided store per value; here four steps of four rows (two of two, for doubles) are loaded
+/// as vectors and transposed in registers, so each load and store moves a vector. Only x86 with SSE and an even number
+/// of rows; elsewhere the caller copies value by value.
 /// </summary>
 internal static unsafe class PanelTranspose
 {
