@@ -595,24 +595,29 @@ internal static unsafe class Gemm<T>
         }
         else
         {
-            // B is n×k: column j of op(B) is row j of B, contiguous along the depth. A whole panel is `width` rows of B
-            // dealt out step by step, as a panel of a plain A is.
-            int paddedColumns = (endPanel - firstPanel) * width;
-            int firstColumn = 0;
-            for (; firstColumn + width <= columns; firstColumn += width)
+            // B is n×k: column j of op(B) is row j of B, contiguous along the depth: each panel is `width` rows of B dealt
+            // out to its lanes, as a panel of a plain A is.
+            for (int panel = 0; panel < endPanel - firstPanel; panel++)
             {
+                int firstColumn = panel * width;
                 T* rows = p.B + (nint)(column0 + firstColumn) * p.StrideB + block.DepthStart;
-                if (!PanelTranspose.TryPackRows(rows, p.StrideB, depth, width, destination + (firstColumn / width) * panelSize))
-                {
-                    break;
-                }
+                DealOutRows(rows, p.StrideB, Math.Max(0, Math.Min(width, columns - firstColumn)), width, depth, destination + panel * panelSize);
             }
+        }
+    }
 
-            for (int column = firstColumn; column < paddedColumns; column++)
-            {
-                T* source = column < columns ? p.B + (nint)(column0 + column) * p.StrideB + block.DepthStart : null;
-                CopyToLane(source, destination + (column / width) * panelSize + column % width, depth, width);
-            }
+    /// <summary>
+    /// Packs <paramref name="rows"/> source rows, <paramref name="stride"/> apart and <paramref name="depth"/> steps long,
+    /// into a panel of <paramref name="lanes"/> lanes (destination[step · lanes + lane] = row lane's value at step), the
+    /// lanes past the rows zeroed: a plain A's MR rows, or a transposed B's panel of rows. A whole panel's first steps go
+    /// by vector transposes where the processor has them; the rest value by value.
+    /// </summary>
+    private static void DealOutRows(T* source, nint stride, int rows, int lanes, int depth, T* destination)
+    {
+        int packed = rows == lanes ? PanelTranspose.PackSteps(source, stride, depth, lanes, destination) : 0;
+        for (int lane = 0; lane < lanes; lane++)
+        {
+            CopyToLane(lane < rows ? source + lane * stride + packed : null, destination + (nint)packed * lanes + lane, depth - packed, lanes);
         }
     }
 
@@ -663,18 +668,8 @@ internal static unsafe class Gemm<T>
             // A is m×k: row by row, read along the row (in memory order) and deal the values out to the row's lane.
             for (int panelStart = 0; panelStart < paddedRows; panelStart += tileRows, destination += panelSize)
             {
-                int panelRows = Math.Min(tileRows, rows - panelStart);
                 T* firstRow = p.A + (nint)(row0 + panelStart) * p.StrideA + block.DepthStart;
-                if (panelRows == tileRows && PanelTranspose.TryPackRows(firstRow, p.StrideA, depth, tileRows, destination))
-                {
-                    continue;
-                }
-
-                for (int lane = 0; lane < tileRows; lane++)
-                {
-                    T* source = lane < panelRows ? p.A + (nint)(row0 + panelStart + lane) * p.StrideA + block.DepthStart : null;
-                    CopyToLane(source, destination + lane, depth, tileRows);
-                }
+                DealOutRows(firstRow, p.StrideA, Math.Min(tileRows, rows - panelStart), tileRows, depth, destination);
             }
         }
         else

@@ -9,28 +9,29 @@ namespace SourceGrad.Kernels;
 /// rows of a transposed B, interleaved step by step, destination[step · rows + row] = source[row, step]. Copied one
 /// value at a time that is a strided store per value; here four steps of four rows (two of two, for doubles) are loaded
 /// as vectors and transposed in registers, so each load and store moves a vector. Only x86 with SSE and an even number
-/// of rows; elsewhere the caller copies value by value.
+/// of rows; the caller copies what is left (the last steps, or everything elsewhere) value by value.
 /// </summary>
 internal static unsafe class PanelTranspose
 {
     /// <summary>
-    /// Packs <paramref name="tileRows"/> rows of A, <paramref name="stride"/> elements apart, <paramref name="depth"/>
-    /// steps each, from <paramref name="source"/> into one panel at <paramref name="destination"/>; returns false (and
-    /// writes nothing) when this processor, type or panel height has no vector transpose here.
+    /// Packs the first steps of <paramref name="tileRows"/> rows, <paramref name="stride"/> elements apart, from
+    /// <paramref name="source"/> into one panel at <paramref name="destination"/>, as many of the <paramref name="depth"/>
+    /// steps as fill 16-byte vectors (4 floats, 2 doubles); returns how many it packed: 0 where this processor, type or
+    /// panel height has no vector transpose here. The caller copies the rest.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryPackRows<T>(T* source, nint stride, int depth, int tileRows, T* destination)
+    public static int PackSteps<T>(T* source, nint stride, int depth, int tileRows, T* destination)
         where T : unmanaged
     {
         bool supported = typeof(T) == typeof(float) ? Sse.IsSupported : typeof(T) == typeof(double) && Sse2.IsSupported;
         if (!supported || tileRows % 2 != 0)
         {
-            return false;
+            return 0;
         }
 
-        // One 16-byte vector of steps at a time: 4 floats or 2 doubles.
-        int vectorSteps = depth - depth % (16 / sizeof(T));
-        for (int step = 0; step < vectorSteps; step += 16 / sizeof(T))
+        int stepsPerVector = 16 / sizeof(T);
+        int vectorSteps = depth - depth % stepsPerVector;
+        for (int step = 0; step < vectorSteps; step += stepsPerVector)
         {
             T* row = source + step;
             T* target = destination + (nint)step * tileRows;
@@ -44,15 +45,7 @@ internal static unsafe class PanelTranspose
             }
         }
 
-        for (int step = vectorSteps; step < depth; step++)
-        {
-            for (int lane = 0; lane < tileRows; lane++)
-            {
-                destination[(nint)step * tileRows + lane] = source[lane * stride + step];
-            }
-        }
-
-        return true;
+        return vectorSteps;
     }
 
     /// <summary>Four steps of every row: 4×4 blocks transposed with unpack and move-halves; a last pair of rows (MR = 6) by halves.</summary>
