@@ -35,10 +35,10 @@ internal static unsafe class Gemm<T>
     private const int InPlaceAPanels512 = 4;
 
     /// <summary>
-    /// The same bound for narrower vectors, whose panels are narrower and each pass over A shorter: on the Zen 3 (AVX2)
-    /// reading A in place beat packing it, plain or transposed, at every width measured from 6 to 16 panels of 16 floats,
-    /// and was slower transposed from 24 on (docs/matmul.md). Doubles and 128-bit vectors take the same bound, less
-    /// measured.
+    /// The same bound for narrower vectors, whose panels are narrower and each pass over A shorter: on the Zen 3 (AVX2,
+    /// a probe) reading A in place beat packing it, plain or transposed, at every width tried from 6 to 16 panels of 16
+    /// floats, and was slower transposed from 24 on (docs/matmul.md). Doubles and 128-bit vectors take the same bound,
+    /// less measured.
     /// </summary>
     private const int InPlaceAPanelsNarrow = 16;
 

@@ -7,7 +7,7 @@ namespace SourceGrad.Benchmarks.MatMul;
 /// <see cref="SgemmComparison"/>): small and oddly shaped (an inner dimension of 64, ten columns), so the per-call
 /// costs (packing, ragged edges, the fork) weigh more than in the square suite.
 /// </summary>
-[Config(typeof(Config))]
+[Config(typeof(ShapeConfig))]
 public class MlpShapeBenchmarks : SgemmComparison
 {
     [ParamsSource(nameof(Shapes))]
@@ -31,10 +31,4 @@ public class MlpShapeBenchmarks : SgemmComparison
     {
         public override string ToString() => $"{Role} {M}x{K}x{N}";
     }
-
-    private sealed class Config() : ComparisonConfig("2·m·k·n", benchmarkCase =>
-    {
-        var shape = (ProductShape)benchmarkCase.Parameters["Shape"];
-        return 2.0 * shape.M * shape.K * shape.N;
-    });
 }
