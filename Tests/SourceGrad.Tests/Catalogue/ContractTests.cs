@@ -178,8 +178,8 @@ public class ContractTests
     {
         MlpProblem p = MlpProblem.Sample(Sample.For(nameof(Steady_state_mlp_gradient_allocates_nothing)));
         float[] dW1 = new float[p.W1.Length], dB1 = new float[p.B1.Length], dW2 = new float[p.W2.Length], dB2 = new float[p.B2.Length];
-        Assert.Equal(0, SteadyStateAllocation(() => LectureCatalogue.MlpGradient(p.W1, p.B1, p.W2, p.B2, p.X, p.Labels,
-            MlpProblem.Batch, MlpProblem.Inputs, MlpProblem.Hidden, MlpProblem.Classes, dW1, dB1, dW2, dB2)));
+        AssertSteadyStateAllocatesNothing(() => LectureCatalogue.MlpGradient(p.W1, p.B1, p.W2, p.B2, p.X, p.Labels,
+            MlpProblem.Batch, MlpProblem.Inputs, MlpProblem.Hidden, MlpProblem.Classes, dW1, dB1, dW2, dB2));
     }
 
     [Fact]
@@ -189,7 +189,7 @@ public class ContractTests
         double[] dA = new double[a.Length];
         float[] x = [0.25f, -0.5f, 0.75f, 1f];
         float[] dX = new float[x.Length];
-        Assert.Equal(0, SteadyStateAllocation(() =>
+        AssertSteadyStateAllocatesNothing(() =>
         {
             double dMapX = 0, dMapC = 0;
             ControlFlowCatalogue.IteratedMapGradient(0.3, -0.2, 100, ref dMapX, ref dMapC);
@@ -198,7 +198,7 @@ public class ContractTests
             CallCatalogue.MultiplyInLoopGradient(x, dX);
             float dGain = 0;
             BufferCatalogue.StackallocOverwrittenFGradient(x, 0.9f, dX, ref dGain);
-        }));
+        });
     }
 
     [Fact]
@@ -210,7 +210,7 @@ public class ContractTests
         double[] tA = new double[a.Length];
         float[] x = [0.25f, -0.5f, 0.75f, 1f];
         float[] tX = [1, 0, -1, 0.5f];
-        Assert.Equal(0, SteadyStateAllocation(() =>
+        AssertSteadyStateAllocatesNothing(() =>
         {
             LectureCatalogue.MlpTangent(p.W1, p.B1, p.W2, p.B2, p.X, p.Labels,
                 MlpProblem.Batch, MlpProblem.Inputs, MlpProblem.Hidden, MlpProblem.Classes, tW1, tB1, tW2, tB2, out _);
@@ -219,22 +219,12 @@ public class ContractTests
             CallCatalogue.CallsInLoopTangent(a, tA, out _);
             CallCatalogue.MultiplyInLoopTangent(x, tX, out _);
             BufferCatalogue.StackallocOverwrittenFTangent(x, 0.9f, tX, 1, out _);
-        }));
+        });
     }
 
-    /// <summary>Bytes allocated on this thread by 200 calls of <paramref name="step"/>, after 200 that warm up (JIT, pools).</summary>
-    private static long SteadyStateAllocation(Action step)
-    {
-        long allocated = 0;
-        for (int round = 0; round < 2; round++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 200; i++) step();
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-
-        return allocated;
-    }
+    /// <summary>200 calls of <paramref name="step"/> allocate nothing on this thread, after 200 that warm up (JIT, pools).</summary>
+    private static void AssertSteadyStateAllocatesNothing(Action step)
+        => Allocations.AssertSteadyStateAllocatesNothing(step, steps: 200, warmup: 200);
 
     /// <summary>The generated method's parameter names and types, and the accessibility and return type it shares with the primal.</summary>
     private static (MethodInfo Primal, ParameterInfo[] Parameters) AssertSignature(

@@ -23,10 +23,7 @@ public class HessianVectorAllocationTests
             BufferCatalogue.SquareInPlaceHessianVector(a, v, dX, hvX);
         }
 
-        for (int i = 0; i < 5; i++) Round();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) Round();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Allocations.AssertSteadyStateAllocatesNothing(Round, steps: 100, warmup: 5);
 
         // The rounds did run: the products added something.
         Assert.NotEqual(0, hvX.Sum(Math.Abs));

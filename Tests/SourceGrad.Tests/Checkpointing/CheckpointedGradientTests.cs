@@ -230,10 +230,8 @@ public class CheckpointedGradientTests
             CheckpointModels.PendulumBinomialGradient(q, 1, 0.01, 0, 99, dQ, ref dK, ref dDt);
         }
 
-        for (int i = 0; i < 200; i++) Round(); // past tiered compilation's promotions (30 calls, then a background tier-1), which allocate on this thread
-        // One clean round of 50 suffices: the runtime may allocate once on this thread (a late tier-1 promotion under load),
-        // but an allocation the gradients make shows in every round.
-        SourceGrad.Tests.Tape.Allocations.AssertSteadyStateAllocatesNothing(() => { Round(); return 0; });
+        // Warmed up past tiered compilation's promotions (30 calls, then a background tier-1), which allocate on this thread.
+        Allocations.AssertSteadyStateAllocatesNothing(Round, warmup: 200);
         Assert.NotEqual(0, dX.Sum(Math.Abs));
     }
 }

@@ -228,9 +228,6 @@ public class RevolveTests
             schedule.Dispose();
         }
 
-        for (int i = 0; i < 3; i++) Drive();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++) Drive();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Allocations.AssertSteadyStateAllocatesNothing(Drive, steps: 20);
     }
 }

@@ -89,21 +89,15 @@ public class MinibatchIteratorTests
         var batches = new MinibatchIterator(Numbered(200), 16, new SeededRandom(5));
         var x = new float[16 * Pixels];
         var y = new int[16];
-        while (batches.NextBatch(x, y, out _))
+        int epochs = 0, total = 0;
+        Allocations.AssertSteadyStateAllocatesNothing(() =>
         {
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        int total = 0;
-        for (int epoch = 0; epoch < 3; epoch++)
-        {
+            epochs++;
             while (batches.NextBatch(x, y, out int count))
                 total += count;
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }, steps: 3, warmup: 1);
 
-        Assert.Equal(600, total);
-        Assert.Equal(0, allocated);
+        Assert.Equal(200 * epochs, total);
     }
 
     [Fact]

@@ -429,9 +429,6 @@ public class RecomputeAtCallsTests
             RecomputeModels.KnownTripsBackward(s_xs, 0.8, ref saved, dX, ref dW);
         }
 
-        for (int i = 0; i < 10; i++) Round();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) Round();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Allocations.AssertSteadyStateAllocatesNothing(Round, steps: 100, warmup: 10);
     }
 }

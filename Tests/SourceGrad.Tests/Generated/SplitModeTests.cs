@@ -219,9 +219,6 @@ public class SplitModeTests
             SplitModels.IterateBackward(0.3, 40, ref saved, ref d);
         }
 
-        for (int i = 0; i < 10; i++) Round();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) Round();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Allocations.AssertSteadyStateAllocatesNothing(Round, steps: 100, warmup: 10);
     }
 }

@@ -30,26 +30,9 @@ public class AllocationTests
         for (int i = 0; i < batch; i++) labels[i] = i % classes;
         float[] dW = new float[w.Length], dBias = new float[bias.Length], c = new float[batch * classes];
 
-        for (int i = 0; i < 5; i++)
-        {
-            Linalg.MatMul(x, w, c, batch, inputs, classes);
-            KernelModel.LossGradient(w, bias, x, labels, batch, inputs, classes, dW, dBias);
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
-        {
-            Linalg.MatMul(x, w, c, batch, inputs, classes);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
-        {
-            KernelModel.LossGradient(w, bias, x, labels, batch, inputs, classes, dW, dBias);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Allocations.AssertSteadyStateAllocatesNothing(() => Linalg.MatMul(x, w, c, batch, inputs, classes), steps: 100, warmup: 5);
+        Allocations.AssertSteadyStateAllocatesNothing(
+            () => KernelModel.LossGradient(w, bias, x, labels, batch, inputs, classes, dW, dBias), steps: 100, warmup: 5);
     }
 
     [Fact]
@@ -113,25 +96,18 @@ public class AllocationTests
         using IDisposable restore = KernelTestData.KeepThreadCount();
         Linalg.MaxDegreeOfParallelism = 2;
         Assert.True((long)batch * inputs * hidden >= Gemm<float>.ParallelThreshold);
-        for (int i = 0; i < 5; i++)
-        {
-            Linalg.MatMul(x, w, z, batch, inputs, hidden);
-            Linalg.MatMulAdd(x, z, dW, inputs, batch, hidden, transposeA: true);
-        }
-
         // Per thread, not GC.GetTotalAllocatedBytes: the test runner allocates on its own threads meanwhile.
-        (long workersBefore, long partsBefore) = GemmWorkers.WorkerTotals();
-        long callerBefore = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 50; i++)
+        long partsBefore = GemmWorkers.WorkerTotals().PartsRun;
+        int calls = 0;
+        Allocations.AssertSteadyStateAllocatesNothing(() =>
         {
             Linalg.MatMul(x, w, z, batch, inputs, hidden);
             Linalg.MatMulAdd(x, z, dW, inputs, batch, hidden, transposeA: true);
-        }
+            calls++;
+        }, warmup: 5, otherThreads: KernelTestData.WorkerBytes);
 
-        long callerAllocated = GC.GetAllocatedBytesForCurrentThread() - callerBefore;
-        (long workersAfter, long partsAfter) = GemmWorkers.WorkerTotals();
-        Assert.Equal((0L, 0L), (callerAllocated, workersAfter - workersBefore));
-        Assert.Equal(100, partsAfter - partsBefore); // every product was split: one part each on the worker
+        // Every product was split: one part each on the worker.
+        Assert.Equal(2 * calls, GemmWorkers.WorkerTotals().PartsRun - partsBefore);
     }
 
     [Fact]

@@ -131,10 +131,7 @@ public class KernelHessianVectorTests : CatalogueTest
             CallCatalogue.CallsInLoopHessianVector(s, vs, ds, hs);
         }
 
-        for (int i = 0; i < 5; i++) Round();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) Round();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Allocations.AssertSteadyStateAllocatesNothing(Round, steps: 100, warmup: 5);
         Assert.NotEqual(0, h1.Sum(Math.Abs) + hs.Sum(Math.Abs));
     }
 }

@@ -88,6 +88,12 @@ internal static class KernelTestData
     /// <summary>Puts <see cref="Linalg.MaxDegreeOfParallelism"/> back as it was when disposed; the test sets it freely meanwhile.</summary>
     public static IDisposable KeepThreadCount() => new ThreadCountRestorer(Linalg.MaxDegreeOfParallelism);
 
+    /// <summary>
+    /// The bytes the GEMM workers have allocated so far, for <see cref="Allocations.AssertSteadyStateAllocatesNothing(Action, int, int, int, Func{long}?)"/>
+    /// to count besides the caller's.
+    /// </summary>
+    public static long WorkerBytes() => GemmWorkers.WorkerTotals().AllocatedBytes;
+
     /// <summary>Restores the GEMM path a test sets (<see cref="GemmPaths.Current"/>) when disposed.</summary>
     public static IDisposable KeepPath() => new PathRestorer(GemmPaths.Current);
 

@@ -285,18 +285,7 @@ public class TangentRuleTests
             Reductions.MeanTangent(xd, tXd, out _);
         }
 
-        for (int i = 0; i < 5; i++)
-        {
-            Step();
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
-        {
-            Step();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Allocations.AssertSteadyStateAllocatesNothing(Step, steps: 100, warmup: 5);
     }
 
     [Fact]
@@ -309,22 +298,16 @@ public class TangentRuleTests
         using IDisposable restore = KeepThreadCount();
         Linalg.MaxDegreeOfParallelism = 2;
         Assert.True((long)batch * inputs * hidden >= Gemm<float>.ParallelThreshold);
-        for (int i = 0; i < 5; i++)
+        long partsBefore = GemmWorkers.WorkerTotals().PartsRun;
+        int calls = 0;
+        Allocations.AssertSteadyStateAllocatesNothing(() =>
         {
             Linalg.MatMulTangent(x, w, z, batch, inputs, hidden, false, false, tX, tW, tZ);
-        }
+            calls++;
+        }, steps: 20, warmup: 5, otherThreads: WorkerBytes);
 
-        (long workersBefore, long partsBefore) = GemmWorkers.WorkerTotals();
-        long callerBefore = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
-        {
-            Linalg.MatMulTangent(x, w, z, batch, inputs, hidden, false, false, tX, tW, tZ);
-        }
-
-        long callerAllocated = GC.GetAllocatedBytesForCurrentThread() - callerBefore;
-        (long workersAfter, long partsAfter) = GemmWorkers.WorkerTotals();
-        Assert.Equal((0L, 0L), (callerAllocated, workersAfter - workersBefore));
-        Assert.Equal(60, partsAfter - partsBefore); // three split products per call: one part each on the worker
+        // Three split products per call: one part each on the worker.
+        Assert.Equal(3 * calls, GemmWorkers.WorkerTotals().PartsRun - partsBefore);
     }
 
     private static ProductRule<double> DoubleTangent(bool accumulate) => accumulate

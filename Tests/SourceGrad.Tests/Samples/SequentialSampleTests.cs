@@ -45,18 +45,7 @@ public class SequentialSampleTests
         Network network = Network.Mlp(20, 8, 3, 10, tanh: true, batch, seed: 2);
         float[] images = Fill(new Random(3), batch * 20);
         byte[] labels = [1, 2, 3, 4];
-        for (int warm = 0; warm < 3; warm++)
-        {
-            network.TrainStep(images, labels, 0.01f);
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int step = 0; step < 10; step++)
-        {
-            network.TrainStep(images, labels, 0.01f);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Allocations.AssertSteadyStateAllocatesNothing(() => network.TrainStep(images, labels, 0.01f), steps: 10);
     }
 
     [Fact]

@@ -197,23 +197,9 @@ public class DataParallelGradientTests
             compute();
         }
 
-        // One clean round suffices (the runtime may allocate once on a thread); a call that allocates fails every round.
-        bool clean = false;
-        for (int round = 0; round < 3 && !clean; round++)
-        {
-            long caller = GC.GetAllocatedBytesForCurrentThread();
-            (long workers, long partsBefore) = GemmWorkers.WorkerTotals();
-            for (int i = 0; i < 50; i++)
-            {
-                compute();
-            }
-
-            (long workersAfter, long partsAfter) = GemmWorkers.WorkerTotals();
-            Assert.True(partsAfter > partsBefore, "no shard ran on a worker thread: the test would prove nothing.");
-            clean = GC.GetAllocatedBytesForCurrentThread() == caller && workersAfter == workers;
-        }
-
-        Assert.True(clean, "50 data-parallel calls allocated in each of 3 rounds.");
+        long partsBefore = GemmWorkers.WorkerTotals().PartsRun;
+        Allocations.AssertSteadyStateAllocatesNothing(() => compute(), warmup: 0, otherThreads: KernelTestData.WorkerBytes);
+        Assert.True(GemmWorkers.WorkerTotals().PartsRun > partsBefore, "no shard ran on a worker thread: the test would prove nothing.");
     }
 
     [Fact]
