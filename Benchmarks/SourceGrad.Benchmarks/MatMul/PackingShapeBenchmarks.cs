@@ -8,19 +8,13 @@ namespace SourceGrad.Benchmarks.MatMul;
 /// packed. docs/matmul.md quotes them for the in-place bounds and the vector packing.
 /// </summary>
 [Config(typeof(ShapeConfig))]
-public class PackingShapeBenchmarks : SgemmComparison
+public class PackingShapeBenchmarks : ShapeComparison
 {
-    [ParamsSource(nameof(Shapes))]
-    public MlpShapeBenchmarks.ProductShape Shape { get; set; } = Shapes.First();
-
-    public static IEnumerable<MlpShapeBenchmarks.ProductShape> Shapes =>
+    protected override IEnumerable<ProductShape> Shapes =>
     [
         new("X·W1", 256, 784, 128, false, false),
         new("Xᵀ·dZ1", 784, 256, 128, true, false),
         new("dZ·Wᵀ", 64, 128, 784, false, true),
         new("square", 512, 512, 512, false, false),
     ];
-
-    protected override (int M, int K, int N, bool TransposeA, bool TransposeB) Product =>
-        (Shape.M, Shape.K, Shape.N, Shape.TransposeA, Shape.TransposeB);
 }

@@ -77,11 +77,4 @@ public abstract unsafe class SgemmComparison
             WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
         }
     }
-
-    /// <summary>The comparison's columns for a suite whose products are <see cref="MlpShapeBenchmarks.ProductShape"/>s, its parameter "Shape".</summary>
-    protected sealed class ShapeConfig() : ComparisonConfig("2·m·k·n", benchmarkCase =>
-    {
-        var shape = (MlpShapeBenchmarks.ProductShape)benchmarkCase.Parameters["Shape"];
-        return 2.0 * shape.M * shape.K * shape.N;
-    });
 }
